@@ -1,0 +1,40 @@
+// Articles: editors post Arabic stories; anyone with a key reads their state and renditions.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ingestArticle } from '../../src/articles/ingest.ts'
+import { articleView } from '../../src/articles/view.ts'
+import { renderRendition } from '../../src/formats/rendition.ts'
+import { ArticleInput, ArticleParams, ArticleView, IngestReply, RenditionParams, RenditionQuery } from '../../schemas/articles.ts'
+import { ProblemResponses } from '../../schemas/problem.ts'
+
+const articles: FastifyPluginAsyncTypebox = async (app) => {
+  app.post('/articles', {
+    onRequest: app.requireRole('editor', 'admin'),
+    schema: { body: ArticleInput, response: { 200: IngestReply, 202: IngestReply, ...ProblemResponses } }
+  }, async (request, reply) => {
+    const outcome = await ingestArticle(app.storage, request.body, app.now())
+    if (outcome.kind === 'created') app.pipeline.wake()
+    const { articleId: id, guid, version, status } = outcome
+    return reply.code(outcome.kind === 'created' ? 202 : 200).send({ id, guid, version, status })
+  })
+
+  app.get('/articles/:id', {
+    onRequest: app.requireRole('editor', 'admin'),
+    schema: { params: ArticleParams, response: { 200: ArticleView, ...ProblemResponses } }
+  }, async (request) => articleView(app.storage, request.params.id))
+
+  app.get('/articles/:id/renditions/:format', {
+    onRequest: app.requireRole('editor', 'admin'),
+    schema: { params: RenditionParams, querystring: RenditionQuery }
+  }, async (request, reply) => {
+    const doc = await renderRendition(app.storage, {
+      articleId: request.params.id,
+      format: request.params.format,
+      lang: request.query.lang,
+      version: request.query.version,
+      providerName: app.config.providerName
+    })
+    return reply.type(doc.contentType).send(doc.body)
+  })
+}
+
+export default articles

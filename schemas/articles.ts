@@ -1,0 +1,78 @@
+// Requests and responses of /v1/articles.
+import { type Static, Type } from 'typebox'
+
+export const ArticleInput = Type.Object({
+  guid: Type.Optional(Type.String({ minLength: 1, maxLength: 512, pattern: '^\\S+$', description: "The publisher's stable id of the story; generated when absent." })),
+  headline: Type.String({ minLength: 1, maxLength: 1000 }),
+  body: Type.String({ minLength: 1, maxLength: 1_000_000, description: 'Paragraphs separated by newlines.' }),
+  byline: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+  dateline: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+  category: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  urgency: Type.Optional(Type.Integer({ minimum: 1, maximum: 9 })),
+  language: Type.Optional(Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', default: 'ar', description: 'BCP 47 language of the original.' }))
+}, { additionalProperties: false })
+export type ArticleInput = Static<typeof ArticleInput>
+
+export const VersionStatus = Type.Union([
+  Type.Literal('received'), Type.Literal('translating'), Type.Literal('translated'),
+  Type.Literal('distributed'), Type.Literal('failed')
+])
+
+export const IngestReply = Type.Object({
+  id: Type.String(),
+  guid: Type.String(),
+  version: Type.Integer(),
+  status: VersionStatus
+})
+export type IngestReply = Static<typeof IngestReply>
+
+export const ArticleParams = Type.Object({
+  id: Type.String({ format: 'uuid' })
+})
+
+export const DeliveryView = Type.Object({
+  subscriberId: Type.String(),
+  subscriberName: Type.String(),
+  lang: Type.String(),
+  format: Type.String(),
+  status: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('dead')]),
+  attempts: Type.Integer(),
+  lastStatusCode: Type.Union([Type.Integer(), Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  deliveredAt: Type.Union([Type.String(), Type.Null()])
+})
+
+export const TranslationView = Type.Object({
+  headline: Type.String(),
+  body: Type.Array(Type.String()),
+  engine: Type.String(),
+  model: Type.String(),
+  charsSent: Type.Integer(),
+  requests: Type.Integer()
+})
+
+export const ArticleView = Type.Object({
+  id: Type.String(),
+  guid: Type.String(),
+  version: Type.Integer(),
+  status: VersionStatus,
+  statusReason: Type.Union([Type.String(), Type.Null()]),
+  pubStatus: Type.String(),
+  language: Type.String(),
+  headline: Type.String(),
+  firstCreated: Type.String(),
+  versionCreated: Type.String(),
+  translations: Type.Record(Type.String(), TranslationView),
+  deliveries: Type.Array(DeliveryView)
+})
+export type ArticleView = Static<typeof ArticleView>
+
+export const RenditionParams = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  format: Type.String({ minLength: 1, maxLength: 64 })
+})
+
+export const RenditionQuery = Type.Object({
+  lang: Type.Optional(Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' })),
+  version: Type.Optional(Type.Integer({ minimum: 1 }))
+}, { additionalProperties: false })

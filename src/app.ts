@@ -1,0 +1,94 @@
+// Builds the Fastify app from a config object: storage, translation engine, delivery agent,
+// pipeline and routes. No module-level singletons: two apps can live in one process (tests do).
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import autoload from '@fastify/autoload'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { bootstrapAdminKey } from './auth/api-keys.ts'
+import type { Config } from './config.ts'
+import { createAddressPolicy } from './delivery/address-guard.ts'
+import { createDeliveryAgent } from './delivery/agent.ts'
+import authPlugin from './http/auth.ts'
+import corePlugin from './http/core.ts'
+import { installProblemHandlers } from './http/problem.ts'
+import { createPipeline } from './pipeline/runner.ts'
+import { openSqliteStorage } from './storage/sqlite.ts'
+import type { Storage } from './storage/types.ts'
+import { translatorFromConfig } from './translation/from-config.ts'
+import type { TranslationProvider } from './translation/types.ts'
+
+const ROUTES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'routes')
+
+export interface BuildOptions {
+  /** Used as given and left open on close (the caller owns it); else opened from config. */
+  storage?: Storage
+  /** Used as given and left open on close; else chosen from config. */
+  translator?: TranslationProvider
+  now?: () => Date
+  /** false keeps the pipeline stopped (route tests that only look at the API). */
+  startWorkers?: boolean
+  /** Receives a generated first admin key, to show it once. */
+  onAdminKeyGenerated?: (key: string) => void
+  logger?: boolean
+}
+
+export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger === false
+      ? false
+      : { level: config.logLevel, redact: ['req.headers.authorization'] },
+    bodyLimit: 4 * 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, allErrors: true } }
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  const now = options.now ?? (() => new Date())
+  const storage = options.storage ?? openSqliteStorage(config.databasePath)
+  const owned: Array<{ close(): Promise<void> }> = []
+  if (options.storage === undefined) owned.push(storage)
+  try {
+    await storage.migrate()
+    const translator = options.translator ?? await translatorFromConfig(config.translation, app.log)
+    if (options.translator === undefined) owned.unshift(translator)
+    const addressPolicy = createAddressPolicy({ allowPrivateNetworks: config.webhookAllowPrivateNetworks })
+    const agent = createDeliveryAgent({ policy: addressPolicy, connectTimeoutMs: 5_000 })
+    owned.unshift(agent)
+
+    const pipeline = createPipeline({
+      storage,
+      translator,
+      agent,
+      log: app.log,
+      now,
+      providerName: config.providerName,
+      leaseMs: config.leaseMs,
+      deliveryRetryScheduleMs: config.deliveryRetryScheduleMs,
+      deliveryTimeoutMs: config.deliveryTimeoutMs,
+      deliveryConcurrency: config.deliveryConcurrency
+    })
+
+    const { generated } = await bootstrapAdminKey(storage, config.adminApiKey, now())
+    if (generated !== null) options.onAdminKeyGenerated?.(generated)
+
+    installProblemHandlers(app)
+    await app.register(corePlugin, { config, storage, pipeline, addressPolicy, now })
+    await app.register(authPlugin)
+    await app.register(autoload, { dir: ROUTES_DIR, forceESM: true })
+
+    if (options.startWorkers !== false) {
+      app.addHook('onReady', async () => {
+        // One process per SQLite file: whatever a crash left leased is ours to pick up again.
+        await storage.releaseAllLeases()
+        pipeline.start()
+      })
+    }
+    app.addHook('onClose', async () => {
+      await pipeline.stop()
+      for (const resource of owned) await resource.close()
+    })
+  } catch (err) {
+    for (const resource of owned) await resource.close().catch(() => {})
+    throw err
+  }
+  return app
+}

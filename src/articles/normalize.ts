@@ -1,0 +1,55 @@
+// Turns a validated request into the content Nashra stores, and the hash that decides whether a
+// re-post is a no-op or a new version. Entity text a CMS leaves in its output ("&quot;", "&#39;")
+// is decoded here, once, so formats neither show it literally nor escape it twice.
+import { createHash } from 'node:crypto'
+import type { ArticleContent } from './types.ts'
+
+export interface ArticleFields {
+  headline: string
+  body: string
+  byline?: string | undefined
+  dateline?: string | undefined
+  category?: string | undefined
+  urgency?: number | undefined
+  language?: string | undefined
+}
+
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0',
+  laquo: '«', raquo: '»', hellip: '…', ndash: '–', mdash: '—',
+  lrm: '\u200e', rlm: '\u200f', zwj: '\u200d', zwnj: '\u200c'
+}
+
+/** Decodes HTML character references once; unknown names are left as written. */
+export function decodeEntities (text: string): string {
+  return text.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,8});/gi, (whole, ref: string) => {
+    if (ref[0] === '#') {
+      const code = ref[1] === 'x' || ref[1] === 'X' ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10)
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole
+    }
+    return NAMED_ENTITIES[ref.toLowerCase()] ?? whole
+  })
+}
+
+function clean (text: string): string {
+  return decodeEntities(text).trim()
+}
+
+export function normalizeArticle (fields: ArticleFields): ArticleContent {
+  const paragraphs = fields.body.split(/\r\n|\r|\n|\u2029/).map(clean).filter((p) => p.length > 0)
+  const content: ArticleContent = { headline: clean(fields.headline), paragraphs, language: fields.language ?? 'ar' }
+  if (fields.byline !== undefined) content.byline = clean(fields.byline)
+  if (fields.dateline !== undefined) content.dateline = clean(fields.dateline)
+  if (fields.category !== undefined) content.category = fields.category.trim()
+  if (fields.urgency !== undefined) content.urgency = fields.urgency
+  return content
+}
+
+/** A stable hash of the content: same fields, same hash, whatever the key order. */
+export function contentHash (content: ArticleContent): string {
+  const canonical = JSON.stringify([
+    content.language, content.headline, content.paragraphs, content.byline ?? null,
+    content.dateline ?? null, content.category ?? null, content.urgency ?? null
+  ])
+  return createHash('sha256').update(canonical).digest('hex')
+}

@@ -1,0 +1,56 @@
+// Domain types of a story as Nashra stores it. Request/response shapes live in schemas/;
+// these are what the domain works with after validation and normalisation.
+
+export type PubStatus = 'usable' | 'withheld' | 'canceled'
+
+/** Where a version is in the pipeline. */
+export type VersionStatus = 'received' | 'translating' | 'translated' | 'distributed' | 'failed'
+
+/** The editorial content of one version, normalised (body split into paragraphs). */
+export interface ArticleContent {
+  headline: string
+  /** Paragraphs in order, already trimmed, none empty. */
+  paragraphs: string[]
+  byline?: string
+  dateline?: string
+  category?: string
+  /** 1 (most urgent) … 9. */
+  urgency?: number
+  /** BCP 47 language of the original, "ar" by default. */
+  language: string
+}
+
+/** One immutable version of an article, as stored. */
+export interface StoredVersion {
+  id: string
+  articleId: string
+  /** The publisher's stable id for the story (or one Nashra generated). */
+  guid: string
+  version: number
+  contentHash: string
+  content: ArticleContent
+  pubStatus: PubStatus
+  status: VersionStatus
+  statusReason: string | null
+  /** When the story (version 1) was first received, ISO 8601 UTC. */
+  firstCreated: string
+  /** When this version was received, ISO 8601 UTC. */
+  versionCreated: string
+}
+
+/** A machine translation of one version into one language. */
+export interface StoredTranslation {
+  versionId: string
+  lang: string
+  headline: string
+  paragraphs: string[]
+  byline?: string
+  dateline?: string
+  /** Engine that produced it, e.g. "google-v3" or "emulator". */
+  engine: string
+  /** Model as reported by the engine, e.g. "projects/p/locations/global/models/general/nmt". */
+  model: string
+  charsSent: number
+  requests: number
+  createdAt: string
+}

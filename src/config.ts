@@ -1,0 +1,143 @@
+// Configuration comes from environment variables only. It is read and validated once, before
+// Fastify exists, so the server, workers and scripts share one typed object. Every bad value is
+// named in the error, all of them at once, so an operator fixes a deployment in one go.
+import path from 'node:path'
+
+export type TranslationConfig =
+  /** Google itself, with Application Default Credentials. */
+  | { kind: 'google'; projectId: string; location: string; model?: string }
+  /** The Google client talking to another endpoint (the project's emulator, a proxy). */
+  | { kind: 'endpoint'; endpoint: URL; projectId: string; location: string; model?: string }
+  /** No Google configuration at all: start the emulator in-process (pseudo-translations). */
+  | { kind: 'embedded-emulator'; projectId: string; location: string }
+
+export interface Config {
+  port: number
+  host: string
+  databasePath: string
+  adminApiKey?: string
+  translation: TranslationConfig
+  webhookAllowPrivateNetworks: boolean
+  logLevel: string
+  /** Shown as the provider of every item Nashra emits. */
+  providerName: string
+  /** How long a worker holds a claimed job before another may take it over. */
+  leaseMs: number
+  /** Delays before each retry of a failed delivery; past the last, the delivery is dead. */
+  deliveryRetryScheduleMs: number[]
+  deliveryTimeoutMs: number
+  deliveryConcurrency: number
+}
+
+/** The simple skeleton schedule; the delivery engine issue replaces it with the wire-service one. */
+export const DEFAULT_RETRY_SCHEDULE = '5s,30s,2m,10m,30m,1h,2h'
+
+export class ConfigError extends Error {
+  readonly problems: string[]
+  constructor (problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`)
+    this.name = 'ConfigError'
+    this.problems = problems
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+type Env = Record<string, string | undefined>
+
+export function loadConfig (env: Env = process.env, cwd = process.cwd()): Config {
+  const problems: string[] = []
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim()
+    return value === undefined || value === '' ? undefined : value
+  }
+
+  const port = parsePort(read('PORT') ?? '3000')
+  if (port === undefined) problems.push(`PORT must be an integer from 0 to 65535, got "${read('PORT')}"`)
+
+  const logLevel = read('LOG_LEVEL') ?? 'info'
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`)
+  }
+
+  const allowPrivate = parseBoolean(read('WEBHOOK_ALLOW_PRIVATE_NETWORKS') ?? 'false')
+  if (allowPrivate === undefined) {
+    problems.push(`WEBHOOK_ALLOW_PRIVATE_NETWORKS must be true or false, got "${read('WEBHOOK_ALLOW_PRIVATE_NETWORKS')}"`)
+  }
+
+  const adminApiKey = read('ADMIN_API_KEY')
+  if (adminApiKey !== undefined && adminApiKey.length < 24) {
+    problems.push('ADMIN_API_KEY must be at least 24 characters long (use a random value)')
+  }
+
+  const translation = readTranslation(read, problems)
+
+  const schedule = parseDurations(read('DELIVERY_RETRY_SCHEDULE') ?? DEFAULT_RETRY_SCHEDULE)
+  if (schedule === undefined) {
+    problems.push(`DELIVERY_RETRY_SCHEDULE must be a comma-separated list of durations like "5s,5m,2h" (units ms, s, m, h), got "${read('DELIVERY_RETRY_SCHEDULE')}"`)
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems)
+  return {
+    port: port!,
+    host: read('HOST') ?? '0.0.0.0',
+    databasePath: path.resolve(cwd, read('DATABASE_PATH') ?? path.join('data', 'nashra.db')),
+    ...(adminApiKey === undefined ? {} : { adminApiKey }),
+    translation: translation!,
+    webhookAllowPrivateNetworks: allowPrivate!,
+    logLevel,
+    providerName: read('PROVIDER_NAME') ?? 'Nashra',
+    leaseMs: 60_000,
+    deliveryRetryScheduleMs: schedule!,
+    deliveryTimeoutMs: 30_000,
+    deliveryConcurrency: 16
+  }
+}
+
+function readTranslation (read: (name: string) => string | undefined, problems: string[]): TranslationConfig | undefined {
+  const projectId = read('GOOGLE_CLOUD_PROJECT')
+  const location = read('GOOGLE_CLOUD_LOCATION') ?? 'global'
+  const rawEndpoint = read('TRANSLATE_API_ENDPOINT')
+  if (!/^[a-z0-9-]+$/.test(location)) {
+    problems.push(`GOOGLE_CLOUD_LOCATION must look like "global" or "us-central1", got "${location}"`)
+  }
+  if (rawEndpoint !== undefined) {
+    let endpoint: URL | undefined
+    try {
+      endpoint = new URL(rawEndpoint)
+    } catch {}
+    if (endpoint === undefined || !['http:', 'https:'].includes(endpoint.protocol) || endpoint.pathname !== '/') {
+      problems.push(`TRANSLATE_API_ENDPOINT must be an http(s) URL with no path, like http://127.0.0.1:8085, got "${rawEndpoint}"`)
+      return undefined
+    }
+    return { kind: 'endpoint', endpoint, projectId: projectId ?? 'nashra-local', location }
+  }
+  if (projectId !== undefined) return { kind: 'google', projectId, location }
+  return { kind: 'embedded-emulator', projectId: 'nashra-local', location }
+}
+
+function parsePort (value: string): number | undefined {
+  if (!/^\d{1,5}$/.test(value)) return undefined
+  const n = Number(value)
+  return n <= 65535 ? n : undefined
+}
+
+function parseBoolean (value: string): boolean | undefined {
+  const v = value.toLowerCase()
+  if (['true', '1', 'yes'].includes(v)) return true
+  if (['false', '0', 'no'].includes(v)) return false
+  return undefined
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
+
+/** "0.2s,1s,5m" → [200, 1000, 300000]; undefined when any item is malformed. */
+export function parseDurations (value: string): number[] | undefined {
+  const out: number[] = []
+  for (const item of value.split(',')) {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/.exec(item)
+    if (match === null) return undefined
+    out.push(Math.round(Number(match[1]) * UNIT_MS[match[2]!]!))
+  }
+  return out
+}

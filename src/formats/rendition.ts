@@ -1,0 +1,35 @@
+// Renders any stored version of an article in any format and language on demand. Unknown
+// formats or languages are answered with what does exist, so a partner can correct the request.
+import { notFound } from '../http/errors.ts'
+import type { Storage } from '../storage/types.ts'
+import { formatNames, getFormat, type RenderedDocument } from './registry.ts'
+
+export interface RenditionRequest {
+  articleId: string
+  format: string
+  lang?: string | undefined
+  version?: number | undefined
+  providerName: string
+}
+
+export async function renderRendition (storage: Storage, req: RenditionRequest): Promise<RenderedDocument> {
+  const formatter = getFormat(req.format)
+  if (formatter === undefined) {
+    throw notFound('Format', `There is no format "${req.format}". Formats: ${formatNames().join(', ')}.`, { formats: formatNames() })
+  }
+  const version = await storage.getVersion(req.articleId, req.version)
+  if (version === null) {
+    const latest = req.version === undefined ? null : await storage.getVersion(req.articleId)
+    if (latest === null) throw notFound('Article', `No article has the id ${req.articleId}.`)
+    throw notFound('Version', `Article ${req.articleId} has versions 1 to ${latest.version}.`, { versions: latest.version })
+  }
+  const source = version.content.language
+  const translations = await storage.listTranslations(version.id)
+  const languages = [source, ...translations.map((t) => t.lang)]
+  const lang = req.lang ?? source
+  const translation = lang === source ? null : translations.find((t) => t.lang === lang)
+  if (translation === undefined) {
+    throw notFound('Language', `Version ${version.version} exists in ${languages.join(', ')}, not "${lang}".`, { languages })
+  }
+  return formatter({ version, translation, provider: { name: req.providerName } })
+}

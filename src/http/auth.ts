@@ -1,0 +1,43 @@
+// Bearer-key authentication. Routes declare the roles they admit with `app.requireRole(...)` as
+// an onRequest hook, so an unauthenticated request is refused before its body is read; the key is never logged (the logger redacts the authorization header).
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { verifyApiKey } from '../auth/api-keys.ts'
+import type { ApiKeyRecord, Role } from '../storage/types.ts'
+import { HttpError } from './errors.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    requireRole(...roles: Role[]): (request: FastifyRequest) => Promise<void>
+  }
+  interface FastifyRequest {
+    apiKey: ApiKeyRecord | null
+  }
+}
+
+function unauthorized (detail: string): HttpError {
+  return new HttpError(401, 'NASHRA_UNAUTHORIZED', 'Unauthorized', detail)
+}
+
+function bearerToken (request: FastifyRequest): string | null {
+  const header = request.headers.authorization
+  if (header === undefined) return null
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+  return match?.[1] ?? null
+}
+
+export default fp(async function authPlugin (app: FastifyInstance) {
+  app.decorateRequest('apiKey', null)
+  app.decorate('requireRole', (...roles: Role[]) => {
+    return async function checkRole (request: FastifyRequest): Promise<void> {
+      const token = bearerToken(request)
+      if (token === null) throw unauthorized('Send an API key as "Authorization: Bearer <key>".')
+      const key = await verifyApiKey(app.storage, token)
+      if (key === null) throw unauthorized('The API key is not valid.')
+      if (!roles.includes(key.role)) {
+        throw new HttpError(403, 'NASHRA_FORBIDDEN', 'Forbidden', `This needs the role ${roles.join(' or ')}; the key has ${key.role}.`)
+      }
+      request.apiKey = key
+    }
+  })
+}, { name: 'nashra-auth', dependencies: ['nashra-core'] })

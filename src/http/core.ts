@@ -1,0 +1,34 @@
+// Makes the service's parts reachable from routes: config, storage and the pipeline's wake-up.
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Config } from '../config.ts'
+import type { Pipeline } from '../pipeline/runner.ts'
+import type { Storage } from '../storage/types.ts'
+import type { AddressPolicy } from '../delivery/address-guard.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+    storage: Storage
+    pipeline: Pipeline
+    addressPolicy: AddressPolicy
+    /** The clock every route and stage uses, injectable for tests. */
+    now: () => Date
+  }
+}
+
+export interface CoreOptions {
+  config: Config
+  storage: Storage
+  pipeline: Pipeline
+  addressPolicy: AddressPolicy
+  now: () => Date
+}
+
+export default fp(async function corePlugin (app: FastifyInstance, opts: CoreOptions) {
+  app.decorate('config', opts.config)
+  app.decorate('storage', opts.storage)
+  app.decorate('pipeline', opts.pipeline)
+  app.decorate('addressPolicy', opts.addressPolicy)
+  app.decorate('now', opts.now)
+}, { name: 'nashra-core' })

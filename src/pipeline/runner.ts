@@ -1,0 +1,90 @@
+// Two loops inside the service process: one moves versions through translation and fan-out, one
+// sends webhooks with bounded concurrency. Both sleep until woken (new work committed) or until
+// the earliest scheduled retry is due. stop() lets in-flight work finish and leaves no timer.
+import { claimDeliveries, deliverOne } from '../delivery/deliver-stage.ts'
+import { runDistributionStage } from '../delivery/fanout-stage.ts'
+import { runTranslationStage } from '../translation/stage.ts'
+import type { PipelineContext } from './context.ts'
+import { createWaker } from './waker.ts'
+
+/** Sleep cap while idle: a safety net, since every state change also wakes the loops. */
+const IDLE_POLL_MS = 5_000
+const ERROR_PAUSE_MS = 1_000
+
+export interface Pipeline {
+  start(): void
+  /** Announce new work (an ingested version, a new subscriber, a retry request). */
+  wake(): void
+  stop(): Promise<void>
+}
+
+export function createPipeline (ctx: PipelineContext): Pipeline {
+  const processWaker = createWaker()
+  const deliveryWaker = createWaker()
+  let stopping = false
+  let loops: Promise<void>[] = []
+
+  async function sleepUntilDue (kind: 'versions' | 'deliveries', waker: ReturnType<typeof createWaker>): Promise<void> {
+    const due = await ctx.storage.nextDueTime(kind, ctx.now().toISOString())
+    const ms = due === null ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, Date.parse(due) - ctx.now().getTime())
+    await waker.wait(ms)
+  }
+
+  async function processLoop (): Promise<void> {
+    while (!stopping) {
+      try {
+        const translated = await runTranslationStage(ctx)
+        const distributed = stopping ? false : await runDistributionStage(ctx)
+        if (distributed) deliveryWaker.wake()
+        if (!translated && !distributed && !stopping) await sleepUntilDue('versions', processWaker)
+      } catch (err) {
+        ctx.log.error({ err }, 'pipeline stage failed; pausing before the next try')
+        if (!stopping) await processWaker.wait(ERROR_PAUSE_MS)
+      }
+    }
+  }
+
+  async function deliveryLoop (): Promise<void> {
+    const inFlight = new Set<Promise<void>>()
+    while (!stopping) {
+      try {
+        const freeSlots = ctx.deliveryConcurrency - inFlight.size
+        if (freeSlots <= 0) {
+          // Every slot is busy: the next job to finish wakes us.
+          await deliveryWaker.wait(IDLE_POLL_MS)
+          continue
+        }
+        const claimed = await claimDeliveries(ctx, freeSlots)
+        for (const delivery of claimed) {
+          const job: Promise<void> = deliverOne(ctx, delivery)
+            .catch((err: unknown) => { ctx.log.error({ err, deliveryId: delivery.id }, 'recording a delivery failed') })
+            .finally(() => { inFlight.delete(job); deliveryWaker.wake() })
+          inFlight.add(job)
+        }
+        if (claimed.length === 0 && !stopping) await sleepUntilDue('deliveries', deliveryWaker)
+      } catch (err) {
+        ctx.log.error({ err }, 'delivery loop failed; pausing before the next try')
+        if (!stopping) await deliveryWaker.wait(ERROR_PAUSE_MS)
+      }
+    }
+    await Promise.all(inFlight)
+  }
+
+  return {
+    start () {
+      if (loops.length > 0) return
+      loops = [processLoop(), deliveryLoop()]
+    },
+    wake () {
+      processWaker.wake()
+      deliveryWaker.wake()
+    },
+    async stop () {
+      stopping = true
+      processWaker.wake()
+      deliveryWaker.wake()
+      await Promise.all(loops)
+      loops = []
+    }
+  }
+}

@@ -1,0 +1,47 @@
+// The entry point: load config, build, listen, and shut down cleanly on SIGTERM/SIGINT.
+import { buildApp } from './app.ts'
+import { type Config, ConfigError, loadConfig } from './config.ts'
+
+function configOrExit (): Config {
+  try {
+    return loadConfig()
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    process.stderr.write(`${err.message}\n`)
+    process.exit(78) // EX_CONFIG
+  }
+}
+
+const config = configOrExit()
+
+const app = await buildApp(config, {
+  onAdminKeyGenerated (key) {
+    // Printed once, straight to the terminal and never to the log stream: only the hash is kept.
+    process.stdout.write(`\nNo ADMIN_API_KEY was set, so one was generated. It is shown this once:\n\n  ${key}\n\n` +
+      'Keep it safe; Nashra stores only its hash. Set ADMIN_API_KEY to choose your own.\n\n')
+  }
+})
+
+let closing = false
+async function shutdown (signal: string): Promise<void> {
+  if (closing) return
+  closing = true
+  app.log.info({ signal }, 'shutting down: no new work, finishing what is in flight')
+  try {
+    await app.close()
+    process.exitCode = 0
+  } catch (err) {
+    app.log.error({ err }, 'error while shutting down')
+    process.exitCode = 1
+  }
+}
+process.once('SIGTERM', () => { void shutdown('SIGTERM') })
+process.once('SIGINT', () => { void shutdown('SIGINT') })
+
+try {
+  await app.listen({ port: config.port, host: config.host })
+} catch (err) {
+  app.log.error({ err }, 'could not start listening')
+  await app.close()
+  process.exitCode = 1
+}

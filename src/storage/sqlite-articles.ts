@@ -1,0 +1,165 @@
+// Articles, their immutable versions and their translations, on SQLite.
+import { randomUUID } from 'node:crypto'
+import type { StoredTranslation, StoredVersion } from '../articles/types.ts'
+import { type Db, LEASE_FREE, NO_EARLIER_PENDING_VERSION, transaction } from './sqlite-tx.ts'
+import type { ClaimedVersion, Storage } from './types.ts'
+
+interface VersionRow {
+  id: string
+  article_id: string
+  guid: string
+  version: number
+  content_hash: string
+  content: string
+  pub_status: StoredVersion['pubStatus']
+  status: StoredVersion['status']
+  status_reason: string | null
+  attempts: number
+  first_created: string
+  created_at: string
+}
+
+const SELECT_VERSION = `
+  SELECT v.id, v.article_id, a.guid, v.version, v.content_hash, v.content, v.pub_status, v.status,
+         v.status_reason, v.attempts, a.created_at AS first_created, v.created_at
+  FROM versions v JOIN articles a ON a.id = v.article_id`
+
+function toVersion (row: VersionRow): StoredVersion {
+  return {
+    id: row.id,
+    articleId: row.article_id,
+    guid: row.guid,
+    version: row.version,
+    contentHash: row.content_hash,
+    content: JSON.parse(row.content),
+    pubStatus: row.pub_status,
+    status: row.status,
+    statusReason: row.status_reason,
+    firstCreated: row.first_created,
+    versionCreated: row.created_at
+  }
+}
+
+interface TranslationRow {
+  version_id: string
+  lang: string
+  content: string
+  engine: string
+  model: string
+  chars_sent: number
+  requests: number
+  created_at: string
+}
+
+function toTranslation (row: TranslationRow): StoredTranslation {
+  const content = JSON.parse(row.content) as Pick<StoredTranslation, 'headline' | 'paragraphs' | 'byline' | 'dateline'>
+  return {
+    versionId: row.version_id,
+    lang: row.lang,
+    ...content,
+    engine: row.engine,
+    model: row.model,
+    charsSent: row.chars_sent,
+    requests: row.requests,
+    createdAt: row.created_at
+  }
+}
+
+type ArticleMethods = Pick<Storage, 'ingestVersion' | 'getVersion' | 'claimVersionForTranslation' |
+  'saveTranslations' | 'scheduleTranslationRetry' | 'markVersionFailed' | 'getTranslation' |
+  'listTranslations' | 'claimVersionForDistribution'>
+
+export function createSqliteArticles (db: Db): ArticleMethods {
+  const claim = (statuses: string, extra: string, now: string, leaseUntil: string): ClaimedVersion | null =>
+    transaction(db, () => {
+      const row = db.prepare(`${SELECT_VERSION}
+        WHERE v.status IN (${statuses}) AND v.next_attempt_at <= :now
+          AND ${LEASE_FREE('v')} ${extra}
+        ORDER BY v.next_attempt_at, v.rowid LIMIT 1`).get({ now }) as VersionRow | undefined
+      if (row === undefined) return null
+      db.prepare(`UPDATE versions SET lease_until = ?, attempts = attempts + 1, updated_at = ?,
+        status = CASE status WHEN 'received' THEN 'translating' ELSE status END WHERE id = ?`)
+        .run(leaseUntil, now, row.id)
+      return {
+        ...toVersion({ ...row, status: row.status === 'received' ? 'translating' : row.status }),
+        attempts: row.attempts + 1
+      }
+    })
+
+  return {
+    async ingestVersion ({ guid, contentHash, content, now }) {
+      return transaction(db, () => {
+        const article = db.prepare('SELECT id, current_version FROM articles WHERE guid = ?').get(guid) as
+          { id: string; current_version: number } | undefined
+        let articleId: string
+        let version = 1
+        if (article === undefined) {
+          articleId = randomUUID()
+          db.prepare('INSERT INTO articles (id, guid, current_version, created_at) VALUES (?, ?, 1, ?)').run(articleId, guid, now)
+        } else {
+          articleId = article.id
+          const latest = db.prepare('SELECT id, content_hash, status FROM versions WHERE article_id = ? AND version = ?')
+            .get(articleId, article.current_version) as { id: string; content_hash: string; status: StoredVersion['status'] }
+          if (latest.content_hash === contentHash) {
+            return { kind: 'unchanged', articleId, versionId: latest.id, version: article.current_version, status: latest.status }
+          }
+          version = article.current_version + 1
+          db.prepare('UPDATE articles SET current_version = ? WHERE id = ?').run(version, articleId)
+        }
+        const versionId = randomUUID()
+        db.prepare(`INSERT INTO versions (id, article_id, version, content_hash, content, status, next_attempt_at,
+          created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'received', ?, ?, ?)`)
+          .run(versionId, articleId, version, contentHash, JSON.stringify(content), now, now, now)
+        return { kind: 'created', articleId, versionId, version, status: 'received' }
+      })
+    },
+
+    async getVersion (articleId, version) {
+      const row = version === undefined
+        ? db.prepare(`${SELECT_VERSION} WHERE v.article_id = ? AND v.version = a.current_version`).get(articleId)
+        : db.prepare(`${SELECT_VERSION} WHERE v.article_id = ? AND v.version = ?`).get(articleId, version)
+      return row === undefined ? null : toVersion(row as unknown as VersionRow)
+    },
+
+    async claimVersionForTranslation (now, leaseUntil) {
+      return claim("'received', 'translating'", '', now, leaseUntil)
+    },
+
+    async saveTranslations (versionId, translations, now) {
+      transaction(db, () => {
+        const insert = db.prepare(`INSERT OR REPLACE INTO translations (version_id, lang, content, engine, model,
+          chars_sent, requests, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+        for (const t of translations) {
+          const content = { headline: t.headline, paragraphs: t.paragraphs, byline: t.byline, dateline: t.dateline }
+          insert.run(versionId, t.lang, JSON.stringify(content), t.engine, t.model, t.charsSent, t.requests, t.createdAt)
+        }
+        db.prepare(`UPDATE versions SET status = 'translated', status_reason = NULL, lease_until = NULL,
+          attempts = 0, next_attempt_at = ?, updated_at = ? WHERE id = ?`).run(now, now, versionId)
+      })
+    },
+
+    async scheduleTranslationRetry (versionId, reason, retryAt) {
+      db.prepare(`UPDATE versions SET status_reason = ?, lease_until = NULL, next_attempt_at = ?, updated_at = ?
+        WHERE id = ?`).run(reason, retryAt, new Date().toISOString(), versionId)
+    },
+
+    async markVersionFailed (versionId, reason, now) {
+      db.prepare(`UPDATE versions SET status = 'failed', status_reason = ?, lease_until = NULL,
+        next_attempt_at = NULL, updated_at = ? WHERE id = ?`).run(reason, now, versionId)
+    },
+
+    async getTranslation (versionId, lang) {
+      const row = db.prepare('SELECT * FROM translations WHERE version_id = ? AND lang = ?').get(versionId, lang)
+      return row === undefined ? null : toTranslation(row as unknown as TranslationRow)
+    },
+
+    async listTranslations (versionId) {
+      const rows = db.prepare('SELECT * FROM translations WHERE version_id = ? ORDER BY lang').all(versionId)
+      return rows.map((row) => toTranslation(row as unknown as TranslationRow))
+    },
+
+    async claimVersionForDistribution (now, leaseUntil) {
+      return claim("'translated'", `AND ${NO_EARLIER_PENDING_VERSION}`, now, leaseUntil)
+    }
+  }
+}

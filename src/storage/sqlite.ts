@@ -1,0 +1,74 @@
+// The embedded default backend: node:sqlite (no native addon), WAL, one file.
+// node:sqlite is synchronous; the async interface lets PostgreSQL implement the same contract.
+// Only one process may use a database file at a time (releaseAllLeases relies on it).
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+import { sqliteMigrations } from './sqlite-migrations.ts'
+import { createSqliteArticles } from './sqlite-articles.ts'
+import { createSqliteDeliveries } from './sqlite-deliveries.ts'
+import { LEASE_FREE, NO_EARLIER_PENDING_DELIVERY, NO_EARLIER_PENDING_VERSION, transaction } from './sqlite-tx.ts'
+import type { Storage } from './types.ts'
+
+export function openSqliteStorage (databasePath: string): Storage {
+  if (databasePath !== ':memory:') mkdirSync(path.dirname(databasePath), { recursive: true })
+  const db = new DatabaseSync(databasePath)
+  db.exec('PRAGMA journal_mode = WAL')
+  db.exec('PRAGMA synchronous = NORMAL')
+  db.exec('PRAGMA foreign_keys = ON')
+  db.exec('PRAGMA busy_timeout = 5000')
+  let closed = false
+
+  return {
+    async migrate () {
+      db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)')
+      const row = db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }
+      for (let i = row.v; i < sqliteMigrations.length; i++) {
+        transaction(db, () => {
+          db.exec(sqliteMigrations[i]!)
+          db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(i + 1, new Date().toISOString())
+        })
+      }
+    },
+    async ping () {
+      db.prepare('SELECT 1').get()
+    },
+    async close () {
+      if (closed) return
+      closed = true
+      db.close()
+    },
+    async releaseAllLeases () {
+      transaction(db, () => {
+        db.exec('UPDATE versions SET lease_until = NULL WHERE lease_until IS NOT NULL')
+        db.exec('UPDATE deliveries SET lease_until = NULL WHERE lease_until IS NOT NULL')
+      })
+    },
+
+    async insertApiKey (key) {
+      db.prepare('INSERT INTO api_keys (id, hash, role, label, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(key.id, key.hash, key.role, key.label, key.createdAt)
+    },
+    async findApiKeyByHash (hash) {
+      const row = db.prepare('SELECT id, hash, role, label, created_at FROM api_keys WHERE hash = ?').get(hash) as
+        { id: string; hash: string; role: 'admin' | 'editor'; label: string; created_at: string } | undefined
+      return row === undefined ? null : { id: row.id, hash: row.hash, role: row.role, label: row.label, createdAt: row.created_at }
+    },
+    async countApiKeys (role) {
+      return (db.prepare('SELECT COUNT(*) AS n FROM api_keys WHERE role = ?').get(role) as { n: number }).n
+    },
+
+    ...createSqliteArticles(db),
+    ...createSqliteDeliveries(db),
+
+    async nextDueTime (kind, now) {
+      const sql = kind === 'versions'
+        ? `SELECT MIN(v.next_attempt_at) AS t FROM versions v
+           WHERE v.status IN ('received', 'translating', 'translated') AND ${LEASE_FREE('v')}
+             AND (v.status <> 'translated' OR ${NO_EARLIER_PENDING_VERSION})`
+        : `SELECT MIN(d.next_attempt_at) AS t FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+           WHERE d.status = 'pending' AND s.active = 1 AND ${LEASE_FREE('d')} AND ${NO_EARLIER_PENDING_DELIVERY}`
+      return (db.prepare(sql).get({ now }) as { t: string | null }).t
+    }
+  }
+}
