@@ -1,0 +1,125 @@
+// The one escaping layer for every XML document Nashra emits (NewsML-G2 today, NITF and Atom
+// later). Formatters build a tree with `el()` and hand it to `serialize()`; nothing else in the
+// project concatenates markup, so escaping and the XML 1.0 character rules live only here.
+//
+// Text arrives already decoded: an ingested "&quot;" is four literal characters by the time it
+// reaches this module and is written as "&amp;quot;". Decoding entities is an ingest concern.
+
+export type AttrValue = string | number | undefined
+
+export interface XmlElement {
+  readonly name: string
+  readonly attrs: Readonly<Record<string, AttrValue>>
+  readonly children: readonly XmlNode[]
+}
+
+export type XmlNode = XmlElement | string
+
+/** What `el()` accepts as a child: nullish/false entries and nested arrays make optional parts easy. */
+export type XmlChild = XmlNode | null | undefined | false | readonly XmlChild[]
+
+export interface SerializeOptions {
+  /** Prefix `<?xml version="1.0" encoding="UTF-8"?>`. */
+  declaration?: boolean
+  /** Indent element-only content with two spaces per level (golden files stay readable). */
+  pretty?: boolean
+}
+
+// Element and attribute names come from formatter code, never from stories; a bad one is a bug,
+// so it throws instead of being escaped into something that only looks harmless.
+const NAME = /^[A-Za-z_][A-Za-z0-9._-]*(?::[A-Za-z_][A-Za-z0-9._-]*)?$/
+
+// Everything outside XML 1.0's Char production: C0 controls other than tab/LF/CR, lone
+// surrogates (with the `u` flag a lone surrogate is one code point), U+FFFE and U+FFFF.
+const FORBIDDEN = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
+
+// ASCII whitespace plus NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR, which readers render as line
+// breaks. NBSP and other spaces are left alone: they are deliberate in typeset text.
+const BREAKING_WHITESPACE = /[\t\n\v\f\r \u0085\u2028\u2029]+/g
+
+/** Builds an element. Attributes whose value is undefined are left out of the output. */
+export function el (name: string, attrs: Readonly<Record<string, AttrValue>> = {}, ...children: XmlChild[]): XmlElement {
+  if (!NAME.test(name)) throw new TypeError(`Invalid XML element name: ${JSON.stringify(name)}`)
+  for (const key of Object.keys(attrs)) {
+    if (!NAME.test(key)) throw new TypeError(`Invalid XML attribute name: ${JSON.stringify(key)}`)
+  }
+  const flat: XmlNode[] = []
+  flatten(children, flat)
+  return { name, attrs, children: flat }
+}
+
+function flatten (children: readonly XmlChild[], into: XmlNode[]): void {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue
+    if (Array.isArray(child)) flatten(child, into)
+    else into.push(child as XmlNode)
+  }
+}
+
+/** Removes every character XML 1.0 cannot carry, even as a character reference. */
+export function stripInvalidXmlChars (value: string): string {
+  return value.replace(FORBIDDEN, '')
+}
+
+/**
+ * One line, single-spaced, trimmed: for elements whose schema type forbids tab/LF/CR
+ * (NewsML-G2 `slugline`, `name`, which are g2normalizedString) and for one-line fields.
+ */
+export function collapseWhitespace (value: string): string {
+  // Forbidden characters go first, or dropping them later could leave double spaces behind.
+  return stripInvalidXmlChars(value).replace(BREAKING_WHITESPACE, ' ').replace(/^ | $/g, '')
+}
+
+export function escapeText (value: string): string {
+  return stripInvalidXmlChars(value)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    // `>` only needs escaping after `]]`, but always escaping it is simpler and never wrong.
+    .replace(/>/g, '&gt;')
+    // A parser turns a literal CR (or CRLF) into LF; the reference keeps the character.
+    .replace(/\r/g, '&#xD;')
+}
+
+export function escapeAttr (value: string): string {
+  return stripInvalidXmlChars(value)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    // Attribute-value normalisation turns literal tab/LF/CR into spaces; references survive it.
+    .replace(/\t/g, '&#x9;')
+    .replace(/\n/g, '&#xA;')
+    .replace(/\r/g, '&#xD;')
+}
+
+export function serialize (node: XmlElement, options: SerializeOptions = {}): string {
+  const out: string[] = []
+  if (options.declaration === true) out.push('<?xml version="1.0" encoding="UTF-8"?>\n')
+  write(node, options.pretty === true ? 0 : -1, out)
+  if (options.declaration === true || options.pretty === true) out.push('\n')
+  return out.join('')
+}
+
+/** `depth` is -1 when not pretty-printing. */
+function write (node: XmlElement, depth: number, out: string[]): void {
+  out.push('<', node.name)
+  for (const [key, value] of Object.entries(node.attrs)) {
+    if (value === undefined) continue
+    out.push(' ', key, '="', escapeAttr(String(value)), '"')
+  }
+  if (node.children.length === 0) {
+    out.push('/>')
+    return
+  }
+  out.push('>')
+  // Whitespace is only added between children when there is no text among them, so indenting
+  // never changes the content of mixed or text-only elements.
+  const indent = depth >= 0 && node.children.every((child) => typeof child !== 'string')
+  for (const child of node.children) {
+    if (indent) out.push('\n', '  '.repeat(depth + 1))
+    if (typeof child === 'string') out.push(escapeText(child))
+    else write(child, indent ? depth + 1 : -1, out)
+  }
+  if (indent) out.push('\n', '  '.repeat(depth))
+  out.push('</', node.name, '>')
+}

@@ -1,0 +1,56 @@
+// A partner's webhook endpoint for tests: a real HTTP server on an ephemeral loopback port that
+// records what arrives and answers with whatever status the test scripts.
+import { createServer, type IncomingHttpHeaders } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export interface Received {
+  headers: IncomingHttpHeaders
+  body: string
+  at: Date
+}
+
+export interface Sink {
+  url: string
+  received: Received[]
+  /** Status for the nth request (0-based); 204 when it returns undefined. */
+  respond(fn: (index: number, req: Received) => number | undefined): void
+  waitFor(count: number, timeoutMs?: number): Promise<Received[]>
+  close(): Promise<void>
+}
+
+export async function startSink (): Promise<Sink> {
+  const received: Received[] = []
+  let responder: (index: number, req: Received) => number | undefined = () => undefined
+  let waiters: Array<{ count: number; resolve: () => void }> = []
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      const entry = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: new Date() }
+      const index = received.push(entry) - 1
+      res.statusCode = responder(index, entry) ?? 204
+      res.end()
+      const ready = waiters.filter((w) => received.length >= w.count)
+      waiters = waiters.filter((w) => received.length < w.count)
+      for (const w of ready) w.resolve()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    received,
+    respond (fn) { responder = fn },
+    waitFor (count, timeoutMs = 15_000) {
+      if (received.length >= count) return Promise.resolve(received.slice())
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`sink got ${received.length} of ${count} requests in ${timeoutMs} ms`)), timeoutMs)
+        waiters.push({ count, resolve: () => { clearTimeout(timer); resolve(received.slice()) } })
+      })
+    },
+    async close () {
+      server.closeAllConnections()
+      await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())))
+    }
+  }
+}
