@@ -1,0 +1,44 @@
+// `npm run emulator`: the translation emulator as its own process, so a developer can run the
+// service (or the demo) against pseudo-translations without Google credentials.
+//   EMULATOR_PORT  port to listen on (default 0: an ephemeral port, printed below)
+//   EMULATOR_HOST  interface to bind (default 127.0.0.1: nothing outside the machine reaches it)
+import { startEmulator } from './server.ts'
+
+function readPort (value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 0
+  const port = Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`EMULATOR_PORT must be an integer from 0 to 65535, got "${value}"`)
+  }
+  return port
+}
+
+async function main (): Promise<void> {
+  const emulator = await startEmulator({
+    host: process.env['EMULATOR_HOST']?.trim() || '127.0.0.1',
+    port: readPort(process.env['EMULATOR_PORT']),
+  })
+  const base = emulator.url.origin
+  console.log(`Translation emulator listening on ${base}  — set TRANSLATE_API_ENDPOINT=${base}`)
+
+  const stop = (signal: NodeJS.Signals): void => {
+    console.log(`Translation emulator stopping (${signal}) after ${emulator.requests.length} requests`)
+    emulator.close().then(
+      () => {
+        process.exitCode = 0
+      },
+      (err: unknown) => {
+        console.error('Translation emulator failed to close:', err)
+        process.exitCode = 1
+      },
+    )
+  }
+  // once: a second Ctrl-C falls through to Node's default handling and ends the process at once.
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err)
+  process.exitCode = 1
+})
