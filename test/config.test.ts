@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { ConfigError, loadConfig, parseDurations } from '../src/config.ts'
+
+describe('loadConfig', () => {
+  it('has working defaults: port 3000, ./data, in-process emulator', () => {
+    const config = loadConfig({}, '/srv/nashra')
+    assert.equal(config.port, 3000)
+    assert.equal(config.host, '0.0.0.0')
+    assert.equal(config.databasePath, '/srv/nashra/data/nashra.db')
+    assert.equal(config.translation.kind, 'embedded-emulator')
+    assert.equal(config.webhookAllowPrivateNetworks, false)
+    assert.equal(config.adminApiKey, undefined)
+  })
+
+  it('chooses Google, or another endpoint through the same client', () => {
+    const google = loadConfig({ GOOGLE_CLOUD_PROJECT: 'newsroom', GOOGLE_CLOUD_LOCATION: 'us-central1' })
+    assert.deepEqual(google.translation, { kind: 'google', projectId: 'newsroom', location: 'us-central1' })
+    const endpoint = loadConfig({ TRANSLATE_API_ENDPOINT: 'http://127.0.0.1:8085' })
+    assert.equal(endpoint.translation.kind, 'endpoint')
+    assert.equal(endpoint.translation.kind === 'endpoint' && endpoint.translation.endpoint.port, '8085')
+  })
+
+  it('names every bad value at once', () => {
+    assert.throws(() => loadConfig({
+      PORT: '70000',
+      LOG_LEVEL: 'loud',
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'maybe',
+      ADMIN_API_KEY: 'short',
+      TRANSLATE_API_ENDPOINT: 'ftp://x',
+      DELIVERY_RETRY_SCHEDULE: '5s,soon'
+    }), (err: unknown) => {
+      assert.ok(err instanceof ConfigError)
+      const text = err.problems.join('\n')
+      for (const name of ['PORT', 'LOG_LEVEL', 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', 'ADMIN_API_KEY', 'TRANSLATE_API_ENDPOINT', 'DELIVERY_RETRY_SCHEDULE']) {
+        assert.match(text, new RegExp(name))
+      }
+      assert.equal(err.problems.length, 6)
+      return true
+    })
+  })
+
+  it('parses retry schedules with units', () => {
+    assert.deepEqual(parseDurations('200ms, 0.2s,1s,5m,2h'), [200, 200, 1000, 300_000, 7_200_000])
+    assert.equal(parseDurations('5'), undefined)
+    assert.equal(parseDurations(''), undefined)
+  })
+})

@@ -1,0 +1,59 @@
+// Runs the real service entry (`node src/server.ts`) as a child process, for tests that need a
+// process to die (kill -9) and another to take over the same database.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer } from 'node:net'
+import path from 'node:path'
+import { repoRoot } from './conformance.ts'
+
+export async function freePort (): Promise<number> {
+  const server = createServer()
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as { port: number }
+  server.close()
+  await once(server, 'close')
+  return port
+}
+
+export interface ServiceProcess {
+  base: string
+  child: ChildProcess
+  /** Everything the process wrote, for failure messages. */
+  output(): string
+  /** Sends the signal and resolves with the exit code or signal once the process is gone. */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+export async function startServiceProcess (env: Record<string, string>, timeoutMs = 15_000): Promise<ServiceProcess> {
+  const port = await freePort()
+  const child = spawn(process.execPath, [path.join(repoRoot, 'src', 'server.ts')], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let output = ''
+  child.stdout?.on('data', (c: Buffer) => { output += c.toString() })
+  child.stderr?.on('data', (c: Buffer) => { output += c.toString() })
+  const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }))
+  const base = `http://127.0.0.1:${port}`
+  const proc: ServiceProcess = {
+    base,
+    child,
+    output: () => output,
+    async stop (signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+      return exited
+    }
+  }
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`service exited early (${child.exitCode}):\n${output}`)
+    try {
+      if ((await fetch(`${base}/ready`)).ok) return proc
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  await proc.stop('SIGKILL')
+  throw new Error(`service not ready within ${timeoutMs} ms:\n${output}`)
+}

@@ -1,0 +1,150 @@
+// The storage contract: every backend (SQLite now, PostgreSQL later) must pass these tests.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { ArticleContent, StoredTranslation } from '../../src/articles/types.ts'
+import type { Storage } from '../../src/storage/types.ts'
+
+const content = (headline: string): ArticleContent => ({ headline, paragraphs: ['فقرة'], language: 'ar' })
+const at = (s: number): string => new Date(Date.UTC(2026, 10, 29, 12, 0, s)).toISOString()
+
+function translation (versionId: string): StoredTranslation {
+  return { versionId, lang: 'en', headline: 'H', paragraphs: ['P'], engine: 'memory', model: 'm', charsSent: 5, requests: 1, createdAt: at(0) }
+}
+
+export function storageContract (name: string, open: () => Promise<{ storage: Storage; cleanup(): Promise<void> }>): void {
+  describe(`storage contract: ${name}`, () => {
+    let storage: Storage
+    let cleanup: () => Promise<void>
+    before(async () => {
+      ({ storage, cleanup } = await open())
+      await storage.migrate()
+      await storage.migrate() // idempotent
+    })
+    after(async () => {
+      await storage.close()
+      await cleanup()
+    })
+
+    it('creates version 1, ignores identical content, adds version 2 on change', async () => {
+      const a = await storage.ingestVersion({ guid: 'g1', contentHash: 'h1', content: content('a'), now: at(0) })
+      const same = await storage.ingestVersion({ guid: 'g1', contentHash: 'h1', content: content('a'), now: at(1) })
+      const b = await storage.ingestVersion({ guid: 'g1', contentHash: 'h2', content: content('b'), now: at(2) })
+      assert.equal(a.kind, 'created')
+      assert.deepEqual([same.kind, same.version, same.articleId], ['unchanged', 1, a.articleId])
+      assert.deepEqual([b.kind, b.version, b.articleId], ['created', 2, a.articleId])
+      const latest = await storage.getVersion(a.articleId)
+      assert.equal(latest?.version, 2)
+      assert.equal(latest?.content.headline, 'b')
+      assert.equal(latest?.firstCreated, at(0))
+      assert.equal((await storage.getVersion(a.articleId, 1))?.content.headline, 'a')
+      assert.equal(await storage.getVersion(a.articleId, 3), null)
+    })
+
+    it('leases claimed work, hands it over when the lease runs out, and keeps versions in order', async () => {
+      const v1 = await storage.ingestVersion({ guid: 'g2', contentHash: 'x1', content: content('1'), now: at(10) })
+      const v2 = await storage.ingestVersion({ guid: 'g2', contentHash: 'x2', content: content('2'), now: at(11) })
+      // Drain older work from other tests first.
+      let claimed = await storage.claimVersionForTranslation(at(20), at(30))
+      const seen: string[] = []
+      while (claimed !== null && claimed.id !== v1.versionId) {
+        seen.push(claimed.id)
+        await storage.markVersionFailed(claimed.id, 'drained', at(20))
+        claimed = await storage.claimVersionForTranslation(at(20), at(30))
+      }
+      assert.equal(claimed?.id, v1.versionId)
+      assert.equal(claimed?.status, 'translating')
+      assert.equal(claimed?.attempts, 1)
+      const second = await storage.claimVersionForTranslation(at(21), at(31))
+      assert.equal(second?.id, v2.versionId, 'the next claim skips the leased version')
+      assert.equal(await storage.claimVersionForTranslation(at(22), at(32)), null)
+      const again = await storage.claimVersionForTranslation(at(31), at(60))
+      assert.equal(again?.id, v1.versionId, 'an expired lease is taken over')
+      assert.equal(again?.attempts, 2)
+
+      await storage.saveTranslations(v2.versionId, [translation(v2.versionId)], at(40))
+      assert.equal(await storage.claimVersionForDistribution(at(45), at(50)), null, 'version 2 waits for version 1')
+      assert.equal(await storage.nextDueTime('versions', at(45)), null, 'nothing claimable is due')
+      await storage.saveTranslations(v1.versionId, [translation(v1.versionId)], at(46))
+      assert.equal((await storage.getTranslation(v1.versionId, 'en'))?.headline, 'H')
+      assert.equal((await storage.claimVersionForDistribution(at(47), at(57)))?.id, v1.versionId)
+      await storage.distribute(v1.versionId, [], at(48))
+      assert.equal((await storage.claimVersionForDistribution(at(49), at(59)))?.id, v2.versionId, 'now version 2 may go')
+      await storage.distribute(v2.versionId, [], at(50))
+      assert.equal(await storage.nextDueTime('versions', at(51)), null)
+    })
+
+    it('schedules translation retries and fails versions with a reason', async () => {
+      const v = await storage.ingestVersion({ guid: 'g3', contentHash: 'y', content: content('y'), now: at(0) })
+      let claimed = await storage.claimVersionForTranslation(at(100), at(110))
+      while (claimed !== null && claimed.id !== v.versionId) {
+        await storage.markVersionFailed(claimed.id, 'drained', at(100))
+        claimed = await storage.claimVersionForTranslation(at(100), at(110))
+      }
+      await storage.scheduleTranslationRetry(v.versionId, 'engine busy', at(105))
+      assert.equal(await storage.claimVersionForTranslation(at(104), at(114)), null)
+      assert.equal(await storage.nextDueTime('versions', at(104)), at(105))
+      assert.equal((await storage.claimVersionForTranslation(at(105), at(115)))?.id, v.versionId)
+      await storage.markVersionFailed(v.versionId, 'gave up', at(106))
+      const failed = await storage.getVersion(v.articleId)
+      assert.deepEqual([failed?.status, failed?.statusReason], ['failed', 'gave up'])
+    })
+
+    it('numbers deliveries per subscriber and sends them one at a time, in order', async () => {
+      for (const id of ['s1', 's2']) {
+        await storage.createSubscriber({ id, name: id, url: `http://127.0.0.1/${id}`, format: 'newsml-g2', languages: ['en'], active: true, createdAt: at(0), secret: 'whsec_x' })
+      }
+      assert.deepEqual((await storage.listActiveSubscribers()).map((s) => s.id), ['s1', 's2'])
+      const v = await storage.ingestVersion({ guid: 'g4', contentHash: 'z', content: content('z'), now: at(0) })
+      const doc = { lang: 'en', format: 'newsml-g2', contentType: 'application/xml', body: '<x/>' }
+      const first = await storage.distribute(v.versionId, [{ subscriberId: 's1', ...doc }, { subscriberId: 's2', ...doc }], at(200))
+      const second = await storage.distribute(v.versionId, [{ subscriberId: 's1', ...doc }], at(201))
+      assert.deepEqual(first.map((d) => d.sequence), [1, 1])
+      assert.equal(second[0]?.sequence, 2)
+      assert.notEqual(first[0]?.webhookId, second[0]?.webhookId)
+      assert.equal((await storage.getVersion(v.articleId))?.status, 'distributed')
+
+      const claimed = await storage.claimDueDeliveries(at(202), at(260), 10)
+      assert.deepEqual(claimed.map((d) => [d.subscriberId, d.sequence]).sort(), [['s1', 1], ['s2', 1]])
+      assert.equal(claimed[0]?.secret, 'whsec_x')
+      assert.deepEqual(await storage.claimDueDeliveries(at(203), at(260), 10), [], 's1 #2 waits behind #1')
+
+      const s1 = claimed.find((d) => d.subscriberId === 's1')!
+      const s2 = claimed.find((d) => d.subscriberId === 's2')!
+      const attempt = { at: at(204), statusCode: 503, durationMs: 3, error: 'HTTP 503', responseExcerpt: 'busy' }
+      await storage.recordAttempt(s1.id, attempt, { status: 'pending', nextAttemptAt: at(230) })
+      await storage.recordAttempt(s2.id, { ...attempt, statusCode: 204, error: null }, { status: 'delivered' })
+      assert.deepEqual(await storage.claimDueDeliveries(at(205), at(260), 10), [], 'retry not due, #2 still blocked')
+      assert.equal(await storage.nextDueTime('deliveries', at(205)), at(230))
+      const retried = await storage.claimDueDeliveries(at(230), at(290), 10)
+      assert.deepEqual(retried.map((d) => [d.id, d.attempts, d.webhookId]), [[s1.id, 1, s1.webhookId]])
+      await storage.recordAttempt(s1.id, { ...attempt, at: at(231) }, { status: 'dead' })
+      const next = await storage.claimDueDeliveries(at(232), at(290), 10)
+      assert.deepEqual(next.map((d) => [d.subscriberId, d.sequence]), [['s1', 2]], 'a dead delivery no longer blocks')
+
+      const summary = await storage.listDeliveriesForArticle(v.articleId, 1)
+      assert.equal(summary.length, 3)
+      const s2Summary = summary.find((d) => d.subscriberId === 's2')!
+      assert.deepEqual([s2Summary.status, s2Summary.lastStatusCode, s2Summary.deliveredAt], ['delivered', 204, at(204)])
+    })
+
+    it('releases every lease at start-up', async () => {
+      const v = await storage.ingestVersion({ guid: 'g5', contentHash: 'w', content: content('w'), now: at(0) })
+      let claimed = await storage.claimVersionForTranslation(at(300), at(400))
+      while (claimed !== null && claimed.id !== v.versionId) {
+        await storage.markVersionFailed(claimed.id, 'drained', at(300))
+        claimed = await storage.claimVersionForTranslation(at(300), at(400))
+      }
+      assert.equal(await storage.claimVersionForTranslation(at(301), at(401)), null)
+      await storage.releaseAllLeases()
+      assert.equal((await storage.claimVersionForTranslation(at(302), at(402)))?.id, v.versionId)
+    })
+
+    it('stores API keys by hash', async () => {
+      await storage.insertApiKey({ id: 'k1', hash: 'abc', role: 'editor', label: 'CMS', createdAt: at(0) })
+      assert.equal((await storage.findApiKeyByHash('abc'))?.role, 'editor')
+      assert.equal(await storage.findApiKeyByHash('nope'), null)
+      assert.equal(await storage.countApiKeys('editor'), 1)
+      await storage.ping()
+    })
+  })
+}

@@ -1,0 +1,9 @@
+import path from 'node:path'
+import { openSqliteStorage } from '../../src/storage/sqlite.ts'
+import { tempDir } from '../helpers/app.ts'
+import { storageContract } from './contract.ts'
+
+storageContract('sqlite', async () => {
+  const tmp = await tempDir()
+  return { storage: openSqliteStorage(path.join(tmp.dir, 'sub', 'nashra.db')), cleanup: tmp.remove }
+})
