@@ -9,7 +9,10 @@ export const ArticleInput = Type.Object({
   dateline: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
   category: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   urgency: Type.Optional(Type.Integer({ minimum: 1, maximum: 9 })),
-  language: Type.Optional(Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', default: 'ar', description: 'BCP 47 language of the original.' }))
+  language: Type.Optional(Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', default: 'ar', description: 'BCP 47 language of the original.' })),
+  slugline: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\n\\r\\t]+$', description: 'One line, no tabs.' })),
+  embargoedUntil: Type.Optional(Type.String({ format: 'date-time', description: 'Not for publication before this time.' })),
+  correction: Type.Optional(Type.Boolean({ description: 'This version corrects an error in the previous one.' }))
 }, { additionalProperties: false })
 export type ArticleInput = Static<typeof ArticleInput>
 
@@ -58,6 +61,7 @@ export const ArticleView = Type.Object({
   status: VersionStatus,
   statusReason: Type.Union([Type.String(), Type.Null()]),
   pubStatus: Type.String(),
+  event: Type.Union([Type.Literal('new'), Type.Literal('update'), Type.Literal('correction'), Type.Literal('kill')]),
   language: Type.String(),
   headline: Type.String(),
   firstCreated: Type.String(),

@@ -6,7 +6,7 @@ import { type ArticleFields, contentHash, normalizeArticle } from './normalize.t
 
 export async function ingestArticle (
   storage: Storage,
-  fields: ArticleFields & { guid?: string | undefined },
+  fields: ArticleFields & { guid?: string | undefined; correction?: boolean | undefined },
   now: Date
 ): Promise<IngestOutcome & { guid: string }> {
   const content = normalizeArticle(fields)
@@ -14,6 +14,6 @@ export async function ingestArticle (
   if (content.headline === '') throw badRequest('/body/headline', 'is empty once whitespace is removed')
   if (content.paragraphs.length === 0) throw badRequest('/body/body', 'has no paragraph with text')
   const guid = fields.guid ?? `urn:uuid:${randomUUID()}`
-  const outcome = await storage.ingestVersion({ guid, contentHash: contentHash(content), content, now: now.toISOString() })
+  const outcome = await storage.ingestVersion({ guid, contentHash: contentHash(content), content, correction: fields.correction, now: now.toISOString() })
   return { ...outcome, guid }
 }

@@ -12,6 +12,8 @@ export interface ArticleFields {
   category?: string | undefined
   urgency?: number | undefined
   language?: string | undefined
+  slugline?: string | undefined
+  embargoedUntil?: string | undefined
 }
 
 const NAMED_ENTITIES: Record<string, string> = {
@@ -42,6 +44,8 @@ export function normalizeArticle (fields: ArticleFields): ArticleContent {
   if (fields.dateline !== undefined) content.dateline = clean(fields.dateline)
   if (fields.category !== undefined) content.category = fields.category.trim()
   if (fields.urgency !== undefined) content.urgency = fields.urgency
+  if (fields.slugline !== undefined) content.slugline = clean(fields.slugline)
+  if (fields.embargoedUntil !== undefined) content.embargoedUntil = new Date(fields.embargoedUntil).toISOString()
   return content
 }
 
@@ -49,7 +53,8 @@ export function normalizeArticle (fields: ArticleFields): ArticleContent {
 export function contentHash (content: ArticleContent): string {
   const canonical = JSON.stringify([
     content.language, content.headline, content.paragraphs, content.byline ?? null,
-    content.dateline ?? null, content.category ?? null, content.urgency ?? null
+    content.dateline ?? null, content.category ?? null, content.urgency ?? null,
+    content.slugline ?? null, content.embargoedUntil ?? null
   ])
   return createHash('sha256').update(canonical).digest('hex')
 }

@@ -3,6 +3,12 @@
 
 export type PubStatus = 'usable' | 'withheld' | 'canceled'
 
+/**
+ * Why a version exists, as partners are told (NewsML-G2 signals, the x-nashra-event header):
+ * the first version, a routine update, a correction of an error, or a kill (withdrawal).
+ */
+export type VersionEvent = 'new' | 'update' | 'correction' | 'kill'
+
 /** Where a version is in the pipeline. */
 export type VersionStatus = 'received' | 'translating' | 'translated' | 'distributed' | 'failed'
 
@@ -18,6 +24,10 @@ export interface ArticleContent {
   urgency?: number
   /** BCP 47 language of the original, "ar" by default. */
   language: string
+  /** Short single-line label editors use for the story across versions. */
+  slugline?: string
+  /** Not for publication before this time (ISO 8601 UTC). */
+  embargoedUntil?: string
 }
 
 /** One immutable version of an article, as stored. */
@@ -29,6 +39,7 @@ export interface StoredVersion {
   version: number
   contentHash: string
   content: ArticleContent
+  event: VersionEvent
   pubStatus: PubStatus
   status: VersionStatus
   statusReason: string | null

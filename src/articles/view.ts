@@ -27,6 +27,7 @@ export async function articleView (storage: Storage, articleId: string): Promise
     status: version.status,
     statusReason: version.statusReason,
     pubStatus: version.pubStatus,
+    event: version.event,
     language: version.content.language,
     headline: version.content.headline,
     firstCreated: version.firstCreated,

@@ -11,6 +11,7 @@ interface VersionRow {
   version: number
   content_hash: string
   content: string
+  event: StoredVersion['event']
   pub_status: StoredVersion['pubStatus']
   status: StoredVersion['status']
   status_reason: string | null
@@ -20,7 +21,7 @@ interface VersionRow {
 }
 
 const SELECT_VERSION = `
-  SELECT v.id, v.article_id, a.guid, v.version, v.content_hash, v.content, v.pub_status, v.status,
+  SELECT v.id, v.article_id, a.guid, v.version, v.content_hash, v.content, v.event, v.pub_status, v.status,
          v.status_reason, v.attempts, a.created_at AS first_created, v.created_at
   FROM versions v JOIN articles a ON a.id = v.article_id`
 
@@ -32,6 +33,7 @@ function toVersion (row: VersionRow): StoredVersion {
     version: row.version,
     contentHash: row.content_hash,
     content: JSON.parse(row.content),
+    event: row.event,
     pubStatus: row.pub_status,
     status: row.status,
     statusReason: row.status_reason,
@@ -87,7 +89,7 @@ export function createSqliteArticles (db: Db): ArticleMethods {
     })
 
   return {
-    async ingestVersion ({ guid, contentHash, content, now }) {
+    async ingestVersion ({ guid, contentHash, content, now, correction }) {
       return transaction(db, () => {
         const article = db.prepare('SELECT id, current_version FROM articles WHERE guid = ?').get(guid) as
           { id: string; current_version: number } | undefined
@@ -107,9 +109,10 @@ export function createSqliteArticles (db: Db): ArticleMethods {
           db.prepare('UPDATE articles SET current_version = ? WHERE id = ?').run(version, articleId)
         }
         const versionId = randomUUID()
-        db.prepare(`INSERT INTO versions (id, article_id, version, content_hash, content, status, next_attempt_at,
-          created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'received', ?, ?, ?)`)
-          .run(versionId, articleId, version, contentHash, JSON.stringify(content), now, now, now)
+        const event = version === 1 ? 'new' : correction === true ? 'correction' : 'update'
+        db.prepare(`INSERT INTO versions (id, article_id, version, content_hash, content, event, status, next_attempt_at,
+          created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?)`)
+          .run(versionId, articleId, version, contentHash, JSON.stringify(content), event, now, now, now)
         return { kind: 'created', articleId, versionId, version, status: 'received' }
       })
     },

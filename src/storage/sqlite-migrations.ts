@@ -94,5 +94,10 @@ export const sqliteMigrations: string[] = [
     response_excerpt TEXT
   );
   CREATE INDEX attempts_by_delivery ON attempts (delivery_id);
+  `,
+  // 2: why each version exists (new, update, correction, kill), for signals and event headers.
+  `
+  ALTER TABLE versions ADD COLUMN event TEXT NOT NULL DEFAULT 'new'
+    CHECK (event IN ('new', 'update', 'correction', 'kill'));
   `
 ]

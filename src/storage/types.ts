@@ -17,6 +17,8 @@ export interface NewVersionInput {
   guid: string
   contentHash: string
   content: ArticleContent
+  /** The editor marks a new version as correcting an error (else it is a routine update). */
+  correction?: boolean | undefined
   now: string
 }
 

@@ -34,6 +34,12 @@ describe('POST /v1/articles', () => {
     assert.equal(second.statusCode, 202)
     assert.equal(second.json().id, first.id)
     assert.equal(second.json().version, 2)
+    const view = (await t.app.inject({ url: `/v1/articles/${first.id}`, headers: auth() })).json()
+    assert.deepEqual([view.version, view.event, view.headline], [2, 'update', 'عنوان معدل'])
+    const third = await post({ ...summitPost, guid: 'urn:test:changing', headline: 'عنوان مصحح', correction: true })
+    assert.equal(third.json().version, 3)
+    const corrected = (await t.app.inject({ url: `/v1/articles/${first.id}`, headers: auth() })).json()
+    assert.equal(corrected.event, 'correction')
   })
 
   it('generates a guid when none is given', async () => {

@@ -19,6 +19,7 @@ const version: StoredVersion = {
   articleId: 'art_hostile',
   guid: `"><newsItem guid="x ${NASTY}`,
   version: 2,
+  event: 'correction',
   contentHash: 'sha256:00',
   pubStatus: 'withheld',
   status: 'translated',
