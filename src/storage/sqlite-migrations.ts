@@ -1,9 +1,15 @@
-// Schema migrations for the SQLite backend, applied in order and recorded in schema_migrations.
-// Never edit a migration that has shipped: add the next one.
+// Schema migrations for the SQLite backend, each applied once, in id order, and recorded in
+// schema_migrations. Never edit a migration that has shipped: add one with a new id. Ids, not
+// positions, decide what has run, so work on two features can each add one without a clash.
 
-export const sqliteMigrations: string[] = [
-  // 1: the walking skeleton's tables.
-  `
+export interface Migration {
+  id: number
+  name: string
+  sql: string
+}
+
+export const sqliteMigrations: Migration[] = [
+  { id: 1, name: 'walking skeleton', sql: `
   CREATE TABLE api_keys (
     id TEXT PRIMARY KEY,
     hash TEXT NOT NULL UNIQUE,
@@ -94,10 +100,9 @@ export const sqliteMigrations: string[] = [
     response_excerpt TEXT
   );
   CREATE INDEX attempts_by_delivery ON attempts (delivery_id);
-  `,
-  // 2: why each version exists (new, update, correction, kill), for signals and event headers.
-  `
+  ` },
+  { id: 2, name: 'version events (new, update, correction, kill) for signals and event headers', sql: `
   ALTER TABLE versions ADD COLUMN event TEXT NOT NULL DEFAULT 'new'
     CHECK (event IN ('new', 'update', 'correction', 'kill'));
-  `
+  ` }
 ]

@@ -22,11 +22,12 @@ export function openSqliteStorage (databasePath: string): Storage {
   return {
     async migrate () {
       db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)')
-      const row = db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }
-      for (let i = row.v; i < sqliteMigrations.length; i++) {
+      const applied = new Set(db.prepare('SELECT version FROM schema_migrations').all().map((r) => r.version as number))
+      for (const migration of [...sqliteMigrations].sort((a, b) => a.id - b.id)) {
+        if (applied.has(migration.id)) continue
         transaction(db, () => {
-          db.exec(sqliteMigrations[i]!)
-          db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(i + 1, new Date().toISOString())
+          db.exec(migration.sql)
+          db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(migration.id, new Date().toISOString())
         })
       }
     },
