@@ -104,5 +104,73 @@ export const sqliteMigrations: Migration[] = [
   { id: 2, name: 'version events (new, update, correction, kill) for signals and event headers', sql: `
   ALTER TABLE versions ADD COLUMN event TEXT NOT NULL DEFAULT 'new'
     CHECK (event IN ('new', 'update', 'correction', 'kill'));
+  ` },
+  { id: 5, name: 'delivery engine: subscriber filters, secret rotation, pull mode, kills, subscriber keys', sql: `
+  ALTER TABLE subscribers ADD COLUMN filters TEXT NOT NULL DEFAULT '{}';
+  ALTER TABLE subscribers ADD COLUMN mode TEXT NOT NULL DEFAULT 'push' CHECK (mode IN ('push', 'pull'));
+  ALTER TABLE subscribers ADD COLUMN previous_secret TEXT;
+  ALTER TABLE subscribers ADD COLUMN previous_secret_until TEXT;
+  ALTER TABLE subscribers ADD COLUMN failing_since TEXT;
+  ALTER TABLE subscribers ADD COLUMN disabled_reason TEXT;
+  ALTER TABLE subscribers ADD COLUMN deleted_at TEXT;
+  ALTER TABLE subscribers ADD COLUMN updated_at TEXT;
+
+  CREATE TABLE subscriber_events (
+    id INTEGER PRIMARY KEY,
+    subscriber_id TEXT NOT NULL REFERENCES subscribers(id),
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL
+  );
+  CREATE INDEX subscriber_events_by_subscriber ON subscriber_events (subscriber_id, id);
+
+  -- New statuses: 'canceled' (a kill superseded it before it left), 'feed' (held for a pull-only
+  -- subscriber). SQLite cannot alter a CHECK, so the table is rebuilt (foreign keys are off while
+  -- migrations run, and checked after).
+  CREATE TABLE deliveries_new (
+    id TEXT PRIMARY KEY,
+    webhook_id TEXT NOT NULL UNIQUE,
+    subscriber_id TEXT NOT NULL REFERENCES subscribers(id),
+    version_id TEXT NOT NULL REFERENCES versions(id),
+    sequence INTEGER NOT NULL,
+    lang TEXT NOT NULL,
+    format TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead', 'canceled', 'feed')),
+    priority INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT,
+    lease_until TEXT,
+    last_status_code INTEGER,
+    last_error TEXT,
+    created_at TEXT NOT NULL,
+    delivered_at TEXT,
+    UNIQUE (subscriber_id, sequence)
+  );
+  INSERT INTO deliveries_new (id, webhook_id, subscriber_id, version_id, sequence, lang, format, content_type, body,
+    status, attempts, next_attempt_at, lease_until, last_status_code, last_error, created_at, delivered_at)
+  SELECT id, webhook_id, subscriber_id, version_id, sequence, lang, format, content_type, body,
+    status, attempts, next_attempt_at, lease_until, last_status_code, last_error, created_at, delivered_at FROM deliveries;
+  DROP TABLE deliveries;
+  ALTER TABLE deliveries_new RENAME TO deliveries;
+  CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at);
+  CREATE INDEX deliveries_by_version ON deliveries (version_id);
+  CREATE INDEX deliveries_by_subscriber ON deliveries (subscriber_id, status, sequence);
+  CREATE INDEX deliveries_by_created ON deliveries (subscriber_id, created_at);
+
+  -- Keys of role 'subscriber' are bound to one subscriber (the pull feed).
+  CREATE TABLE api_keys_new (
+    id TEXT PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'subscriber')),
+    label TEXT NOT NULL,
+    subscriber_id TEXT REFERENCES subscribers(id),
+    created_at TEXT NOT NULL,
+    CHECK ((role = 'subscriber') = (subscriber_id IS NOT NULL))
+  );
+  INSERT INTO api_keys_new (id, hash, role, label, created_at) SELECT id, hash, role, label, created_at FROM api_keys;
+  DROP TABLE api_keys;
+  ALTER TABLE api_keys_new RENAME TO api_keys;
   ` }
 ]

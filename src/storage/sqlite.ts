@@ -23,12 +23,21 @@ export function openSqliteStorage (databasePath: string): Storage {
     async migrate () {
       db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)')
       const applied = new Set(db.prepare('SELECT version FROM schema_migrations').all().map((r) => r.version as number))
-      for (const migration of [...sqliteMigrations].sort((a, b) => a.id - b.id)) {
-        if (applied.has(migration.id)) continue
-        transaction(db, () => {
-          db.exec(migration.sql)
-          db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(migration.id, new Date().toISOString())
-        })
+      // Foreign keys off while tables are rebuilt (SQLite's documented way to alter a table),
+      // then checked: a migration that breaks a reference is rolled back.
+      db.exec('PRAGMA foreign_keys = OFF')
+      try {
+        for (const migration of [...sqliteMigrations].sort((a, b) => a.id - b.id)) {
+          if (applied.has(migration.id)) continue
+          transaction(db, () => {
+            db.exec(migration.sql)
+            const broken = db.prepare('PRAGMA foreign_key_check').all()
+            if (broken.length > 0) throw new Error(`migration ${migration.id} broke ${broken.length} foreign key(s)`)
+            db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(migration.id, new Date().toISOString())
+          })
+        }
+      } finally {
+        db.exec('PRAGMA foreign_keys = ON')
       }
     },
     async ping () {
