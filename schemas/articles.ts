@@ -1,5 +1,6 @@
 // Requests and responses of /v1/articles.
 import { type Static, Type } from 'typebox'
+import { DeliveryStatus } from './subscribers.ts'
 
 export const ArticleInput = Type.Object({
   guid: Type.Optional(Type.String({ minLength: 1, maxLength: 512, pattern: '^\\S+$', description: "The publisher's stable id of the story; generated when absent." })),
@@ -18,7 +19,7 @@ export type ArticleInput = Static<typeof ArticleInput>
 
 export const VersionStatus = Type.Union([
   Type.Literal('received'), Type.Literal('translating'), Type.Literal('translated'),
-  Type.Literal('distributed'), Type.Literal('failed')
+  Type.Literal('distributed'), Type.Literal('failed'), Type.Literal('superseded')
 ])
 
 export const IngestReply = Type.Object({
@@ -38,7 +39,7 @@ export const DeliveryView = Type.Object({
   subscriberName: Type.String(),
   lang: Type.String(),
   format: Type.String(),
-  status: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('dead')]),
+  status: DeliveryStatus,
   attempts: Type.Integer(),
   lastStatusCode: Type.Union([Type.Integer(), Type.Null()]),
   lastError: Type.Union([Type.String(), Type.Null()]),

@@ -1,11 +1,12 @@
 // Requests and responses of /v1/keys.
 import { type Static, Type } from 'typebox'
 
-export const Role = Type.Union([Type.Literal('admin'), Type.Literal('editor')])
+export const Role = Type.Union([Type.Literal('admin'), Type.Literal('editor'), Type.Literal('subscriber')])
 
 export const KeyInput = Type.Object({
   role: Role,
-  label: Type.String({ minLength: 1, maxLength: 200 })
+  label: Type.String({ minLength: 1, maxLength: 200 }),
+  subscriberId: Type.Optional(Type.String({ format: 'uuid', description: 'Required for role subscriber: whose feed the key reads.' }))
 }, { additionalProperties: false })
 export type KeyInput = Static<typeof KeyInput>
 
@@ -13,6 +14,7 @@ export const KeyCreated = Type.Object({
   id: Type.String(),
   role: Role,
   label: Type.String(),
+  subscriberId: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String(),
   key: Type.String({ description: 'The API key itself. Shown once; Nashra keeps only its hash.' })
 })

@@ -1,25 +1,140 @@
-// Requests and responses of /v1/subscribers.
+// Requests and responses of /v1/subscribers, /v1/deliveries and /v1/feed.
 import { type Static, Type } from 'typebox'
+import { formatNames } from '../src/formats/registry.ts'
+
+const LanguageTag = Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' })
+
+export const SubscriberFilters = Type.Object({
+  categories: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 100, uniqueItems: true })),
+  minUrgency: Type.Optional(Type.Integer({ minimum: 1, maximum: 9, description: 'Only stories at least this urgent (1 = flash … 9); a story without urgency counts as 5.' }))
+}, { additionalProperties: false })
+
+export const SubscriberMode = Type.Union([Type.Literal('push'), Type.Literal('pull')], {
+  description: 'push: Nashra POSTs signed webhooks to url. pull: items wait in GET /v1/feed.'
+})
+
+export const FormatName = Type.Union(formatNames().map((name) => Type.Literal(name)))
+
+const subscriberFields = {
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  mode: SubscriberMode,
+  url: Type.String({ minLength: 1, maxLength: 2048, format: 'uri', description: 'Required for push subscribers.' }),
+  format: FormatName,
+  languages: Type.Array(LanguageTag, { minItems: 1, maxItems: 50, uniqueItems: true }),
+  filters: SubscriberFilters,
+  active: Type.Boolean()
+}
 
 export const SubscriberInput = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200 }),
-  url: Type.String({ minLength: 1, maxLength: 2048, format: 'uri' }),
-  format: Type.Literal('newsml-g2', { default: 'newsml-g2' }),
-  languages: Type.Array(Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' }), { minItems: 1, maxItems: 50, uniqueItems: true, default: ['en'] })
+  name: subscriberFields.name,
+  mode: Type.Optional(subscriberFields.mode),
+  url: Type.Optional(subscriberFields.url),
+  format: Type.Optional(subscriberFields.format),
+  languages: Type.Optional(subscriberFields.languages),
+  filters: Type.Optional(subscriberFields.filters),
+  active: Type.Optional(subscriberFields.active)
 }, { additionalProperties: false })
 export type SubscriberInput = Static<typeof SubscriberInput>
+
+export const SubscriberPatch = Type.Partial(Type.Object(subscriberFields, { additionalProperties: false }), { minProperties: 1 })
+export type SubscriberPatch = Static<typeof SubscriberPatch>
+
+export const SubscriberParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 
 export const SubscriberView = Type.Object({
   id: Type.String(),
   name: Type.String(),
-  url: Type.String(),
+  mode: SubscriberMode,
+  url: Type.Union([Type.String(), Type.Null()]),
   format: Type.String(),
   languages: Type.Array(Type.String()),
+  filters: SubscriberFilters,
   active: Type.Boolean(),
-  createdAt: Type.String()
+  disabledReason: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+  updatedAt: Type.String()
 })
 
 export const SubscriberCreated = Type.Object({
   ...SubscriberView.properties,
   secret: Type.String({ description: 'Standard Webhooks signing secret (whsec_…). Shown once.' })
+})
+
+export const SecretRotated = Type.Object({
+  secret: Type.String({ description: 'The new signing secret. Shown once.' }),
+  previousSecretValidUntil: Type.String({ description: 'Until then deliveries carry both signatures.' })
+})
+
+export const SubscriberEventView = Type.Object({ at: Type.String(), kind: Type.String(), detail: Type.String() })
+
+export const DeliveryStatus = Type.Union([
+  Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('dead'), Type.Literal('canceled'), Type.Literal('feed')
+])
+
+export const DeliveryListQuery = Type.Object({
+  status: Type.Optional(DeliveryStatus),
+  after: Type.Optional(Type.Integer({ minimum: 0, description: 'Only deliveries with a higher sequence number.' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 }))
+}, { additionalProperties: false })
+
+export const AttemptView = Type.Object({
+  at: Type.String(),
+  statusCode: Type.Union([Type.Integer(), Type.Null()]),
+  durationMs: Type.Integer(),
+  error: Type.Union([Type.String(), Type.Null()]),
+  responseExcerpt: Type.Union([Type.String(), Type.Null()])
+})
+
+export const DeliveryRecord = Type.Object({
+  id: Type.String(),
+  webhookId: Type.String(),
+  subscriberId: Type.String(),
+  articleId: Type.String(),
+  version: Type.Integer(),
+  event: Type.String(),
+  sequence: Type.Integer(),
+  lang: Type.String(),
+  format: Type.String(),
+  status: Type.String(),
+  attempts: Type.Integer(),
+  nextAttemptAt: Type.Union([Type.String(), Type.Null()]),
+  lastStatusCode: Type.Union([Type.Integer(), Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+  deliveredAt: Type.Union([Type.String(), Type.Null()]),
+  attemptLog: Type.Optional(Type.Array(AttemptView))
+})
+
+export const DeliveryParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
+
+export const ReplayInput = Type.Object({
+  since: Type.String({ format: 'date-time', description: 'Re-send every delivery created at or after this time, in order.' })
+}, { additionalProperties: false })
+
+export const ReplayReply = Type.Object({ replayed: Type.Integer() })
+
+export const FeedQuery = Type.Object({
+  after: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'The last sequence number already read.' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+  wait: Type.Optional(Type.Number({ minimum: 0, maximum: 30, default: 0, description: 'Seconds to wait for a new item when there is none.' }))
+}, { additionalProperties: false })
+
+export const FeedItemView = Type.Object({
+  sequence: Type.Integer(),
+  webhookId: Type.String(),
+  event: Type.String(),
+  articleId: Type.String(),
+  guid: Type.String(),
+  version: Type.Integer(),
+  lang: Type.String(),
+  format: Type.String(),
+  contentType: Type.String(),
+  body: Type.String(),
+  createdAt: Type.String()
+})
+
+export const FeedReply = Type.Object({
+  items: Type.Array(FeedItemView),
+  /** Pass as `after` next time. */
+  next: Type.Integer()
 })

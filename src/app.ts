@@ -9,6 +9,8 @@ import { bootstrapAdminKey } from './auth/api-keys.ts'
 import type { Config } from './config.ts'
 import { createAddressPolicy } from './delivery/address-guard.ts'
 import { createDeliveryAgent } from './delivery/agent.ts'
+import { createFeedNotifier } from './delivery/feed-notifier.ts'
+import { createRateLimiter } from './delivery/rate-limit.ts'
 import authPlugin from './http/auth.ts'
 import corePlugin from './http/core.ts'
 import { installProblemHandlers } from './http/problem.ts'
@@ -50,10 +52,14 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     await storage.migrate()
     const translator = options.translator ?? await translatorFromConfig(config.translation, app.log)
     if (options.translator === undefined) owned.unshift(translator)
-    const addressPolicy = createAddressPolicy({ allowPrivateNetworks: config.webhookAllowPrivateNetworks })
-    const agent = createDeliveryAgent({ policy: addressPolicy, connectTimeoutMs: 5_000 })
+    const addressPolicy = createAddressPolicy({
+      allowPrivateNetworks: config.webhookAllowPrivateNetworks,
+      allowCidrs: config.delivery.allowCidrs
+    })
+    const agent = createDeliveryAgent({ policy: addressPolicy, connectTimeoutMs: config.delivery.connectTimeoutMs })
     owned.unshift(agent)
 
+    const feed = createFeedNotifier()
     const pipeline = createPipeline({
       storage,
       translator,
@@ -62,16 +68,16 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       now,
       providerName: config.providerName,
       leaseMs: config.leaseMs,
-      deliveryRetryScheduleMs: config.deliveryRetryScheduleMs,
-      deliveryTimeoutMs: config.deliveryTimeoutMs,
-      deliveryConcurrency: config.deliveryConcurrency
+      delivery: config.delivery,
+      feed,
+      rateLimiter: createRateLimiter(config.delivery.ratePerSecond)
     })
 
     const { generated } = await bootstrapAdminKey(storage, config.adminApiKey, now())
     if (generated !== null) options.onAdminKeyGenerated?.(generated)
 
     installProblemHandlers(app)
-    await app.register(corePlugin, { config, storage, pipeline, addressPolicy, now })
+    await app.register(corePlugin, { config, storage, pipeline, addressPolicy, feed, now })
     await app.register(authPlugin)
     await app.register(autoload, { dir: ROUTES_DIR, forceESM: true })
 
@@ -82,6 +88,10 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
         pipeline.start()
       })
     }
+    app.addHook('preClose', async () => {
+      // Long-polling feed readers would otherwise hold the server open until their wait ends.
+      feed.close()
+    })
     app.addHook('onClose', async () => {
       await pipeline.stop()
       for (const resource of owned) await resource.close()

@@ -23,14 +23,31 @@ export interface Config {
   providerName: string
   /** How long a worker holds a claimed job before another may take it over. */
   leaseMs: number
-  /** Delays before each retry of a failed delivery; past the last, the delivery is dead. */
-  deliveryRetryScheduleMs: number[]
-  deliveryTimeoutMs: number
-  deliveryConcurrency: number
+  delivery: DeliveryConfig
 }
 
-/** The simple skeleton schedule; the delivery engine issue replaces it with the wire-service one. */
-export const DEFAULT_RETRY_SCHEDULE = '5s,30s,2m,10m,30m,1h,2h'
+export interface DeliveryConfig {
+  /** Delays before each retry of a failed delivery (±20% jitter); past the last, it is dead. */
+  retryScheduleMs: number[]
+  connectTimeoutMs: number
+  /** The whole request, from connect to the last byte of the response. */
+  timeoutMs: number
+  /** Webhooks in flight at once, across subscribers (one per subscriber at a time). */
+  concurrency: number
+  /** Most webhooks per second to one subscriber. */
+  ratePerSecond: number
+  /** A subscriber whose every attempt has failed for this long is disabled. */
+  disableAfterMs: number
+  /** After a secret rotation, deliveries carry the old signature too for this long. */
+  secretOverlapMs: number
+  /** CIDRs exempt from the private-address guard (trusted internal partners, tests). */
+  allowCidrs: string[]
+  /** On SIGTERM, how long in-flight attempts may finish before they are cut off and recorded. */
+  shutdownGraceMs: number
+}
+
+/** Wire-service retry schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (~28 h in all). */
+export const DEFAULT_RETRY_SCHEDULE = '5s,5m,30m,2h,5h,10h,10h'
 
 export class ConfigError extends Error {
   readonly problems: string[]
@@ -72,10 +89,7 @@ export function loadConfig (env: Env = process.env, cwd = process.cwd()): Config
 
   const translation = readTranslation(read, problems)
 
-  const schedule = parseDurations(read('DELIVERY_RETRY_SCHEDULE') ?? DEFAULT_RETRY_SCHEDULE)
-  if (schedule === undefined) {
-    problems.push(`DELIVERY_RETRY_SCHEDULE must be a comma-separated list of durations like "5s,5m,2h" (units ms, s, m, h), got "${read('DELIVERY_RETRY_SCHEDULE')}"`)
-  }
+  const delivery = readDelivery(read, problems)
 
   if (problems.length > 0) throw new ConfigError(problems)
   return {
@@ -88,10 +102,45 @@ export function loadConfig (env: Env = process.env, cwd = process.cwd()): Config
     logLevel,
     providerName: read('PROVIDER_NAME') ?? 'Nashra',
     leaseMs: 60_000,
-    deliveryRetryScheduleMs: schedule!,
-    deliveryTimeoutMs: 30_000,
-    deliveryConcurrency: 16
+    delivery: delivery!
   }
+}
+
+function readDelivery (read: (name: string) => string | undefined, problems: string[]): DeliveryConfig | undefined {
+  const schedule = parseDurations(read('DELIVERY_RETRY_SCHEDULE') ?? DEFAULT_RETRY_SCHEDULE)
+  if (schedule === undefined) {
+    problems.push(`DELIVERY_RETRY_SCHEDULE must be a comma-separated list of durations like "5s,5m,2h" (units ms, s, m, h, d), got "${read('DELIVERY_RETRY_SCHEDULE')}"`)
+  }
+  const duration = (name: string, fallback: string): number => {
+    const value = parseDurations(read(name) ?? fallback)
+    if (value === undefined || value.length !== 1 || value[0] === 0) {
+      problems.push(`${name} must be one positive duration like "30s" or "5d" (units ms, s, m, h, d), got "${read(name)}"`)
+      return 0
+    }
+    return value[0]!
+  }
+  const count = (name: string, fallback: number, max: number): number => {
+    const raw = read(name)
+    const value = raw === undefined ? fallback : /^\d+$/.test(raw) ? Number(raw) : Number.NaN
+    if (!(value >= 1 && value <= max)) problems.push(`${name} must be an integer from 1 to ${max}, got "${raw}"`)
+    return value
+  }
+  const allowCidrs = (read('WEBHOOK_ALLOW_CIDRS') ?? '').split(',').map((c) => c.trim()).filter((c) => c !== '')
+  for (const cidr of allowCidrs) {
+    if (!/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(cidr)) problems.push(`WEBHOOK_ALLOW_CIDRS must list CIDRs like "10.20.0.0/16,fd00::/8", got "${cidr}"`)
+  }
+  const config: DeliveryConfig = {
+    retryScheduleMs: schedule ?? [],
+    connectTimeoutMs: duration('DELIVERY_CONNECT_TIMEOUT', '5s'),
+    timeoutMs: duration('DELIVERY_TIMEOUT', '30s'),
+    concurrency: count('DELIVERY_CONCURRENCY', 32, 1000),
+    ratePerSecond: count('DELIVERY_RATE_LIMIT', 50, 100_000),
+    disableAfterMs: duration('SUBSCRIBER_DISABLE_AFTER', '5d'),
+    secretOverlapMs: duration('SECRET_ROTATION_OVERLAP', '24h'),
+    allowCidrs,
+    shutdownGraceMs: duration('SHUTDOWN_GRACE', '10s')
+  }
+  return config
 }
 
 function readTranslation (read: (name: string) => string | undefined, problems: string[]): TranslationConfig | undefined {
@@ -129,13 +178,13 @@ function parseBoolean (value: string): boolean | undefined {
   return undefined
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 
 /** "0.2s,1s,5m" → [200, 1000, 300000]; undefined when any item is malformed. */
 export function parseDurations (value: string): number[] | undefined {
   const out: number[] = []
   for (const item of value.split(',')) {
-    const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/.exec(item)
+    const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(item)
     if (match === null) return undefined
     out.push(Math.round(Number(match[1]) * UNIT_MS[match[2]!]!))
   }

@@ -1,6 +1,7 @@
 // Articles: editors post Arabic stories; anyone with a key reads their state and renditions.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ingestArticle } from '../../src/articles/ingest.ts'
+import { killArticle } from '../../src/articles/kill.ts'
 import { articleView } from '../../src/articles/view.ts'
 import { renderRendition } from '../../src/formats/rendition.ts'
 import { ArticleInput, ArticleParams, ArticleView, IngestReply, RenditionParams, RenditionQuery } from '../../schemas/articles.ts'
@@ -15,6 +16,15 @@ const articles: FastifyPluginAsyncTypebox = async (app) => {
     if (outcome.kind === 'created') app.pipeline.wake()
     const { articleId: id, guid, version, status } = outcome
     return reply.code(outcome.kind === 'created' ? 202 : 200).send({ id, guid, version, status })
+  })
+
+  app.post('/articles/:id/kill', {
+    onRequest: app.requireRole('editor', 'admin'),
+    schema: { params: ArticleParams, response: { 202: IngestReply, ...ProblemResponses } }
+  }, async (request, reply) => {
+    const killed = await killArticle(app.storage, request.params.id, app.now())
+    app.pipeline.wake()
+    return reply.code(202).send(killed)
   })
 
   app.get('/articles/:id', {

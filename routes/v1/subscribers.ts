@@ -1,31 +1,95 @@
-// Subscribers: partner endpoints that receive signed webhooks. Admin only.
-import { randomUUID } from 'node:crypto'
+// Subscribers: partner endpoints (push) and feeds (pull). Admin only.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { checkUrl } from '../../src/delivery/address-guard.ts'
-import { generateSecret } from '../../src/delivery/sign.ts'
-import { badRequest } from '../../src/http/errors.ts'
+import { Type } from 'typebox'
+import { createSubscriber, rotateSecret, updateSubscriber } from '../../src/delivery/subscribers.ts'
+import { notFound } from '../../src/http/errors.ts'
 import { ProblemResponses } from '../../schemas/problem.ts'
-import { SubscriberCreated, SubscriberInput } from '../../schemas/subscribers.ts'
+import {
+  DeliveryListQuery, DeliveryRecord, ReplayInput, ReplayReply, SecretRotated, SubscriberCreated, SubscriberEventView,
+  SubscriberInput, SubscriberParams, SubscriberPatch, SubscriberView
+} from '../../schemas/subscribers.ts'
 
 const subscribers: FastifyPluginAsyncTypebox = async (app) => {
+  const admin = app.requireRole('admin')
+  const mustExist = async (id: string) => {
+    const subscriber = await app.storage.getSubscriber(id)
+    if (subscriber === null) throw notFound('Subscriber', `No subscriber has the id ${id}.`)
+    return subscriber
+  }
+
   app.post('/subscribers', {
-    onRequest: app.requireRole('admin'),
+    onRequest: admin,
     schema: { body: SubscriberInput, response: { 201: SubscriberCreated, ...ProblemResponses } }
   }, async (request, reply) => {
-    const verdict = checkUrl(request.body.url, app.addressPolicy)
-    if (!verdict.allowed) throw badRequest('/body/url', verdict.reason ?? 'is not an allowed webhook address')
-    const subscriber = {
-      id: randomUUID(),
-      name: request.body.name,
-      url: request.body.url,
-      format: request.body.format,
-      languages: request.body.languages,
-      active: true,
-      createdAt: app.now().toISOString(),
-      secret: generateSecret()
+    const created = await createSubscriber(app.storage, app.addressPolicy, request.body, app.now())
+    return reply.code(201).send(created)
+  })
+
+  app.get('/subscribers', {
+    onRequest: admin,
+    schema: { response: { 200: Type.Object({ subscribers: Type.Array(SubscriberView) }), ...ProblemResponses } }
+  }, async () => ({ subscribers: await app.storage.listSubscribers() }))
+
+  app.get('/subscribers/:id', {
+    onRequest: admin,
+    schema: { params: SubscriberParams, response: { 200: SubscriberView, ...ProblemResponses } }
+  }, async (request) => mustExist(request.params.id))
+
+  app.patch('/subscribers/:id', {
+    onRequest: admin,
+    schema: { params: SubscriberParams, body: SubscriberPatch, response: { 200: SubscriberView, ...ProblemResponses } }
+  }, async (request) => {
+    const updated = await updateSubscriber(app.storage, app.addressPolicy, request.params.id, request.body, app.now())
+    if (updated.active) app.pipeline.wake() // re-enabled: its queue may move again
+    return updated
+  })
+
+  app.delete('/subscribers/:id', {
+    onRequest: admin,
+    schema: { params: SubscriberParams, response: { 204: Type.Null(), ...ProblemResponses } }
+  }, async (request, reply) => {
+    if (!await app.storage.deleteSubscriber(request.params.id, app.now().toISOString())) {
+      throw notFound('Subscriber', `No subscriber has the id ${request.params.id}.`)
     }
-    await app.storage.createSubscriber(subscriber)
-    return reply.code(201).send(subscriber)
+    return reply.code(204).send(null)
+  })
+
+  app.post('/subscribers/:id/rotate-secret', {
+    onRequest: admin,
+    schema: { params: SubscriberParams, response: { 200: SecretRotated, ...ProblemResponses } }
+  }, async (request) => rotateSecret(app.storage, request.params.id, app.config.delivery.secretOverlapMs, app.now()))
+
+  app.get('/subscribers/:id/events', {
+    onRequest: admin,
+    schema: { params: SubscriberParams, response: { 200: Type.Object({ events: Type.Array(SubscriberEventView) }), ...ProblemResponses } }
+  }, async (request) => {
+    await mustExist(request.params.id)
+    return { events: await app.storage.listSubscriberEvents(request.params.id) }
+  })
+
+  app.get('/subscribers/:id/deliveries', {
+    onRequest: admin,
+    schema: { params: SubscriberParams, querystring: DeliveryListQuery, response: { 200: Type.Object({ deliveries: Type.Array(DeliveryRecord) }), ...ProblemResponses } }
+  }, async (request) => {
+    await mustExist(request.params.id)
+    const { status, after, limit } = request.query
+    const deliveries = await app.storage.listDeliveries(request.params.id, {
+      limit: limit ?? 100,
+      ...(status === undefined ? {} : { status }),
+      ...(after === undefined ? {} : { afterSequence: after })
+    })
+    return { deliveries }
+  })
+
+  app.post('/subscribers/:id/replay', {
+    onRequest: admin,
+    schema: { params: SubscriberParams, body: ReplayInput, response: { 200: ReplayReply, ...ProblemResponses } }
+  }, async (request) => {
+    await mustExist(request.params.id)
+    const since = new Date(request.body.since).toISOString()
+    const replayed = await app.storage.replayDeliveries(request.params.id, since, app.now().toISOString())
+    app.pipeline.wake()
+    return { replayed }
   })
 }
 

@@ -9,8 +9,8 @@ export type PubStatus = 'usable' | 'withheld' | 'canceled'
  */
 export type VersionEvent = 'new' | 'update' | 'correction' | 'kill'
 
-/** Where a version is in the pipeline. */
-export type VersionStatus = 'received' | 'translating' | 'translated' | 'distributed' | 'failed'
+/** Where a version is in the pipeline; `superseded`: a kill overtook it before it went out. */
+export type VersionStatus = 'received' | 'translating' | 'translated' | 'distributed' | 'failed' | 'superseded'
 
 /** The editorial content of one version, normalised (body split into paragraphs). */
 export interface ArticleContent {
@@ -28,6 +28,14 @@ export interface ArticleContent {
   slugline?: string
   /** Not for publication before this time (ISO 8601 UTC). */
   embargoedUntil?: string
+  /** Pictures that go with the story, in order; their captions are translated too. */
+  images?: ArticleImage[]
+}
+
+export interface ArticleImage {
+  /** Absolute http(s) URL of the picture. */
+  href: string
+  caption?: string
 }
 
 /** One immutable version of an article, as stored. */
@@ -64,4 +72,10 @@ export interface StoredTranslation {
   charsSent: number
   requests: number
   createdAt: string
+  /** Translated image captions, aligned with content.images (null where an image has none). */
+  captions?: Array<string | null>
+  /** Segments the version has in this language (headline, paragraphs, byline, dateline, captions). */
+  segments?: number
+  /** Of those, how many came from the translation memory instead of the engine. */
+  segmentsReused?: number
 }

@@ -17,12 +17,14 @@ export async function verifyApiKey (storage: Storage, presented: string): Promis
   const found = await storage.findApiKeyByHash(hash)
   if (found === null) return null
   if (!timingSafeEqual(Buffer.from(found.hash, 'hex'), Buffer.from(hash, 'hex'))) return null
-  return { id: found.id, role: found.role, label: found.label, createdAt: found.createdAt }
+  const { hash: _hash, ...record } = found
+  return record
 }
 
-export async function createApiKey (storage: Storage, role: Role, label: string, now: Date, key = generateApiKey()):
-Promise<ApiKeyRecord & { key: string }> {
-  const record: ApiKeyRecord = { id: randomUUID(), role, label, createdAt: now.toISOString() }
+export async function createApiKey (storage: Storage, role: Role, label: string, now: Date,
+  options: { key?: string; subscriberId?: string } = {}): Promise<ApiKeyRecord & { key: string }> {
+  const key = options.key ?? generateApiKey()
+  const record: ApiKeyRecord = { id: randomUUID(), role, label, subscriberId: options.subscriberId ?? null, createdAt: now.toISOString() }
   await storage.insertApiKey({ ...record, hash: hashApiKey(key) })
   return { ...record, key }
 }
@@ -35,7 +37,7 @@ export async function bootstrapAdminKey (storage: Storage, configured: string | 
 Promise<{ generated: string | null }> {
   if (configured !== undefined) {
     if (await storage.findApiKeyByHash(hashApiKey(configured)) === null) {
-      await createApiKey(storage, 'admin', 'ADMIN_API_KEY', now, configured)
+      await createApiKey(storage, 'admin', 'ADMIN_API_KEY', now, { key: configured })
     }
     return { generated: null }
   }

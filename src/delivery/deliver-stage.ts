@@ -3,46 +3,86 @@
 // when the row was written, so every retry is the same message to the partner.
 import { isoAfter, type PipelineContext } from '../pipeline/context.ts'
 import type { AttemptOutcome, ClaimedDelivery } from '../storage/types.ts'
-import { sendWebhook } from './send.ts'
+import { type SendOutcome, sendWebhook } from './send.ts'
 import { webhookHeaders } from './sign.ts'
 
+/** A partner may ask for a pause with Retry-After, but not for longer than this. */
+export const RETRY_AFTER_CAP_MS = 6 * 3_600_000
+/** After a 429 or a timeout the partner is struggling: give it at least a minute. */
+export const STRUGGLING_FLOOR_MS = 60_000
+
 /** What happens after an attempt, given how many attempts have now been made. */
-export function nextOutcome (ok: boolean, attemptsMade: number, scheduleMs: number[], now: Date): AttemptOutcome {
-  if (ok) return { status: 'delivered' }
+export function nextOutcome (result: Pick<SendOutcome, 'ok' | 'statusCode' | 'errorCode' | 'retryAfterMs'>,
+  attemptsMade: number, scheduleMs: number[], now: Date): AttemptOutcome {
+  if (result.ok) return { status: 'delivered' }
+  // Cut short by our own shutdown: not the partner's fault, try again as soon as we are back.
+  if (result.errorCode === 'ABORTED') return { status: 'pending', nextAttemptAt: now.toISOString() }
   const delay = scheduleMs[attemptsMade - 1]
   if (delay === undefined) return { status: 'dead' }
-  const jittered = Math.round(delay * (0.8 + Math.random() * 0.4))
-  return { status: 'pending', nextAttemptAt: isoAfter(now, jittered) }
+  let wait = Math.round(delay * (0.8 + Math.random() * 0.4))
+  if (result.statusCode === 429 || result.errorCode === 'TIMEOUT') wait = Math.max(wait, STRUGGLING_FLOOR_MS)
+  if (result.retryAfterMs !== undefined) wait = Math.max(wait, Math.min(result.retryAfterMs, RETRY_AFTER_CAP_MS))
+  return { status: 'pending', nextAttemptAt: isoAfter(now, wait) }
 }
 
-export async function deliverOne (ctx: PipelineContext, delivery: ClaimedDelivery): Promise<void> {
-  const timestamp = Math.floor(ctx.now().getTime() / 1000)
-  const headers = webhookHeaders({ id: delivery.webhookId, timestamp, body: delivery.body, secrets: [delivery.secret] })
+export function deliveryHeaders (delivery: ClaimedDelivery, timestamp: number): Record<string, string> {
+  return {
+    ...webhookHeaders({ id: delivery.webhookId, timestamp, body: delivery.body, secrets: delivery.secrets }),
+    'content-language': delivery.lang,
+    'x-nashra-event': delivery.event,
+    'x-nashra-sequence': String(delivery.sequence),
+    'x-nashra-article-id': delivery.articleId,
+    'x-nashra-version': String(delivery.version)
+  }
+}
+
+export async function deliverOne (ctx: PipelineContext, delivery: ClaimedDelivery, signal?: AbortSignal): Promise<void> {
+  const log = ctx.log.child({ deliveryId: delivery.id, webhookId: delivery.webhookId, subscriberId: delivery.subscriberId })
+  const wait = ctx.rateLimiter.take(delivery.subscriberId, ctx.now().getTime())
+  if (wait > 0) {
+    await ctx.storage.postponeDelivery(delivery.id, isoAfter(ctx.now(), wait))
+    return
+  }
   const startedAt = ctx.now()
   const result = await sendWebhook({
     agent: ctx.agent,
     url: delivery.url,
     body: delivery.body,
     contentType: delivery.contentType,
-    headers: { ...headers, 'x-nashra-sequence': String(delivery.sequence) },
-    timeoutMs: ctx.deliveryTimeoutMs
+    headers: deliveryHeaders(delivery, Math.floor(startedAt.getTime() / 1000)),
+    timeoutMs: ctx.delivery.timeoutMs,
+    ...(signal === undefined ? {} : { signal })
   })
-  const outcome = nextOutcome(result.ok, delivery.attempts + 1, ctx.deliveryRetryScheduleMs, ctx.now())
-  await ctx.storage.recordAttempt(delivery.id, {
+  const now = ctx.now()
+  const outcome = nextOutcome(result, delivery.attempts + 1, ctx.delivery.retryScheduleMs, now)
+  const { failingSince } = await ctx.storage.recordAttempt(delivery.id, {
     at: startedAt.toISOString(),
     statusCode: result.statusCode ?? null,
     durationMs: result.durationMs,
     error: result.ok ? null : result.error ?? `HTTP ${result.statusCode}`,
     responseExcerpt: result.responseExcerpt ?? null
   }, outcome)
-  const log = ctx.log.child({ deliveryId: delivery.id, webhookId: delivery.webhookId, subscriberId: delivery.subscriberId })
-  if (outcome.status === 'delivered') log.info({ statusCode: result.statusCode, ms: result.durationMs }, 'delivered')
-  else log.warn({ statusCode: result.statusCode, error: result.error, outcome }, 'delivery attempt failed')
+
+  if (outcome.status === 'delivered') {
+    log.info({ statusCode: result.statusCode, ms: result.durationMs }, 'delivered')
+    return
+  }
+  log.warn({ statusCode: result.statusCode, error: result.error, outcome }, 'delivery attempt failed')
+  if (result.statusCode === 410) {
+    await ctx.storage.disableSubscriber(delivery.subscriberId, 'the endpoint answered 410 Gone', now.toISOString())
+    log.warn('subscriber disabled: its endpoint answered 410 Gone')
+  } else if (failingSince !== null && now.getTime() - Date.parse(failingSince) >= ctx.delivery.disableAfterMs) {
+    const reason = `every delivery has failed since ${failingSince}`
+    await ctx.storage.disableSubscriber(delivery.subscriberId, reason, now.toISOString())
+    log.warn({ failingSince }, 'subscriber disabled: failing for too long')
+  }
 }
 
 /** Claims as many due deliveries as there are free slots. */
 export async function claimDeliveries (ctx: PipelineContext, freeSlots: number): Promise<ClaimedDelivery[]> {
   if (freeSlots <= 0) return []
   const now = ctx.now()
-  return ctx.storage.claimDueDeliveries(now.toISOString(), isoAfter(now, ctx.leaseMs), freeSlots)
+  // The lease outlives the longest possible attempt, so nobody takes over a delivery in flight.
+  const leaseMs = Math.max(ctx.leaseMs, ctx.delivery.connectTimeoutMs + ctx.delivery.timeoutMs + 30_000)
+  return ctx.storage.claimDueDeliveries(now.toISOString(), isoAfter(now, leaseMs), freeSlots)
 }

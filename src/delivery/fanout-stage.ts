@@ -1,9 +1,30 @@
-// The distribution stage: render a translated version once per (format, language) that matching
-// subscribers want, and write one outbox row per subscriber and language in one transaction.
-import type { StoredTranslation } from '../articles/types.ts'
+// The distribution stage: render a translated version once per (format, language) that its
+// recipients want, and write one outbox row per subscriber and language in one transaction.
+// Recipients of an ordinary version: active subscribers whose filters match. Recipients of a
+// kill: everyone who ever had the story, filters or not — and the kill jumps the queue.
+import type { StoredTranslation, StoredVersion } from '../articles/types.ts'
 import { getFormat } from '../formats/registry.ts'
 import { isoAfter, type PipelineContext } from '../pipeline/context.ts'
-import type { NewDelivery } from '../storage/types.ts'
+import type { NewDelivery, Subscriber } from '../storage/types.ts'
+import { matchesFilters } from './filters.ts'
+
+/** Who gets which languages of this version. */
+async function recipients (ctx: PipelineContext, version: StoredVersion): Promise<Array<{ subscriber: Subscriber; langs: string[] }>> {
+  if (version.event !== 'kill') {
+    return (await ctx.storage.listActiveSubscribers())
+      .filter((s) => matchesFilters(s.filters, version.content))
+      .map((subscriber) => ({ subscriber, langs: subscriber.languages }))
+  }
+  const subscribers = new Map((await ctx.storage.listSubscribers()).map((s) => [s.id, s]))
+  const langs = new Map<string, Set<string>>()
+  for (const r of await ctx.storage.listStoryRecipients(version.articleId)) {
+    if (!subscribers.has(r.subscriberId)) continue
+    const set = langs.get(r.subscriberId) ?? new Set<string>()
+    set.add(r.lang)
+    langs.set(r.subscriberId, set)
+  }
+  return [...langs].map(([id, set]) => ({ subscriber: subscribers.get(id)!, langs: [...set].sort() }))
+}
 
 export async function runDistributionStage (ctx: PipelineContext): Promise<boolean> {
   const now = ctx.now()
@@ -15,18 +36,18 @@ export async function runDistributionStage (ctx: PipelineContext): Promise<boole
 
   const rendered = new Map<string, { contentType: string; body: string }>()
   const deliveries: NewDelivery[] = []
-  const missing: string[] = []
-  for (const subscriber of await ctx.storage.listActiveSubscribers()) {
+  const skipped: string[] = []
+  for (const { subscriber, langs } of await recipients(ctx, version)) {
     const formatter = getFormat(subscriber.format)
     if (formatter === undefined) {
-      missing.push(`format ${subscriber.format} for subscriber ${subscriber.id}`)
+      skipped.push(`format ${subscriber.format} for subscriber ${subscriber.id}`)
       continue
     }
-    for (const lang of subscriber.languages) {
+    for (const lang of langs) {
       const translation = lang === source ? null : translations.get(lang)
       if (translation === undefined) {
         // The subscriber appeared (or changed languages) after translation: it gets the next version.
-        missing.push(`${lang} translation for subscriber ${subscriber.id}`)
+        skipped.push(`${lang} translation for subscriber ${subscriber.id}`)
         continue
       }
       const key = `${subscriber.format}\u0000${lang}`
@@ -35,11 +56,12 @@ export async function runDistributionStage (ctx: PipelineContext): Promise<boole
         doc = formatter({ version, translation, provider: { name: ctx.providerName } })
         rendered.set(key, doc)
       }
-      deliveries.push({ subscriberId: subscriber.id, lang, format: subscriber.format, ...doc })
+      deliveries.push({ subscriberId: subscriber.id, lang, format: subscriber.format, ...doc, priority: version.event === 'kill' ? 1 : 0 })
     }
   }
   const created = await ctx.storage.distribute(version.id, deliveries, ctx.now().toISOString())
-  ctx.log.info({ articleId: version.articleId, version: version.version, deliveries: created.length, skipped: missing },
+  ctx.feed.notify(new Set(created.map((d) => d.subscriberId)))
+  ctx.log.info({ articleId: version.articleId, version: version.version, event: version.event, deliveries: created.length, skipped },
     'version distributed')
   return true
 }

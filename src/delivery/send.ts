@@ -13,6 +13,8 @@ export type SendWebhookOptions = {
   timeoutMs?: number
   /** Response bytes read at most; a partner cannot make us buffer or wait for more. */
   maxResponseBytes?: number
+  /** Cuts the attempt short (shutdown); it then counts as failed with errorCode ABORTED. */
+  signal?: AbortSignal
 }
 
 export type SendOutcome = {
@@ -100,7 +102,8 @@ function buildHeaders(options: SendWebhookOptions): Record<string, string> {
 export async function sendWebhook(options: SendWebhookOptions): Promise<SendOutcome> {
   const timeoutMs = options.timeoutMs ?? 30_000
   const maxResponseBytes = options.maxResponseBytes ?? 65_536
-  const signal = AbortSignal.timeout(timeoutMs)
+  const timeout = AbortSignal.timeout(timeoutMs)
+  const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal])
   const started = performance.now()
   const elapsed = () => Math.round(performance.now() - started)
   let statusCode: number | undefined
@@ -132,7 +135,9 @@ export async function sendWebhook(options: SendWebhookOptions): Promise<SendOutc
       ok: false,
       ...(statusCode === undefined ? {} : { statusCode }),
       durationMs: elapsed(),
-      ...describe(err, signal.aborted, timeoutMs),
+      ...(options.signal?.aborted === true
+        ? { errorCode: 'ABORTED', error: 'ABORTED: cut short by shutdown' }
+        : describe(err, timeout.aborted, timeoutMs)),
     }
   }
 }

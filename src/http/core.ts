@@ -5,6 +5,7 @@ import type { Config } from '../config.ts'
 import type { Pipeline } from '../pipeline/runner.ts'
 import type { Storage } from '../storage/types.ts'
 import type { AddressPolicy } from '../delivery/address-guard.ts'
+import type { FeedNotifier } from '../delivery/feed-notifier.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -12,6 +13,7 @@ declare module 'fastify' {
     storage: Storage
     pipeline: Pipeline
     addressPolicy: AddressPolicy
+    feed: FeedNotifier
     /** The clock every route and stage uses, injectable for tests. */
     now: () => Date
   }
@@ -22,6 +24,7 @@ export interface CoreOptions {
   storage: Storage
   pipeline: Pipeline
   addressPolicy: AddressPolicy
+  feed: FeedNotifier
   now: () => Date
 }
 
@@ -30,5 +33,6 @@ export default fp(async function corePlugin (app: FastifyInstance, opts: CoreOpt
   app.decorate('storage', opts.storage)
   app.decorate('pipeline', opts.pipeline)
   app.decorate('addressPolicy', opts.addressPolicy)
+  app.decorate('feed', opts.feed)
   app.decorate('now', opts.now)
 }, { name: 'nashra-core' })

@@ -1,6 +1,9 @@
 // What every pipeline stage needs, passed explicitly (no module-level singletons).
 import type { FastifyBaseLogger } from 'fastify'
 import type { Dispatcher } from 'undici'
+import type { DeliveryConfig } from '../config.ts'
+import type { FeedNotifier } from '../delivery/feed-notifier.ts'
+import type { RateLimiter } from '../delivery/rate-limit.ts'
 import type { Storage } from '../storage/types.ts'
 import type { TranslationProvider } from '../translation/types.ts'
 
@@ -13,11 +16,9 @@ export interface PipelineContext {
   now: () => Date
   providerName: string
   leaseMs: number
-  /** Delays before each retry of a failed delivery, in ms; past the last, the delivery is dead. */
-  deliveryRetryScheduleMs: number[]
-  deliveryTimeoutMs: number
-  /** How many webhooks may be in flight at once, across subscribers. */
-  deliveryConcurrency: number
+  delivery: DeliveryConfig
+  feed: FeedNotifier
+  rateLimiter: RateLimiter
 }
 
 export function isoAfter (now: Date, ms: number): string {

@@ -23,6 +23,8 @@ export function createPipeline (ctx: PipelineContext): Pipeline {
   const deliveryWaker = createWaker()
   let stopping = false
   let loops: Promise<void>[] = []
+  // Aborted when shutdown's grace period runs out: attempts still in flight are cut and recorded.
+  const abort = new AbortController()
 
   async function sleepUntilDue (kind: 'versions' | 'deliveries', waker: ReturnType<typeof createWaker>): Promise<void> {
     const due = await ctx.storage.nextDueTime(kind, ctx.now().toISOString())
@@ -48,7 +50,7 @@ export function createPipeline (ctx: PipelineContext): Pipeline {
     const inFlight = new Set<Promise<void>>()
     while (!stopping) {
       try {
-        const freeSlots = ctx.deliveryConcurrency - inFlight.size
+        const freeSlots = ctx.delivery.concurrency - inFlight.size
         if (freeSlots <= 0) {
           // Every slot is busy: the next job to finish wakes us.
           await deliveryWaker.wait(IDLE_POLL_MS)
@@ -56,7 +58,7 @@ export function createPipeline (ctx: PipelineContext): Pipeline {
         }
         const claimed = await claimDeliveries(ctx, freeSlots)
         for (const delivery of claimed) {
-          const job: Promise<void> = deliverOne(ctx, delivery)
+          const job: Promise<void> = deliverOne(ctx, delivery, abort.signal)
             .catch((err: unknown) => { ctx.log.error({ err, deliveryId: delivery.id }, 'recording a delivery failed') })
             .finally(() => { inFlight.delete(job); deliveryWaker.wake() })
           inFlight.add(job)
@@ -83,7 +85,13 @@ export function createPipeline (ctx: PipelineContext): Pipeline {
       stopping = true
       processWaker.wake()
       deliveryWaker.wake()
-      await Promise.all(loops)
+      const finished = Promise.all(loops)
+      let timer: NodeJS.Timeout | undefined
+      const grace = new Promise<void>((resolve) => { timer = setTimeout(resolve, ctx.delivery.shutdownGraceMs) })
+      await Promise.race([finished, grace])
+      clearTimeout(timer)
+      abort.abort()
+      await finished
       loops = []
     }
   }

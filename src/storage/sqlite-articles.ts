@@ -77,7 +77,7 @@ export function createSqliteArticles (db: Db): ArticleMethods {
       const row = db.prepare(`${SELECT_VERSION}
         WHERE v.status IN (${statuses}) AND v.next_attempt_at <= :now
           AND ${LEASE_FREE('v')} ${extra}
-        ORDER BY v.next_attempt_at, v.rowid LIMIT 1`).get({ now }) as VersionRow | undefined
+        ORDER BY v.event = 'kill' DESC, v.next_attempt_at, v.rowid LIMIT 1`).get({ now }) as VersionRow | undefined
       if (row === undefined) return null
       db.prepare(`UPDATE versions SET lease_until = ?, attempts = attempts + 1, updated_at = ?,
         status = CASE status WHEN 'received' THEN 'translating' ELSE status END WHERE id = ?`)

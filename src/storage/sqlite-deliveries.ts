@@ -1,31 +1,12 @@
-// Subscribers and the delivery outbox on SQLite.
+// The delivery outbox on SQLite: rows written with the version's fan-out, claimed under a lease,
+// one in flight per subscriber, in sequence order (kills first), with every attempt logged.
 import { randomUUID } from 'node:crypto'
-import { type Db, LEASE_FREE, NO_EARLIER_PENDING_DELIVERY, transaction } from './sqlite-tx.ts'
-import type { ClaimedDelivery, Delivery, DeliverySummary, Storage, Subscriber } from './types.ts'
+import {
+  type Db, DELIVERY_CLAIMABLE, transaction
+} from './sqlite-tx.ts'
+import type { ClaimedDelivery, Delivery, DeliverySummary, Storage, StoredAttempt } from './types.ts'
 
-interface SubscriberRow {
-  id: string
-  name: string
-  url: string
-  format: string
-  languages: string
-  active: number
-  created_at: string
-}
-
-function toSubscriber (row: SubscriberRow): Subscriber {
-  return {
-    id: row.id,
-    name: row.name,
-    url: row.url,
-    format: row.format,
-    languages: JSON.parse(row.languages),
-    active: row.active === 1,
-    createdAt: row.created_at
-  }
-}
-
-interface DeliveryRow {
+export interface DeliveryRow {
   id: string
   webhook_id: string
   subscriber_id: string
@@ -36,25 +17,36 @@ interface DeliveryRow {
   content_type: string
   body: string
   status: Delivery['status']
+  priority: number
   attempts: number
   next_attempt_at: string | null
   last_status_code: number | null
   last_error: string | null
   created_at: string
   delivered_at: string | null
+  event: Delivery['event']
+  article_id: string
+  version: number
 }
 
-function toDelivery (row: DeliveryRow): Delivery {
+/** Selects deliveries with the version facts every caller needs. */
+export const SELECT_DELIVERY = `SELECT d.*, v.event, v.article_id, v.version FROM deliveries d JOIN versions v ON v.id = d.version_id`
+
+export function toDelivery (row: DeliveryRow): Delivery {
   return {
     id: row.id,
     webhookId: row.webhook_id,
     subscriberId: row.subscriber_id,
     versionId: row.version_id,
     sequence: row.sequence,
+    event: row.event,
+    articleId: row.article_id,
+    version: row.version,
     lang: row.lang,
     format: row.format,
     contentType: row.content_type,
     body: row.body,
+    priority: row.priority,
     status: row.status,
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,
@@ -65,72 +57,62 @@ function toDelivery (row: DeliveryRow): Delivery {
   }
 }
 
-type DeliveryMethods = Pick<Storage, 'distribute' | 'createSubscriber' | 'listActiveSubscribers' | 'getSubscriber' |
-  'claimDueDeliveries' | 'recordAttempt' | 'listDeliveriesForArticle'>
+type DeliveryMethods = Pick<Storage, 'claimDueDeliveries' | 'recordAttempt' | 'postponeDelivery' |
+  'listDeliveriesForArticle' | 'getDelivery' | 'listDeliveries' | 'listAttempts' | 'retryDelivery' | 'replayDeliveries'>
 
 export function createSqliteDeliveries (db: Db): DeliveryMethods {
+  const getDelivery = (id: string): Delivery | null => {
+    const row = db.prepare(`${SELECT_DELIVERY} WHERE d.id = ?`).get(id)
+    return row === undefined ? null : toDelivery(row as unknown as DeliveryRow)
+  }
+
   return {
-    async distribute (versionId, deliveries, now) {
-      return transaction(db, () => {
-        const created: Delivery[] = []
-        const nextSequence = db.prepare('UPDATE subscribers SET next_sequence = next_sequence + 1 WHERE id = ? RETURNING next_sequence - 1 AS seq')
-        const insert = db.prepare(`INSERT INTO deliveries (id, webhook_id, subscriber_id, version_id, sequence, lang, format,
-          content_type, body, status, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING *`)
-        for (const d of deliveries) {
-          const { seq } = nextSequence.get(d.subscriberId) as { seq: number }
-          const row = insert.get(randomUUID(), `msg_${randomUUID()}`, d.subscriberId, versionId, seq, d.lang, d.format,
-            d.contentType, d.body, now, now) as unknown as DeliveryRow
-          created.push(toDelivery(row))
-        }
-        db.prepare(`UPDATE versions SET status = 'distributed', status_reason = NULL, lease_until = NULL,
-          next_attempt_at = NULL, updated_at = ? WHERE id = ?`).run(now, versionId)
-        return created
-      })
-    },
-
-    async createSubscriber (s) {
-      db.prepare(`INSERT INTO subscribers (id, name, url, format, languages, secret, active, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(s.id, s.name, s.url, s.format, JSON.stringify(s.languages), s.secret, s.active ? 1 : 0, s.createdAt)
-    },
-
-    async listActiveSubscribers () {
-      const rows = db.prepare('SELECT * FROM subscribers WHERE active = 1 ORDER BY created_at, id').all()
-      return rows.map((row) => toSubscriber(row as unknown as SubscriberRow))
-    },
-
-    async getSubscriber (id) {
-      const row = db.prepare('SELECT * FROM subscribers WHERE id = ?').get(id)
-      return row === undefined ? null : toSubscriber(row as unknown as SubscriberRow)
-    },
-
     async claimDueDeliveries (now, leaseUntil, limit) {
       return transaction(db, () => {
         const rows = db.prepare(`
-          SELECT d.*, s.url, s.secret FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-          WHERE d.status = 'pending' AND s.active = 1 AND d.next_attempt_at <= :now
-            AND ${LEASE_FREE('d')} AND ${NO_EARLIER_PENDING_DELIVERY}
-          ORDER BY d.next_attempt_at, d.sequence LIMIT :limit`).all({ now, limit }) as unknown as
-          Array<DeliveryRow & { url: string; secret: string }>
+          SELECT d.*, v.event, v.article_id, v.version, s.url, s.secret, s.previous_secret, s.previous_secret_until
+          FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id JOIN versions v ON v.id = d.version_id
+          WHERE ${DELIVERY_CLAIMABLE}
+          ORDER BY d.priority DESC, d.next_attempt_at, d.sequence LIMIT :limit`).all({ now, limit: limit * 4 }) as unknown as
+          Array<DeliveryRow & { url: string; secret: string; previous_secret: string | null; previous_secret_until: string | null }>
         const lease = db.prepare('UPDATE deliveries SET lease_until = ? WHERE id = ?')
-        return rows.map((row): ClaimedDelivery => {
+        const claimed: ClaimedDelivery[] = []
+        const subscribers = new Set<string>()
+        for (const row of rows) {
+          // One in flight per subscriber: a kill and an ordinary head may both qualify at once.
+          if (subscribers.has(row.subscriber_id) || claimed.length >= limit) continue
+          subscribers.add(row.subscriber_id)
           lease.run(leaseUntil, row.id)
-          return { ...toDelivery(row), url: row.url, secret: row.secret }
-        })
+          const secrets = [row.secret]
+          if (row.previous_secret !== null && row.previous_secret_until !== null && row.previous_secret_until > now) {
+            secrets.push(row.previous_secret)
+          }
+          claimed.push({ ...toDelivery(row), url: row.url, secrets })
+        }
+        return claimed
       })
     },
 
     async recordAttempt (deliveryId, attempt, outcome) {
-      transaction(db, () => {
+      return transaction(db, () => {
         db.prepare(`INSERT INTO attempts (delivery_id, at, status_code, duration_ms, error, response_excerpt)
           VALUES (?, ?, ?, ?, ?, ?)`)
           .run(deliveryId, attempt.at, attempt.statusCode, Math.round(attempt.durationMs), attempt.error, attempt.responseExcerpt)
-        db.prepare(`UPDATE deliveries SET attempts = attempts + 1, status = ?, last_status_code = ?, last_error = ?,
-          lease_until = NULL, next_attempt_at = ?, delivered_at = ? WHERE id = ?`)
-          .run(outcome.status, attempt.statusCode, attempt.error,
+        const row = db.prepare(`UPDATE deliveries SET attempts = attempts + 1, status = ?, last_status_code = ?, last_error = ?,
+          lease_until = NULL, next_attempt_at = ?, delivered_at = ? WHERE id = ? RETURNING subscriber_id`)
+          .get(outcome.status, attempt.statusCode, attempt.error,
             outcome.status === 'pending' ? outcome.nextAttemptAt : null,
-            outcome.status === 'delivered' ? attempt.at : null, deliveryId)
+            outcome.status === 'delivered' ? attempt.at : null, deliveryId) as { subscriber_id: string } | undefined
+        if (row === undefined) return { failingSince: null }
+        const failing = db.prepare(`UPDATE subscribers SET failing_since = CASE WHEN ? THEN NULL ELSE COALESCE(failing_since, ?) END
+          WHERE id = ? RETURNING failing_since`).get(outcome.status === 'delivered' ? 1 : 0, attempt.at, row.subscriber_id) as
+          { failing_since: string | null }
+        return { failingSince: failing.failing_since }
       })
+    },
+
+    async postponeDelivery (deliveryId, until) {
+      db.prepare(`UPDATE deliveries SET lease_until = NULL, next_attempt_at = ? WHERE id = ? AND status = 'pending'`).run(until, deliveryId)
     },
 
     async listDeliveriesForArticle (articleId, version) {
@@ -154,6 +136,51 @@ export function createSqliteDeliveries (db: Db): DeliveryMethods {
         lastError: r.last_error,
         deliveredAt: r.delivered_at
       }))
+    },
+
+    async getDelivery (id) {
+      return getDelivery(id)
+    },
+
+    async listDeliveries (subscriberId, { status, limit, afterSequence }) {
+      const rows = db.prepare(`${SELECT_DELIVERY} WHERE d.subscriber_id = :subscriberId
+        AND (:status IS NULL OR d.status = :status) AND d.sequence > :after ORDER BY d.sequence LIMIT :limit`)
+        .all({ subscriberId, status: status ?? null, after: afterSequence ?? 0, limit })
+      return rows.map((row) => toDelivery(row as unknown as DeliveryRow))
+    },
+
+    async listAttempts (deliveryId) {
+      const rows = db.prepare(`SELECT delivery_id, at, status_code, duration_ms, error, response_excerpt FROM attempts
+        WHERE delivery_id = ? ORDER BY id`).all(deliveryId) as Array<{ delivery_id: string; at: string; status_code: number | null;
+          duration_ms: number; error: string | null; response_excerpt: string | null }>
+      return rows.map((r): StoredAttempt => ({
+        deliveryId: r.delivery_id,
+        at: r.at,
+        statusCode: r.status_code,
+        durationMs: r.duration_ms,
+        error: r.error,
+        responseExcerpt: r.response_excerpt
+      }))
+    },
+
+    async retryDelivery (id, now) {
+      return transaction(db, () => {
+        // The attempt log keeps the history; the counter restarts the retry schedule.
+        db.prepare(`UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_until = NULL
+          WHERE id = ? AND status <> 'feed' AND (lease_until IS NULL OR lease_until <= ?)`).run(now, id, now)
+        return getDelivery(id)
+      })
+    },
+
+    async replayDeliveries (subscriberId, since, now) {
+      const result = db.prepare(`UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_until = NULL
+        WHERE subscriber_id = ? AND created_at >= ? AND status IN ('delivered', 'dead', 'pending')
+          AND (lease_until IS NULL OR lease_until <= ?)`).run(now, subscriberId, since, now)
+      return Number(result.changes)
     }
   }
+}
+
+export function newWebhookId (): string {
+  return `msg_${randomUUID()}`
 }

@@ -19,12 +19,23 @@ export function transaction<T> (db: Db, fn: () => T): T {
 /** Rows whose lease is free or has run out (its holder died or overran). Needs :now. */
 export const LEASE_FREE = (alias: string): string => `(${alias}.lease_until IS NULL OR ${alias}.lease_until <= :now)`
 
-// A later version of a story waits until every earlier one is out (distributed or failed), so a
-// partner never receives version 3 before version 2.
+// A later version of a story waits until every earlier one is out (distributed, failed or
+// superseded by a kill), so a partner never receives version 3 before version 2.
 export const NO_EARLIER_PENDING_VERSION = `NOT EXISTS (
   SELECT 1 FROM versions e WHERE e.article_id = v.article_id AND e.version < v.version
-    AND e.status NOT IN ('distributed', 'failed'))`
+    AND e.status NOT IN ('distributed', 'failed', 'superseded'))`
 
-// Per subscriber, only the lowest pending sequence may leave: order survives retries.
-export const NO_EARLIER_PENDING_DELIVERY = `NOT EXISTS (
-  SELECT 1 FROM deliveries e WHERE e.subscriber_id = d.subscriber_id AND e.status = 'pending' AND e.sequence < d.sequence)`
+/**
+ * A push delivery that may leave once due (needs :now): lease free, its subscriber active, no
+ * other delivery to that subscriber in flight, and none pending with a lower sequence — order
+ * survives retries. A kill (priority > 0) goes ahead of earlier queued items.
+ */
+export const DELIVERY_READY = `d.status = 'pending' AND s.active = 1 AND s.mode = 'push' AND s.deleted_at IS NULL
+  AND (d.lease_until IS NULL OR d.lease_until <= :now)
+  AND NOT EXISTS (SELECT 1 FROM deliveries f WHERE f.subscriber_id = d.subscriber_id AND f.status = 'pending'
+    AND f.lease_until > :now)
+  AND (d.priority > 0 OR NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.subscriber_id = d.subscriber_id
+    AND e.status = 'pending' AND e.sequence < d.sequence))`
+
+/** A push delivery that may leave now. */
+export const DELIVERY_CLAIMABLE = `${DELIVERY_READY} AND d.next_attempt_at <= :now`

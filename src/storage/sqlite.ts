@@ -7,8 +7,10 @@ import { DatabaseSync } from 'node:sqlite'
 import { sqliteMigrations } from './sqlite-migrations.ts'
 import { createSqliteArticles } from './sqlite-articles.ts'
 import { createSqliteDeliveries } from './sqlite-deliveries.ts'
-import { LEASE_FREE, NO_EARLIER_PENDING_DELIVERY, NO_EARLIER_PENDING_VERSION, transaction } from './sqlite-tx.ts'
-import type { Storage } from './types.ts'
+import { createSqliteFanout } from './sqlite-fanout.ts'
+import { createSqliteSubscribers } from './sqlite-subscribers.ts'
+import { DELIVERY_READY, LEASE_FREE, NO_EARLIER_PENDING_VERSION, transaction } from './sqlite-tx.ts'
+import type { Role, Storage } from './types.ts'
 
 export function openSqliteStorage (databasePath: string): Storage {
   if (databasePath !== ':memory:') mkdirSync(path.dirname(databasePath), { recursive: true })
@@ -56,20 +58,24 @@ export function openSqliteStorage (databasePath: string): Storage {
     },
 
     async insertApiKey (key) {
-      db.prepare('INSERT INTO api_keys (id, hash, role, label, created_at) VALUES (?, ?, ?, ?, ?)')
-        .run(key.id, key.hash, key.role, key.label, key.createdAt)
+      db.prepare('INSERT INTO api_keys (id, hash, role, label, subscriber_id, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(key.id, key.hash, key.role, key.label, key.subscriberId, key.createdAt)
     },
     async findApiKeyByHash (hash) {
-      const row = db.prepare('SELECT id, hash, role, label, created_at FROM api_keys WHERE hash = ?').get(hash) as
-        { id: string; hash: string; role: 'admin' | 'editor'; label: string; created_at: string } | undefined
-      return row === undefined ? null : { id: row.id, hash: row.hash, role: row.role, label: row.label, createdAt: row.created_at }
+      const row = db.prepare('SELECT id, hash, role, label, subscriber_id, created_at FROM api_keys WHERE hash = ?').get(hash) as
+        { id: string; hash: string; role: Role; label: string; subscriber_id: string | null; created_at: string } | undefined
+      return row === undefined
+        ? null
+        : { id: row.id, hash: row.hash, role: row.role, label: row.label, subscriberId: row.subscriber_id, createdAt: row.created_at }
     },
     async countApiKeys (role) {
       return (db.prepare('SELECT COUNT(*) AS n FROM api_keys WHERE role = ?').get(role) as { n: number }).n
     },
 
     ...createSqliteArticles(db),
+    ...createSqliteSubscribers(db),
     ...createSqliteDeliveries(db),
+    ...createSqliteFanout(db),
 
     async nextDueTime (kind, now) {
       const sql = kind === 'versions'
@@ -77,7 +83,7 @@ export function openSqliteStorage (databasePath: string): Storage {
            WHERE v.status IN ('received', 'translating', 'translated') AND ${LEASE_FREE('v')}
              AND (v.status <> 'translated' OR ${NO_EARLIER_PENDING_VERSION})`
         : `SELECT MIN(d.next_attempt_at) AS t FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-           WHERE d.status = 'pending' AND s.active = 1 AND ${LEASE_FREE('d')} AND ${NO_EARLIER_PENDING_DELIVERY}`
+           WHERE ${DELIVERY_READY}`
       return (db.prepare(sql).get({ now }) as { t: string | null }).t
     }
   }

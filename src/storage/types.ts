@@ -2,14 +2,16 @@
 // instances sharing one database) implements the same contract later, tested by the same suite.
 // Every method is async so both backends fit; every stage boundary goes through it, so a crash
 // anywhere leaves work the next start picks up.
-import type { ArticleContent, StoredTranslation, StoredVersion, VersionStatus } from '../articles/types.ts'
+import type { ArticleContent, StoredTranslation, StoredVersion, VersionEvent, VersionStatus } from '../articles/types.ts'
 
-export type Role = 'admin' | 'editor'
+export type Role = 'admin' | 'editor' | 'subscriber'
 
 export interface ApiKeyRecord {
   id: string
   role: Role
   label: string
+  /** The subscriber a key of role `subscriber` reads the feed of; null for other roles. */
+  subscriberId: string | null
   createdAt: string
 }
 
@@ -29,21 +31,49 @@ export type IngestOutcome =
 /** A version claimed by a worker; attempts counts this claim too. */
 export type ClaimedVersion = StoredVersion & { attempts: number }
 
+export interface SubscriberFilters {
+  /** Only stories in these categories (as editors send them); all when absent. */
+  categories?: string[]
+  /** Only stories at least this urgent: urgency 1 (flash) … 9; a story without urgency counts as 5. */
+  minUrgency?: number
+}
+
+/** push: Nashra POSTs each item to url. pull: items wait in the subscriber's feed (url is null). */
+export type SubscriberMode = 'push' | 'pull'
+
 export interface Subscriber {
   id: string
   name: string
-  url: string
+  url: string | null
+  mode: SubscriberMode
   format: string
   languages: string[]
+  filters: SubscriberFilters
   active: boolean
+  /** Why the subscriber was disabled (410 Gone, failing for days), when it was. */
+  disabledReason: string | null
   createdAt: string
+  updatedAt: string
+}
+
+export type SubscriberPatch = Partial<Pick<Subscriber, 'name' | 'url' | 'mode' | 'format' | 'languages' | 'filters' | 'active'>>
+
+export interface SubscriberEvent {
+  at: string
+  /** e.g. 'disabled', 'enabled', 'secret-rotated'. */
+  kind: string
+  detail: string
 }
 
 export interface SubscriberWithSecret extends Subscriber {
   secret: string
 }
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'dead'
+/**
+ * pending: queued or being retried · delivered: a 2xx came back · dead: the retry schedule ran out
+ * canceled: a kill of the story superseded it before it left · feed: held for a pull subscriber.
+ */
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead' | 'canceled' | 'feed'
 
 /** A rendered document ready to leave, fixed at creation so every retry sends the same bytes. */
 export interface NewDelivery {
@@ -52,6 +82,8 @@ export interface NewDelivery {
   format: string
   contentType: string
   body: string
+  /** Kills go ahead of queued work: > 0 is claimed first and does not wait behind earlier items. */
+  priority?: number
 }
 
 export interface Delivery extends NewDelivery {
@@ -60,6 +92,10 @@ export interface Delivery extends NewDelivery {
   webhookId: string
   versionId: string
   sequence: number
+  /** Why the version exists: becomes the x-nashra-event header. */
+  event: VersionEvent
+  articleId: string
+  version: number
   status: DeliveryStatus
   attempts: number
   nextAttemptAt: string | null
@@ -72,7 +108,8 @@ export interface Delivery extends NewDelivery {
 /** A delivery claimed by a worker, with what it needs to send. */
 export interface ClaimedDelivery extends Delivery {
   url: string
-  secret: string
+  /** Current secret first; during a rotation's overlap the previous one too. */
+  secrets: string[]
 }
 
 export interface AttemptRecord {
@@ -87,6 +124,37 @@ export type AttemptOutcome =
   | { status: 'delivered' }
   | { status: 'pending'; nextAttemptAt: string }
   | { status: 'dead' }
+
+export interface AttemptResult {
+  /** Since when every attempt to this subscriber has failed; null after a success. */
+  failingSince: string | null
+}
+
+export interface StoredAttempt extends AttemptRecord {
+  deliveryId: string
+}
+
+/** One item of a subscriber's pull feed: the same document and sequence number as a push. */
+export interface FeedItem {
+  sequence: number
+  webhookId: string
+  event: VersionEvent
+  articleId: string
+  guid: string
+  version: number
+  lang: string
+  format: string
+  contentType: string
+  body: string
+  createdAt: string
+}
+
+/** A subscriber that received some version of a story, in some language and format. */
+export interface StoryRecipient {
+  subscriberId: string
+  lang: string
+  format: string
+}
 
 export interface DeliverySummary {
   deliveryId: string
@@ -135,9 +203,44 @@ export interface Storage {
   listActiveSubscribers(): Promise<Subscriber[]>
   getSubscriber(id: string): Promise<Subscriber | null>
 
+  /** Every subscriber not deleted, oldest first. */
+  listSubscribers(): Promise<Subscriber[]>
+  updateSubscriber(id: string, patch: SubscriberPatch, now: string): Promise<Subscriber | null>
+  /** Soft delete: the subscriber stops receiving; its queued deliveries are canceled. */
+  deleteSubscriber(id: string, now: string): Promise<boolean>
+  /** The old secret keeps signing (beside the new one) until previousUntil. */
+  rotateSecret(id: string, secret: string, previousUntil: string, now: string): Promise<boolean>
+  disableSubscriber(id: string, reason: string, now: string): Promise<void>
+  addSubscriberEvent(id: string, event: SubscriberEvent): Promise<void>
+  listSubscriberEvents(id: string): Promise<SubscriberEvent[]>
+
+  /**
+   * Claims due push deliveries, at most one per subscriber, never one that would overtake an
+   * earlier pending delivery to the same subscriber (kills excepted), highest priority first.
+   */
   claimDueDeliveries(now: string, leaseUntil: string, limit: number): Promise<ClaimedDelivery[]>
-  recordAttempt(deliveryId: string, attempt: AttemptRecord, outcome: AttemptOutcome): Promise<void>
+  /** Records the attempt, applies the outcome, and tracks since when the subscriber has failed. */
+  recordAttempt(deliveryId: string, attempt: AttemptRecord, outcome: AttemptOutcome): Promise<AttemptResult>
+  /** Puts a claimed delivery back without counting an attempt (rate limit, shutdown). */
+  postponeDelivery(deliveryId: string, until: string): Promise<void>
   listDeliveriesForArticle(articleId: string, version: number): Promise<DeliverySummary[]>
+  getDelivery(id: string): Promise<Delivery | null>
+  listDeliveries(subscriberId: string, options: { status?: DeliveryStatus; limit: number; afterSequence?: number }): Promise<Delivery[]>
+  listAttempts(deliveryId: string): Promise<StoredAttempt[]>
+  /** Queues one delivery again (same webhook id, body and sequence); null when it does not exist. */
+  retryDelivery(id: string, now: string): Promise<Delivery | null>
+  /** Queues again every delivery to the subscriber created at or after since; returns how many. */
+  replayDeliveries(subscriberId: string, since: string, now: string): Promise<number>
+  /** Items of a subscriber's feed with sequence > after, oldest first. */
+  readFeed(subscriberId: string, after: number, limit: number): Promise<FeedItem[]>
+
+  /**
+   * A kill: version n+1 with pubStatus canceled, the latest content and translations, ready to
+   * fan out at once; earlier versions still in the pipeline are superseded. Null: no such story.
+   */
+  createKillVersion(articleId: string, now: string): Promise<{ versionId: string; version: number } | null>
+  /** Who received any version of the story (delivered or in their feed), and how. */
+  listStoryRecipients(articleId: string): Promise<StoryRecipient[]>
 
   /**
    * Earliest time claimable work of one kind becomes due, if any. Work held under a live lease or

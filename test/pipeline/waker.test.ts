@@ -27,11 +27,11 @@ describe('waker', () => {
 describe('delivery outcome', () => {
   const now = new Date('2026-11-29T00:00:00.000Z')
   it('retries along the schedule with jitter, then gives up', () => {
-    assert.deepEqual(nextOutcome(true, 1, [1000], now), { status: 'delivered' })
-    const retry = nextOutcome(false, 1, [10_000, 60_000], now)
+    assert.deepEqual(nextOutcome({ ok: true }, 1, [1000], now), { status: 'delivered' })
+    const retry = nextOutcome({ ok: false, statusCode: 500 }, 1, [10_000, 60_000], now)
     assert.equal(retry.status, 'pending')
     const delay = retry.status === 'pending' ? Date.parse(retry.nextAttemptAt) - now.getTime() : 0
     assert.ok(delay >= 8_000 && delay <= 12_000, `delay ${delay}`)
-    assert.deepEqual(nextOutcome(false, 3, [10_000, 60_000], now), { status: 'dead' })
+    assert.deepEqual(nextOutcome({ ok: false, statusCode: 500 }, 3, [10_000, 60_000], now), { status: 'dead' })
   })
 })

@@ -91,7 +91,7 @@ export function storageContract (name: string, open: () => Promise<{ storage: St
 
     it('numbers deliveries per subscriber and sends them one at a time, in order', async () => {
       for (const id of ['s1', 's2']) {
-        await storage.createSubscriber({ id, name: id, url: `http://127.0.0.1/${id}`, format: 'newsml-g2', languages: ['en'], active: true, createdAt: at(0), secret: 'whsec_x' })
+        await storage.createSubscriber({ id, name: id, mode: 'push', url: `http://127.0.0.1/${id}`, format: 'newsml-g2', languages: ['en'], filters: {}, active: true, disabledReason: null, createdAt: at(0), updatedAt: at(0), secret: 'whsec_x' })
       }
       assert.deepEqual((await storage.listActiveSubscribers()).map((s) => s.id), ['s1', 's2'])
       const v = await storage.ingestVersion({ guid: 'g4', contentHash: 'z', content: content('z'), now: at(0) })
@@ -105,7 +105,7 @@ export function storageContract (name: string, open: () => Promise<{ storage: St
 
       const claimed = await storage.claimDueDeliveries(at(202), at(260), 10)
       assert.deepEqual(claimed.map((d) => [d.subscriberId, d.sequence]).sort(), [['s1', 1], ['s2', 1]])
-      assert.equal(claimed[0]?.secret, 'whsec_x')
+      assert.deepEqual(claimed[0]?.secrets, ['whsec_x'])
       assert.deepEqual(await storage.claimDueDeliveries(at(203), at(260), 10), [], 's1 #2 waits behind #1')
 
       const s1 = claimed.find((d) => d.subscriberId === 's1')!
@@ -140,7 +140,7 @@ export function storageContract (name: string, open: () => Promise<{ storage: St
     })
 
     it('stores API keys by hash', async () => {
-      await storage.insertApiKey({ id: 'k1', hash: 'abc', role: 'editor', label: 'CMS', createdAt: at(0) })
+      await storage.insertApiKey({ id: 'k1', hash: 'abc', role: 'editor', label: 'CMS', subscriberId: null, createdAt: at(0) })
       assert.equal((await storage.findApiKeyByHash('abc'))?.role, 'editor')
       assert.equal(await storage.findApiKeyByHash('nope'), null)
       assert.equal(await storage.countApiKeys('editor'), 1)

@@ -1,0 +1,85 @@
+// Subscriber management: creation with a fresh signing secret, changes, secret rotation, and the
+// address guard applied at registration — the same guard refuses again at connect time, after
+// DNS, so a name that later resolves inward is still stopped.
+import { randomUUID } from 'node:crypto'
+import { lookup } from 'node:dns/promises'
+import { isIP } from 'node:net'
+import type { SubscriberInput, SubscriberPatch } from '../../schemas/subscribers.ts'
+import { badRequest, notFound } from '../http/errors.ts'
+import type { Storage, Subscriber, SubscriberWithSecret } from '../storage/types.ts'
+import { type AddressPolicy, checkUrl } from './address-guard.ts'
+import { generateSecret } from './sign.ts'
+
+const LOOKUP_TIMEOUT_MS = 5_000
+
+/** Refuses a webhook URL whose host is, or resolves to, an address the policy forbids. */
+export async function assertWebhookUrlAllowed (url: string, policy: AddressPolicy, field = '/body/url'): Promise<void> {
+  const verdict = checkUrl(url, policy)
+  if (!verdict.allowed) throw badRequest(field, verdict.reason ?? 'is not an allowed webhook address')
+  const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1')
+  const name = host.toLowerCase().replace(/\.$/, '')
+  if (isIP(host) !== 0 || name === 'localhost' || name.endsWith('.localhost')) return
+  let addresses: Array<{ address: string }>
+  try {
+    let timer: NodeJS.Timeout | undefined
+    addresses = await Promise.race([
+      lookup(host, { all: true }),
+      new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error('timeout')), LOOKUP_TIMEOUT_MS) })
+    ]).finally(() => clearTimeout(timer))
+  } catch {
+    // Not resolvable yet (a partner setting up): the connect-time guard still checks every send.
+    return
+  }
+  for (const { address } of addresses) {
+    const check = policy(address)
+    if (!check.allowed) throw badRequest(field, `${host} resolves to ${address}, which is ${check.reason}`)
+  }
+}
+
+function assertModeAndUrl (mode: Subscriber['mode'], url: string | null | undefined): void {
+  if (mode === 'push' && (url === undefined || url === null)) throw badRequest('/body/url', 'is required for a push subscriber')
+  if (mode === 'pull' && url !== undefined && url !== null) throw badRequest('/body/url', 'must be absent for a pull subscriber (it reads GET /v1/feed)')
+}
+
+export async function createSubscriber (storage: Storage, policy: AddressPolicy, input: SubscriberInput, now: Date): Promise<SubscriberWithSecret> {
+  const mode = input.mode ?? 'push'
+  assertModeAndUrl(mode, input.url)
+  if (input.url !== undefined) await assertWebhookUrlAllowed(input.url, policy)
+  const at = now.toISOString()
+  const subscriber: SubscriberWithSecret = {
+    id: randomUUID(),
+    name: input.name,
+    mode,
+    url: input.url ?? null,
+    format: input.format ?? 'newsml-g2',
+    languages: input.languages ?? ['en'],
+    filters: input.filters ?? {},
+    active: input.active ?? true,
+    disabledReason: null,
+    createdAt: at,
+    updatedAt: at,
+    secret: generateSecret()
+  }
+  await storage.createSubscriber(subscriber)
+  return subscriber
+}
+
+export async function updateSubscriber (storage: Storage, policy: AddressPolicy, id: string, patch: SubscriberPatch, now: Date): Promise<Subscriber> {
+  const current = await storage.getSubscriber(id)
+  if (current === null) throw notFound('Subscriber', `No subscriber has the id ${id}.`)
+  const mode = patch.mode ?? current.mode
+  // Switching to pull drops the endpoint; switching to push needs one.
+  const url = patch.url !== undefined ? patch.url : mode === 'pull' ? null : current.url
+  assertModeAndUrl(mode, url)
+  if (patch.url !== undefined) await assertWebhookUrlAllowed(patch.url, policy)
+  const updated = await storage.updateSubscriber(id, { ...patch, mode, url }, now.toISOString())
+  if (updated === null) throw notFound('Subscriber', `No subscriber has the id ${id}.`)
+  return updated
+}
+
+export async function rotateSecret (storage: Storage, id: string, overlapMs: number, now: Date): Promise<{ secret: string; previousSecretValidUntil: string }> {
+  const secret = generateSecret()
+  const until = new Date(now.getTime() + overlapMs).toISOString()
+  if (!await storage.rotateSecret(id, secret, until, now.toISOString())) throw notFound('Subscriber', `No subscriber has the id ${id}.`)
+  return { secret, previousSecretValidUntil: until }
+}

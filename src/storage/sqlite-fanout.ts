@@ -1,0 +1,106 @@
+// Fan-out on SQLite: writing a version's outbox rows in one transaction, kills, and the pull feed.
+import { randomUUID } from 'node:crypto'
+import { newWebhookId, SELECT_DELIVERY, type DeliveryRow, toDelivery } from './sqlite-deliveries.ts'
+import { type Db, transaction } from './sqlite-tx.ts'
+import type { FeedItem, Storage, StoryRecipient } from './types.ts'
+
+type FanoutMethods = Pick<Storage, 'distribute' | 'createKillVersion' | 'listStoryRecipients' | 'readFeed'>
+
+export function createSqliteFanout (db: Db): FanoutMethods {
+  return {
+    async distribute (versionId, deliveries, now) {
+      return transaction(db, () => {
+        const version = db.prepare('SELECT article_id, version, event FROM versions WHERE id = ?').get(versionId) as
+          { article_id: string; version: number; event: string }
+        const nextSequence = db.prepare(`UPDATE subscribers SET next_sequence = next_sequence + 1 WHERE id = ?
+          RETURNING next_sequence - 1 AS seq, mode`)
+        const insert = db.prepare(`INSERT INTO deliveries (id, webhook_id, subscriber_id, version_id, sequence, lang, format,
+          content_type, body, status, priority, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        const ids: string[] = []
+        for (const d of deliveries) {
+          const { seq, mode } = nextSequence.get(d.subscriberId) as { seq: number; mode: string }
+          const id = randomUUID()
+          // Pull subscribers read their items from the feed; nothing is pushed.
+          const status = mode === 'pull' ? 'feed' : 'pending'
+          insert.run(id, newWebhookId(), d.subscriberId, versionId, seq, d.lang, d.format, d.contentType, d.body,
+            status, d.priority ?? 0, status === 'pending' ? now : null, now)
+          ids.push(id)
+        }
+        if (version.event === 'kill') {
+          // Earlier versions not yet out would only resurrect a withdrawn story: they never leave.
+          db.prepare(`UPDATE deliveries SET status = 'canceled', next_attempt_at = NULL, last_error = 'superseded by a kill'
+            WHERE status = 'pending' AND (lease_until IS NULL OR lease_until <= ?)
+              AND version_id IN (SELECT id FROM versions WHERE article_id = ? AND version < ?)`)
+            .run(now, version.article_id, version.version)
+        }
+        db.prepare(`UPDATE versions SET status = 'distributed', status_reason = NULL, lease_until = NULL,
+          next_attempt_at = NULL, updated_at = ? WHERE id = ?`).run(now, versionId)
+        const select = db.prepare(`${SELECT_DELIVERY} WHERE d.id = ?`)
+        return ids.map((id) => toDelivery(select.get(id) as unknown as DeliveryRow))
+      })
+    },
+
+    async createKillVersion (articleId, now) {
+      return transaction(db, () => {
+        const latest = db.prepare(`SELECT v.id, v.version, v.content, v.content_hash, v.event FROM versions v
+          JOIN articles a ON a.id = v.article_id AND v.version = a.current_version WHERE a.id = ?`).get(articleId) as
+          { id: string; version: number; content: string; content_hash: string; event: string } | undefined
+        if (latest === undefined) return null
+        if (latest.event === 'kill') return { versionId: latest.id, version: latest.version }
+        const versionId = randomUUID()
+        const version = latest.version + 1
+        // Earlier versions still in the pipeline are overtaken: the kill must not wait for them.
+        db.prepare(`UPDATE versions SET status = 'superseded', status_reason = 'a kill overtook this version',
+          lease_until = NULL, next_attempt_at = NULL, updated_at = ?
+          WHERE article_id = ? AND status IN ('received', 'translating', 'translated')`).run(now, articleId)
+        // A distinct hash, so re-posting the same content afterwards republishes the story.
+        db.prepare(`INSERT INTO versions (id, article_id, version, content_hash, content, event, pub_status, status,
+          next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'kill', 'canceled', 'translated', ?, ?, ?)`)
+          .run(versionId, articleId, version, `kill:${latest.content_hash}`, latest.content, now, now, now)
+        db.prepare('UPDATE articles SET current_version = ? WHERE id = ?').run(version, articleId)
+        // The kill carries the story's last translations (nothing is sent to an engine again).
+        const source = db.prepare(`SELECT v.id FROM versions v WHERE v.article_id = ? AND v.version < ?
+          AND EXISTS (SELECT 1 FROM translations t WHERE t.version_id = v.id) ORDER BY v.version DESC LIMIT 1`)
+          .get(articleId, version) as { id: string } | undefined
+        if (source !== undefined) {
+          db.prepare(`INSERT INTO translations (version_id, lang, content, engine, model, chars_sent, requests, created_at)
+            SELECT ?, lang, content, engine, model, 0, 0, ? FROM translations WHERE version_id = ?`).run(versionId, now, source.id)
+        }
+        return { versionId, version }
+      })
+    },
+
+    async listStoryRecipients (articleId) {
+      // Anyone with a delivery row of the story, whatever became of it: a timed-out attempt may
+      // still have reached the partner, and a kill sent to one who never saw the story is harmless.
+      const rows = db.prepare(`SELECT DISTINCT d.subscriber_id, d.lang, d.format FROM deliveries d
+        JOIN versions v ON v.id = d.version_id JOIN subscribers s ON s.id = d.subscriber_id
+        WHERE v.article_id = ? AND s.deleted_at IS NULL ORDER BY d.subscriber_id, d.lang`).all(articleId) as
+        Array<{ subscriber_id: string; lang: string; format: string }>
+      return rows.map((r): StoryRecipient => ({ subscriberId: r.subscriber_id, lang: r.lang, format: r.format }))
+    },
+
+    async readFeed (subscriberId, after, limit) {
+      const rows = db.prepare(`SELECT d.sequence, d.webhook_id, v.event, v.article_id, a.guid, v.version, d.lang, d.format,
+          d.content_type, d.body, d.created_at
+        FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN articles a ON a.id = v.article_id
+        WHERE d.subscriber_id = ? AND d.sequence > ? AND d.status <> 'canceled' ORDER BY d.sequence LIMIT ?`)
+        .all(subscriberId, after, limit) as Array<{ sequence: number; webhook_id: string; event: FeedItem['event'];
+          article_id: string; guid: string; version: number; lang: string; format: string; content_type: string;
+          body: string; created_at: string }>
+      return rows.map((r): FeedItem => ({
+        sequence: r.sequence,
+        webhookId: r.webhook_id,
+        event: r.event,
+        articleId: r.article_id,
+        guid: r.guid,
+        version: r.version,
+        lang: r.lang,
+        format: r.format,
+        contentType: r.content_type,
+        body: r.body,
+        createdAt: r.created_at
+      }))
+    }
+  }
+}

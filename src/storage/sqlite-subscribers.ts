@@ -1,0 +1,129 @@
+// Subscribers (partner endpoints and pull feeds), their secrets and their event log, on SQLite.
+import { type Db, transaction } from './sqlite-tx.ts'
+import type { Storage, Subscriber, SubscriberEvent } from './types.ts'
+
+export interface SubscriberRow {
+  id: string
+  name: string
+  url: string
+  mode: Subscriber['mode']
+  format: string
+  languages: string
+  filters: string
+  active: number
+  disabled_reason: string | null
+  created_at: string
+  updated_at: string | null
+}
+
+export function toSubscriber (row: SubscriberRow): Subscriber {
+  return {
+    id: row.id,
+    name: row.name,
+    // Pull subscribers have no endpoint; the column predates them and holds ''.
+    url: row.mode === 'pull' ? null : row.url,
+    mode: row.mode,
+    format: row.format,
+    languages: JSON.parse(row.languages),
+    filters: JSON.parse(row.filters),
+    active: row.active === 1,
+    disabledReason: row.disabled_reason,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at ?? row.created_at
+  }
+}
+
+type SubscriberMethods = Pick<Storage, 'createSubscriber' | 'listActiveSubscribers' | 'getSubscriber' |
+  'listSubscribers' | 'updateSubscriber' | 'deleteSubscriber' | 'rotateSecret' | 'disableSubscriber' |
+  'addSubscriberEvent' | 'listSubscriberEvents'>
+
+export function createSqliteSubscribers (db: Db): SubscriberMethods {
+  const addEvent = (id: string, event: SubscriberEvent): void => {
+    db.prepare('INSERT INTO subscriber_events (subscriber_id, at, kind, detail) VALUES (?, ?, ?, ?)')
+      .run(id, event.at, event.kind, event.detail)
+  }
+  const get = (id: string): Subscriber | null => {
+    const row = db.prepare('SELECT * FROM subscribers WHERE id = ? AND deleted_at IS NULL').get(id)
+    return row === undefined ? null : toSubscriber(row as unknown as SubscriberRow)
+  }
+
+  return {
+    async createSubscriber (s) {
+      db.prepare(`INSERT INTO subscribers (id, name, url, mode, format, languages, filters, secret, active, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(s.id, s.name, s.url ?? '', s.mode, s.format, JSON.stringify(s.languages), JSON.stringify(s.filters),
+          s.secret, s.active ? 1 : 0, s.createdAt, s.updatedAt)
+    },
+
+    async listActiveSubscribers () {
+      const rows = db.prepare('SELECT * FROM subscribers WHERE active = 1 AND deleted_at IS NULL ORDER BY created_at, id').all()
+      return rows.map((row) => toSubscriber(row as unknown as SubscriberRow))
+    },
+
+    async listSubscribers () {
+      const rows = db.prepare('SELECT * FROM subscribers WHERE deleted_at IS NULL ORDER BY created_at, id').all()
+      return rows.map((row) => toSubscriber(row as unknown as SubscriberRow))
+    },
+
+    async getSubscriber (id) {
+      return get(id)
+    },
+
+    async updateSubscriber (id, patch, now) {
+      return transaction(db, () => {
+        const current = get(id)
+        if (current === null) return null
+        const next = { ...current, ...patch }
+        const reenabled = patch.active === true && !current.active
+        db.prepare(`UPDATE subscribers SET name = ?, url = ?, mode = ?, format = ?, languages = ?, filters = ?, active = ?,
+          disabled_reason = CASE WHEN ? THEN NULL ELSE disabled_reason END,
+          failing_since = CASE WHEN ? THEN NULL ELSE failing_since END, updated_at = ? WHERE id = ?`)
+          .run(next.name, next.mode === 'pull' ? '' : next.url ?? '', next.mode, next.format, JSON.stringify(next.languages),
+            JSON.stringify(next.filters), next.active ? 1 : 0, reenabled ? 1 : 0, reenabled ? 1 : 0, now, id)
+        if (patch.active !== undefined && patch.active !== current.active) {
+          addEvent(id, { at: now, kind: patch.active ? 'enabled' : 'disabled', detail: 'changed by an admin' })
+        }
+        return get(id)
+      })
+    },
+
+    async deleteSubscriber (id, now) {
+      return transaction(db, () => {
+        const result = db.prepare('UPDATE subscribers SET deleted_at = ?, active = 0, updated_at = ? WHERE id = ? AND deleted_at IS NULL')
+          .run(now, now, id)
+        if (result.changes === 0) return false
+        db.prepare(`UPDATE deliveries SET status = 'canceled', lease_until = NULL, next_attempt_at = NULL,
+          last_error = 'subscriber deleted' WHERE subscriber_id = ? AND status IN ('pending', 'feed')`).run(id)
+        addEvent(id, { at: now, kind: 'deleted', detail: 'deleted by an admin' })
+        return true
+      })
+    },
+
+    async rotateSecret (id, secret, previousUntil, now) {
+      return transaction(db, () => {
+        const result = db.prepare(`UPDATE subscribers SET previous_secret = secret, previous_secret_until = ?, secret = ?,
+          updated_at = ? WHERE id = ? AND deleted_at IS NULL`).run(previousUntil, secret, now, id)
+        if (result.changes === 0) return false
+        addEvent(id, { at: now, kind: 'secret-rotated', detail: `the previous secret also signs until ${previousUntil}` })
+        return true
+      })
+    },
+
+    async disableSubscriber (id, reason, now) {
+      transaction(db, () => {
+        const result = db.prepare('UPDATE subscribers SET active = 0, disabled_reason = ?, updated_at = ? WHERE id = ? AND active = 1')
+          .run(reason, now, id)
+        if (result.changes > 0) addEvent(id, { at: now, kind: 'disabled', detail: reason })
+      })
+    },
+
+    async addSubscriberEvent (id, event) {
+      addEvent(id, event)
+    },
+
+    async listSubscriberEvents (id) {
+      const rows = db.prepare('SELECT at, kind, detail FROM subscriber_events WHERE subscriber_id = ? ORDER BY id').all(id)
+      return rows.map((r) => ({ ...r }) as unknown as SubscriberEvent)
+    }
+  }
+}
