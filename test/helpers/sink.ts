@@ -9,18 +9,21 @@ export interface Received {
   at: Date
 }
 
+/** A status, a status with headers, 'hang' (never answer), or undefined for 204. */
+export type SinkAnswer = number | { status: number; headers?: Record<string, string> } | 'hang' | undefined
+
 export interface Sink {
   url: string
   received: Received[]
-  /** Status for the nth request (0-based); 204 when it returns undefined. */
-  respond(fn: (index: number, req: Received) => number | undefined): void
+  /** How to answer the nth request (0-based). */
+  respond(fn: (index: number, req: Received) => SinkAnswer): void
   waitFor(count: number, timeoutMs?: number): Promise<Received[]>
   close(): Promise<void>
 }
 
 export async function startSink (): Promise<Sink> {
   const received: Received[] = []
-  let responder: (index: number, req: Received) => number | undefined = () => undefined
+  let responder: (index: number, req: Received) => SinkAnswer = () => undefined
   let waiters: Array<{ count: number; resolve: () => void }> = []
   const server = createServer((req, res) => {
     const chunks: Buffer[] = []
@@ -28,8 +31,12 @@ export async function startSink (): Promise<Sink> {
     req.on('end', () => {
       const entry = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: new Date() }
       const index = received.push(entry) - 1
-      res.statusCode = responder(index, entry) ?? 204
-      res.end()
+      const answer = responder(index, entry)
+      if (answer !== 'hang') {
+        const { status, headers } = typeof answer === 'object' ? answer : { status: answer ?? 204, headers: {} }
+        res.writeHead(status, headers)
+        res.end()
+      }
       const ready = waiters.filter((w) => received.length >= w.count)
       waiters = waiters.filter((w) => received.length < w.count)
       for (const w of ready) w.resolve()
