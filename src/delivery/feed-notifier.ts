@@ -9,6 +9,8 @@ export interface FeedNotifier {
   /** Releases every waiter and makes later waits return at once (shutdown). */
   close(): void
   readonly closed: boolean
+  /** How many long-polls are waiting right now (for health and tests). */
+  waiting(): number
 }
 
 export function createFeedNotifier (): FeedNotifier {
@@ -17,6 +19,11 @@ export function createFeedNotifier (): FeedNotifier {
   return {
     get closed () {
       return closed
+    },
+    waiting () {
+      let n = 0
+      for (const set of waiters.values()) n += set.size
+      return n
     },
     notify (subscriberIds) {
       for (const id of subscriberIds) {
