@@ -13,7 +13,11 @@ export const ArticleInput = Type.Object({
   language: Type.Optional(Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', default: 'ar', description: 'BCP 47 language of the original.' })),
   slugline: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\n\\r\\t]+$', description: 'One line, no tabs.' })),
   embargoedUntil: Type.Optional(Type.String({ format: 'date-time', description: 'Not for publication before this time.' })),
-  correction: Type.Optional(Type.Boolean({ description: 'This version corrects an error in the previous one.' }))
+  correction: Type.Optional(Type.Boolean({ description: 'This version corrects an error in the previous one.' })),
+  images: Type.Optional(Type.Array(Type.Object({
+    href: Type.String({ minLength: 1, maxLength: 2048, format: 'uri', pattern: '^https?://', description: 'Absolute http(s) URL of the picture.' }),
+    caption: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'Translated with the story.' }))
+  }, { additionalProperties: false }), { maxItems: 100 }))
 }, { additionalProperties: false })
 export type ArticleInput = Static<typeof ArticleInput>
 
@@ -52,7 +56,12 @@ export const TranslationView = Type.Object({
   engine: Type.String(),
   model: Type.String(),
   charsSent: Type.Integer(),
-  requests: Type.Integer()
+  requests: Type.Integer(),
+  byline: Type.Optional(Type.String()),
+  dateline: Type.Optional(Type.String()),
+  captions: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Null()]))),
+  segments: Type.Optional(Type.Integer({ description: 'Segments of this version: headline, paragraphs, byline, dateline, captions.' })),
+  segmentsReused: Type.Optional(Type.Integer({ description: 'Segments taken from the translation memory, not sent to the engine.' }))
 })
 
 export const ArticleView = Type.Object({
@@ -79,5 +88,6 @@ export const RenditionParams = Type.Object({
 
 export const RenditionQuery = Type.Object({
   lang: Type.Optional(Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' })),
-  version: Type.Optional(Type.Integer({ minimum: 1 }))
+  version: Type.Optional(Type.Integer({ minimum: 1 })),
+  formatVersion: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}(\\.[0-9]{1,3}){0,2}$', description: 'A version of the format\'s standard, e.g. ninjs 2.2; the newest when absent.' }))
 }, { additionalProperties: false })

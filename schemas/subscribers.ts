@@ -1,6 +1,6 @@
 // Requests and responses of /v1/subscribers, /v1/deliveries and /v1/feed.
 import { type Static, Type } from 'typebox'
-import { formatNames } from '../src/formats/registry.ts'
+import { ALL_FORMAT_VERSIONS, formatNames, formatVersions } from '../src/formats/registry.ts'
 
 const LanguageTag = Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' })
 
@@ -15,11 +15,26 @@ export const SubscriberMode = Type.Union([Type.Literal('push'), Type.Literal('pu
 
 export const FormatName = Type.Union(formatNames().map((name) => Type.Literal(name)))
 
+export const FormatVersion = Type.Union(ALL_FORMAT_VERSIONS.map((version) => Type.Literal(version)), {
+  description: "A version of the format's standard (ninjs: 3.1, the default, or 2.2); the format's default when absent."
+})
+
+// A formatVersion needs its format in the same request, and must be one of that format's versions.
+const formatVersionRules = {
+  dependencies: { formatVersion: ['format'] },
+  allOf: formatNames().map((name) => ({
+    if: { properties: { format: { const: name } }, required: ['format'] },
+    // biome-ignore lint/suspicious/noThenProperty: `then` is the JSON Schema keyword, not a thenable.
+    then: { properties: { formatVersion: { enum: [...formatVersions(name)] } } }
+  }))
+}
+
 const subscriberFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   mode: SubscriberMode,
   url: Type.String({ minLength: 1, maxLength: 2048, format: 'uri', description: 'Required for push subscribers.' }),
   format: FormatName,
+  formatVersion: FormatVersion,
   languages: Type.Array(LanguageTag, { minItems: 1, maxItems: 50, uniqueItems: true }),
   filters: SubscriberFilters,
   active: Type.Boolean()
@@ -30,13 +45,14 @@ export const SubscriberInput = Type.Object({
   mode: Type.Optional(subscriberFields.mode),
   url: Type.Optional(subscriberFields.url),
   format: Type.Optional(subscriberFields.format),
+  formatVersion: Type.Optional(subscriberFields.formatVersion),
   languages: Type.Optional(subscriberFields.languages),
   filters: Type.Optional(subscriberFields.filters),
   active: Type.Optional(subscriberFields.active)
-}, { additionalProperties: false })
+}, { additionalProperties: false, ...formatVersionRules })
 export type SubscriberInput = Static<typeof SubscriberInput>
 
-export const SubscriberPatch = Type.Partial(Type.Object(subscriberFields, { additionalProperties: false }), { minProperties: 1 })
+export const SubscriberPatch = Type.Partial(Type.Object(subscriberFields, { additionalProperties: false }), { minProperties: 1, ...formatVersionRules })
 export type SubscriberPatch = Static<typeof SubscriberPatch>
 
 export const SubscriberParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
@@ -47,6 +63,7 @@ export const SubscriberView = Type.Object({
   mode: SubscriberMode,
   url: Type.Union([Type.String(), Type.Null()]),
   format: Type.String(),
+  formatVersion: Type.Optional(Type.String()),
   languages: Type.Array(Type.String()),
   filters: SubscriberFilters,
   active: Type.Boolean(),

@@ -2,14 +2,15 @@
 // Fastify exists, so the server, workers and scripts share one typed object. Every bad value is
 // named in the error, all of them at once, so an operator fixes a deployment in one go.
 import path from 'node:path'
+import { readTranslationOptions, type TranslationOptions } from './translation/config-options.ts'
 
 export type TranslationConfig =
   /** Google itself, with Application Default Credentials. */
-  | { kind: 'google'; projectId: string; location: string; model?: string }
+  | ({ kind: 'google'; projectId: string; location: string } & TranslationOptions)
   /** The Google client talking to another endpoint (the project's emulator, a proxy). */
-  | { kind: 'endpoint'; endpoint: URL; projectId: string; location: string; model?: string }
+  | ({ kind: 'endpoint'; endpoint: URL; projectId: string; location: string } & TranslationOptions)
   /** No Google configuration at all: start the emulator in-process (pseudo-translations). */
-  | { kind: 'embedded-emulator'; projectId: string; location: string }
+  | ({ kind: 'embedded-emulator'; projectId: string; location: string } & TranslationOptions)
 
 export interface Config {
   port: number
@@ -150,6 +151,7 @@ function readTranslation (read: (name: string) => string | undefined, problems: 
   if (!/^[a-z0-9-]+$/.test(location)) {
     problems.push(`GOOGLE_CLOUD_LOCATION must look like "global" or "us-central1", got "${location}"`)
   }
+  const options = readTranslationOptions(read, problems, location)
   if (rawEndpoint !== undefined) {
     let endpoint: URL | undefined
     try {
@@ -159,10 +161,10 @@ function readTranslation (read: (name: string) => string | undefined, problems: 
       problems.push(`TRANSLATE_API_ENDPOINT must be an http(s) URL with no path, like http://127.0.0.1:8085, got "${rawEndpoint}"`)
       return undefined
     }
-    return { kind: 'endpoint', endpoint, projectId: projectId ?? 'nashra-local', location }
+    return { kind: 'endpoint', endpoint, projectId: projectId ?? 'nashra-local', location, ...options }
   }
-  if (projectId !== undefined) return { kind: 'google', projectId, location }
-  return { kind: 'embedded-emulator', projectId: 'nashra-local', location }
+  if (projectId !== undefined) return { kind: 'google', projectId, location, ...options }
+  return { kind: 'embedded-emulator', projectId: 'nashra-local', location, ...options }
 }
 
 function parsePort (value: string): number | undefined {

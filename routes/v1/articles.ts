@@ -4,6 +4,7 @@ import { ingestArticle } from '../../src/articles/ingest.ts'
 import { killArticle } from '../../src/articles/kill.ts'
 import { articleView } from '../../src/articles/view.ts'
 import { renderRendition } from '../../src/formats/rendition.ts'
+import { retryArticle } from '../../src/translation/stage.ts'
 import { ArticleInput, ArticleParams, ArticleView, IngestReply, RenditionParams, RenditionQuery } from '../../schemas/articles.ts'
 import { ProblemResponses } from '../../schemas/problem.ts'
 
@@ -27,6 +28,16 @@ const articles: FastifyPluginAsyncTypebox = async (app) => {
     return reply.code(202).send(killed)
   })
 
+  // A failed story tries translation again; 409 when its latest version has not failed.
+  app.post('/articles/:id/retry', {
+    onRequest: app.requireRole('editor', 'admin'),
+    schema: { params: ArticleParams, response: { 202: IngestReply, ...ProblemResponses } }
+  }, async (request, reply) => {
+    const retried = await retryArticle(app.storage, request.params.id, app.now())
+    app.pipeline.wake()
+    return reply.code(202).send(retried)
+  })
+
   app.get('/articles/:id', {
     onRequest: app.requireRole('editor', 'admin'),
     schema: { params: ArticleParams, response: { 200: ArticleView, ...ProblemResponses } }
@@ -39,6 +50,7 @@ const articles: FastifyPluginAsyncTypebox = async (app) => {
     const doc = await renderRendition(app.storage, {
       articleId: request.params.id,
       format: request.params.format,
+      formatVersion: request.query.formatVersion,
       lang: request.query.lang,
       version: request.query.version,
       providerName: app.config.providerName

@@ -14,12 +14,16 @@ export interface ArticleFields {
   language?: string | undefined
   slugline?: string | undefined
   embargoedUntil?: string | undefined
+  images?: Array<{ href: string; caption?: string | undefined }> | undefined
 }
 
 const NAMED_ENTITIES: Record<string, string> = {
   amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0',
   laquo: '«', raquo: '»', hellip: '…', ndash: '–', mdash: '—',
-  lrm: '\u200e', rlm: '\u200f', zwj: '\u200d', zwnj: '\u200c'
+  lrm: '\u200e', rlm: '\u200f', zwj: '\u200d', zwnj: '\u200c',
+  // Typographic quotes and signs word processors put into CMS output.
+  lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', sbquo: '‚', bdquo: '„', bull: '•', middot: '·',
+  shy: '\u00ad', deg: '°', times: '×', copy: '©', reg: '®', trade: '™', euro: '€'
 }
 
 /** Decodes HTML character references once; unknown names are left as written. */
@@ -46,6 +50,12 @@ export function normalizeArticle (fields: ArticleFields): ArticleContent {
   if (fields.urgency !== undefined) content.urgency = fields.urgency
   if (fields.slugline !== undefined) content.slugline = clean(fields.slugline)
   if (fields.embargoedUntil !== undefined) content.embargoedUntil = new Date(fields.embargoedUntil).toISOString()
+  if (fields.images !== undefined && fields.images.length > 0) {
+    content.images = fields.images.map(({ href, caption }) => {
+      const text = caption === undefined ? '' : clean(caption)
+      return text === '' ? { href: href.trim() } : { href: href.trim(), caption: text }
+    })
+  }
   return content
 }
 
@@ -54,7 +64,9 @@ export function contentHash (content: ArticleContent): string {
   const canonical = JSON.stringify([
     content.language, content.headline, content.paragraphs, content.byline ?? null,
     content.dateline ?? null, content.category ?? null, content.urgency ?? null,
-    content.slugline ?? null, content.embargoedUntil ?? null
+    content.slugline ?? null, content.embargoedUntil ?? null,
+    // Only when present, so stories without images keep the hash they always had.
+    ...(content.images === undefined ? [] : [content.images.map((i) => [i.href, i.caption ?? null])])
   ])
   return createHash('sha256').update(canonical).digest('hex')
 }

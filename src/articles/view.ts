@@ -15,7 +15,11 @@ export async function articleView (storage: Storage, articleId: string): Promise
       engine: t.engine,
       model: t.model,
       charsSent: t.charsSent,
-      requests: t.requests
+      requests: t.requests,
+      ...(t.byline === undefined ? {} : { byline: t.byline }),
+      ...(t.dateline === undefined ? {} : { dateline: t.dateline }),
+      ...(t.captions === undefined ? {} : { captions: t.captions }),
+      ...(t.segments === undefined ? {} : { segments: t.segments, segmentsReused: t.segmentsReused ?? 0 })
     }
   }
   const deliveries = (await storage.listDeliveriesForArticle(articleId, version.version))

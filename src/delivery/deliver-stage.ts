@@ -2,7 +2,7 @@
 // retry later, or dead once the retry schedule is exhausted. The webhook id and body were fixed
 // when the row was written, so every retry is the same message to the partner.
 import { isoAfter, type PipelineContext } from '../pipeline/context.ts'
-import type { AttemptOutcome, ClaimedDelivery } from '../storage/types.ts'
+import type { AttemptOutcome, AttemptRecord, ClaimedDelivery } from '../storage/types.ts'
 import { type SendOutcome, sendWebhook } from './send.ts'
 import { webhookHeaders } from './sign.ts'
 
@@ -36,12 +36,20 @@ export function deliveryHeaders (delivery: ClaimedDelivery, timestamp: number): 
   }
 }
 
-export async function deliverOne (ctx: PipelineContext, delivery: ClaimedDelivery, signal?: AbortSignal): Promise<void> {
-  const log = ctx.log.child({ deliveryId: delivery.id, webhookId: delivery.webhookId, subscriberId: delivery.subscriberId })
+/** A finished attempt, waiting to be recorded with others that finished at about the same time. */
+export interface FinishedAttempt {
+  delivery: ClaimedDelivery
+  attempt: AttemptRecord
+  outcome: AttemptOutcome
+  result: SendOutcome
+}
+
+/** Sends one claimed delivery; null when the rate limit put it back without an attempt. */
+export async function attemptDelivery (ctx: PipelineContext, delivery: ClaimedDelivery, signal?: AbortSignal): Promise<FinishedAttempt | null> {
   const wait = ctx.rateLimiter.take(delivery.subscriberId, ctx.now().getTime())
   if (wait > 0) {
     await ctx.storage.postponeDelivery(delivery.id, isoAfter(ctx.now(), wait))
-    return
+    return null
   }
   const startedAt = ctx.now()
   const result = await sendWebhook({
@@ -53,28 +61,39 @@ export async function deliverOne (ctx: PipelineContext, delivery: ClaimedDeliver
     timeoutMs: ctx.delivery.timeoutMs,
     ...(signal === undefined ? {} : { signal })
   })
-  const now = ctx.now()
-  const outcome = nextOutcome(result, delivery.attempts + 1, ctx.delivery.retryScheduleMs, now)
-  const { failingSince } = await ctx.storage.recordAttempt(delivery.id, {
-    at: startedAt.toISOString(),
-    statusCode: result.statusCode ?? null,
-    durationMs: result.durationMs,
-    error: result.ok ? null : result.error ?? `HTTP ${result.statusCode}`,
-    responseExcerpt: result.responseExcerpt ?? null
-  }, outcome)
-
-  if (outcome.status === 'delivered') {
-    log.info({ statusCode: result.statusCode, ms: result.durationMs }, 'delivered')
-    return
+  return {
+    delivery,
+    result,
+    outcome: nextOutcome(result, delivery.attempts + 1, ctx.delivery.retryScheduleMs, ctx.now()),
+    attempt: {
+      at: startedAt.toISOString(),
+      statusCode: result.statusCode ?? null,
+      durationMs: result.durationMs,
+      error: result.ok ? null : result.error ?? `HTTP ${result.statusCode}`,
+      responseExcerpt: result.responseExcerpt ?? null
+    }
   }
-  log.warn({ statusCode: result.statusCode, error: result.error, outcome }, 'delivery attempt failed')
-  if (result.statusCode === 410) {
-    await ctx.storage.disableSubscriber(delivery.subscriberId, 'the endpoint answered 410 Gone', now.toISOString())
-    log.warn('subscriber disabled: its endpoint answered 410 Gone')
-  } else if (failingSince !== null && now.getTime() - Date.parse(failingSince) >= ctx.delivery.disableAfterMs) {
-    const reason = `every delivery has failed since ${failingSince}`
-    await ctx.storage.disableSubscriber(delivery.subscriberId, reason, now.toISOString())
-    log.warn({ failingSince }, 'subscriber disabled: failing for too long')
+}
+
+/** Records finished attempts in one transaction, then disables subscribers that asked for it. */
+export async function recordFinished (ctx: PipelineContext, finished: FinishedAttempt[]): Promise<void> {
+  const results = await ctx.storage.recordAttempts(finished.map((f) => ({ deliveryId: f.delivery.id, attempt: f.attempt, outcome: f.outcome })))
+  const now = ctx.now()
+  for (const [i, { delivery, result, outcome }] of finished.entries()) {
+    const log = ctx.log.child({ deliveryId: delivery.id, webhookId: delivery.webhookId, subscriberId: delivery.subscriberId })
+    if (outcome.status === 'delivered') {
+      log.info({ statusCode: result.statusCode, ms: result.durationMs }, 'delivered')
+      continue
+    }
+    log.warn({ statusCode: result.statusCode, error: result.error, outcome }, 'delivery attempt failed')
+    const failingSince = results[i]?.failingSince ?? null
+    if (result.statusCode === 410) {
+      await ctx.storage.disableSubscriber(delivery.subscriberId, 'the endpoint answered 410 Gone', now.toISOString())
+      log.warn('subscriber disabled: its endpoint answered 410 Gone')
+    } else if (failingSince !== null && now.getTime() - Date.parse(failingSince) >= ctx.delivery.disableAfterMs) {
+      await ctx.storage.disableSubscriber(delivery.subscriberId, `every delivery has failed since ${failingSince}`, now.toISOString())
+      log.warn({ failingSince }, 'subscriber disabled: failing for too long')
+    }
   }
 }
 

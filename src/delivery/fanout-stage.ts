@@ -38,9 +38,10 @@ export async function runDistributionStage (ctx: PipelineContext): Promise<boole
   const deliveries: NewDelivery[] = []
   const skipped: string[] = []
   for (const { subscriber, langs } of await recipients(ctx, version)) {
-    const formatter = getFormat(subscriber.format)
+    // With the subscriber's version of the format's standard (undefined: a version it does not have).
+    const formatter = getFormat(subscriber.format, subscriber.formatVersion)
     if (formatter === undefined) {
-      skipped.push(`format ${subscriber.format} for subscriber ${subscriber.id}`)
+      skipped.push(`format ${subscriber.format} ${subscriber.formatVersion ?? ''} for subscriber ${subscriber.id}`)
       continue
     }
     for (const lang of langs) {
@@ -50,10 +51,11 @@ export async function runDistributionStage (ctx: PipelineContext): Promise<boole
         skipped.push(`${lang} translation for subscriber ${subscriber.id}`)
         continue
       }
-      const key = `${subscriber.format}\u0000${lang}`
+      const key = `${subscriber.format}\u0000${subscriber.formatVersion ?? ''}\u0000${lang}`
       let doc = rendered.get(key)
       if (doc === undefined) {
-        doc = formatter({ version, translation, provider: { name: ctx.providerName } })
+        // All translations ride along for formats that carry several languages (newsml-g2-message).
+        doc = formatter({ version, translation, translations: [...translations.values()], provider: { name: ctx.providerName } })
         rendered.set(key, doc)
       }
       deliveries.push({ subscriberId: subscriber.id, lang, format: subscriber.format, ...doc, priority: version.event === 'kill' ? 1 : 0 })

@@ -14,8 +14,15 @@
 
 const NASHRA_PREFIX = /^urn:nashra:/i
 
-// RFC 3986 scheme, then at least one character; only characters a URI may carry unencoded.
-const PLAIN_URI = /^[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/
+// A conservative subset of RFC 3986 absolute URIs: a scheme, then either `//host[:port]` and a
+// path, or a rootless/absolute path (urn:, tag:), then optional query and fragment; `%` only in
+// valid escapes, no userinfo, no IP literals. ninjs checks `uri` with format "uri" and Atom needs
+// an IRI, so a guid is passed through only when every validator will accept it as it is.
+const PCHAR = "(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})"
+const PLAIN_URI = new RegExp('^[A-Za-z][A-Za-z0-9+.-]*:' +
+  `(?://(?:[A-Za-z0-9\\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})+(?::[0-9]+)?(?:/${PCHAR}*)*` +
+  `|/?${PCHAR}+(?:/${PCHAR}*)*)` +
+  `(?:\\?(?:${PCHAR}|[/?])*)?(?:#(?:${PCHAR}|[/?])*)?$`)
 
 // xs:language, which NewsML-G2 uses for `xml:lang` and `language/@tag`.
 const LANGUAGE_TAG = /^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$/
@@ -27,6 +34,11 @@ export const NASHRA_SCHEMES = {
   /** Roles of contributors: `nrol:machineTranslation`. */
   nrol: 'urn:nashra:cv:role:',
 } as const
+
+/** Whether `value` is an absolute URI every format's validator accepts as it is (see PLAIN_URI). */
+export function isPlainUri (value: string): boolean {
+  return PLAIN_URI.test(value)
+}
 
 /** Guid of the item that carries the story in its original language. */
 export function originalItemGuid (publisherGuid: string): string {

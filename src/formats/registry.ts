@@ -1,17 +1,23 @@
-// Wire formats by the name subscribers choose (`subscribers.format`). The delivery worker and the
-// feed look a format up here and call it, so adding ninjs, NITF or Atom means writing the
-// formatter and adding one line below; nothing that calls formatters changes.
+// Wire formats by the name subscribers choose (`subscribers.format`), each with the versions of
+// its standard Nashra can emit (`subscribers.formatVersion`; the first is the default). The
+// delivery worker, the feed and the renditions route look a format up here and call it, so adding
+// a format means writing the formatter and adding one line below; nothing that calls formatters
+// changes.
 //
 // The formatter contract lives here too (not in each format) so every format is checked against
 // the same signature at the point where it is registered.
 import type { StoredTranslation, StoredVersion } from '../articles/types.ts'
-import { renderNewsmlG2 } from './newsml-g2.ts'
+import { ATOM_VERSIONS, renderAtomEntry } from './atom.ts'
+import { NEWSML_G2_VERSIONS, renderNewsmlG2 } from './newsml-g2.ts'
+import { renderNewsmlG2Message } from './newsml-g2-message.ts'
+import { NINJS_VERSIONS, renderNinjs } from './ninjs.ts'
+import { NITF_VERSIONS, renderNitf } from './nitf.ts'
 
 export interface Provider {
   /** Shown to partners as the item's provider. */
   name: string
   /** An IRI identifying the provider, when there is one. */
-  uri?: string
+  uri?: string | undefined
 }
 
 export interface FormatInput {
@@ -19,6 +25,13 @@ export interface FormatInput {
   /** The translation to render, or null to render the original. */
   translation: StoredTranslation | null
   provider: Provider
+  /**
+   * Every translation of the version. Only formats that carry several languages in one document
+   * (newsml-g2-message) read it; the others render `translation` alone.
+   */
+  translations?: readonly StoredTranslation[] | undefined
+  /** One of the format's versions (see `formatVersions`); the format's default when absent. */
+  formatVersion?: string | undefined
 }
 
 export interface RenderedDocument {
@@ -33,24 +46,58 @@ export interface RenderedDocument {
  */
 export type Formatter = (input: FormatInput) => RenderedDocument
 
+interface FormatEntry {
+  render: Formatter
+  /** Versions of the standard, the default first. */
+  versions: readonly [string, ...string[]]
+}
+
 // Frozen, and read only through Object.hasOwn below, so a subscriber's format string such as
 // "constructor" or "__proto__" can never reach Object.prototype.
-export const formats = Object.freeze({
-  'newsml-g2': renderNewsmlG2,
-} satisfies Record<string, Formatter>)
+const registry = Object.freeze({
+  atom: { render: renderAtomEntry, versions: ATOM_VERSIONS },
+  'newsml-g2': { render: renderNewsmlG2, versions: NEWSML_G2_VERSIONS },
+  'newsml-g2-message': { render: renderNewsmlG2Message, versions: NEWSML_G2_VERSIONS },
+  ninjs: { render: renderNinjs, versions: NINJS_VERSIONS },
+  nitf: { render: renderNitf, versions: NITF_VERSIONS },
+} satisfies Record<string, FormatEntry>)
 
-export type FormatName = keyof typeof formats
+export type FormatName = keyof typeof registry
 
-/** The formatter registered under `name`, or undefined for an unknown name. */
-export function getFormat (name: string): Formatter | undefined {
-  return isFormatName(name) ? formats[name] : undefined
+/** Every format version any format has, e.g. for the subscriber schema. */
+export const ALL_FORMAT_VERSIONS = ['1.0', '2.2', '2.35', '3.1', '3.6'] as const
+
+/** Formatters by name, for callers that only need to render. */
+export const formats: Readonly<Record<FormatName, Formatter>> = Object.freeze(
+  Object.fromEntries(Object.entries(registry).map(([name, entry]) => [name, entry.render])) as Record<FormatName, Formatter>)
+
+/**
+ * The formatter registered under `name`, or undefined for an unknown name or a version the format
+ * does not have. With a version, the returned formatter renders that version of the standard.
+ */
+export function getFormat (name: string, formatVersion?: string | null): Formatter | undefined {
+  if (!isFormatName(name)) return undefined
+  const entry: FormatEntry = registry[name]
+  if (formatVersion === undefined || formatVersion === null) return entry.render
+  if (!entry.versions.includes(formatVersion)) return undefined
+  return (input) => entry.render({ ...input, formatVersion })
 }
 
 export function isFormatName (name: string): name is FormatName {
-  return Object.hasOwn(formats, name)
+  return Object.hasOwn(registry, name)
 }
 
 /** Registered format names, sorted, e.g. for validating subscriber settings and error messages. */
 export function formatNames (): FormatName[] {
-  return (Object.keys(formats) as FormatName[]).sort()
+  return (Object.keys(registry) as FormatName[]).sort()
+}
+
+/** The versions a format can be rendered in, the default first; empty for an unknown format. */
+export function formatVersions (name: string): readonly string[] {
+  return isFormatName(name) ? registry[name].versions : []
+}
+
+/** Whether `formatVersion` (absent means the default) is one the format has. */
+export function isFormatVersion (name: string, formatVersion: string | undefined | null): boolean {
+  return getFormat(name, formatVersion) !== undefined
 }

@@ -1,21 +1,28 @@
-// Renders any stored version of an article in any format and language on demand. Unknown
-// formats or languages are answered with what does exist, so a partner can correct the request.
+// Renders any stored version of an article in any format, format version and language on demand.
+// Unknown formats, format versions or languages are answered with what does exist, so a partner
+// can correct the request.
 import { notFound } from '../http/errors.ts'
 import type { Storage } from '../storage/types.ts'
-import { formatNames, getFormat, type RenderedDocument } from './registry.ts'
+import { formatNames, formatVersions, getFormat, type RenderedDocument } from './registry.ts'
 
 export interface RenditionRequest {
   articleId: string
   format: string
+  formatVersion?: string | undefined
   lang?: string | undefined
   version?: number | undefined
   providerName: string
 }
 
 export async function renderRendition (storage: Storage, req: RenditionRequest): Promise<RenderedDocument> {
-  const formatter = getFormat(req.format)
+  const formatter = getFormat(req.format, req.formatVersion)
   if (formatter === undefined) {
-    throw notFound('Format', `There is no format "${req.format}". Formats: ${formatNames().join(', ')}.`, { formats: formatNames() })
+    const versions = formatVersions(req.format)
+    if (versions.length === 0) {
+      throw notFound('Format', `There is no format "${req.format}". Formats: ${formatNames().join(', ')}.`, { formats: formatNames() })
+    }
+    throw notFound('Format version', `${req.format} has no version "${req.formatVersion}". Versions: ${versions.join(', ')}.`,
+      { formatVersions: versions })
   }
   const version = await storage.getVersion(req.articleId, req.version)
   if (version === null) {
@@ -31,5 +38,5 @@ export async function renderRendition (storage: Storage, req: RenditionRequest):
   if (translation === undefined) {
     throw notFound('Language', `Version ${version.version} exists in ${languages.join(', ')}, not "${lang}".`, { languages })
   }
-  return formatter({ version, translation, provider: { name: req.providerName } })
+  return formatter({ version, translation, translations, provider: { name: req.providerName } })
 }

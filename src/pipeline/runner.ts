@@ -1,7 +1,7 @@
 // Two loops inside the service process: one moves versions through translation and fan-out, one
-// sends webhooks with bounded concurrency. Both sleep until woken (new work committed) or until
+// (delivery/loop.ts) sends webhooks with bounded concurrency. Both sleep until woken (new work committed) or until
 // the earliest scheduled retry is due. stop() lets in-flight work finish and leaves no timer.
-import { claimDeliveries, deliverOne } from '../delivery/deliver-stage.ts'
+import { createDeliveryLoop } from '../delivery/loop.ts'
 import { runDistributionStage } from '../delivery/fanout-stage.ts'
 import { runTranslationStage } from '../translation/stage.ts'
 import type { PipelineContext } from './context.ts'
@@ -20,11 +20,11 @@ export interface Pipeline {
 
 export function createPipeline (ctx: PipelineContext): Pipeline {
   const processWaker = createWaker()
-  const deliveryWaker = createWaker()
   let stopping = false
   let loops: Promise<void>[] = []
   // Aborted when shutdown's grace period runs out: attempts still in flight are cut and recorded.
   const abort = new AbortController()
+  const delivery = createDeliveryLoop(ctx, abort.signal)
 
   async function sleepUntilDue (kind: 'versions' | 'deliveries', waker: ReturnType<typeof createWaker>): Promise<void> {
     const due = await ctx.storage.nextDueTime(kind, ctx.now().toISOString())
@@ -37,7 +37,7 @@ export function createPipeline (ctx: PipelineContext): Pipeline {
       try {
         const translated = await runTranslationStage(ctx)
         const distributed = stopping ? false : await runDistributionStage(ctx)
-        if (distributed) deliveryWaker.wake()
+        if (distributed) delivery.wake()
         if (!translated && !distributed && !stopping) await sleepUntilDue('versions', processWaker)
       } catch (err) {
         ctx.log.error({ err }, 'pipeline stage failed; pausing before the next try')
@@ -46,45 +46,19 @@ export function createPipeline (ctx: PipelineContext): Pipeline {
     }
   }
 
-  async function deliveryLoop (): Promise<void> {
-    const inFlight = new Set<Promise<void>>()
-    while (!stopping) {
-      try {
-        const freeSlots = ctx.delivery.concurrency - inFlight.size
-        if (freeSlots <= 0) {
-          // Every slot is busy: the next job to finish wakes us.
-          await deliveryWaker.wait(IDLE_POLL_MS)
-          continue
-        }
-        const claimed = await claimDeliveries(ctx, freeSlots)
-        for (const delivery of claimed) {
-          const job: Promise<void> = deliverOne(ctx, delivery, abort.signal)
-            .catch((err: unknown) => { ctx.log.error({ err, deliveryId: delivery.id }, 'recording a delivery failed') })
-            .finally(() => { inFlight.delete(job); deliveryWaker.wake() })
-          inFlight.add(job)
-        }
-        if (claimed.length === 0 && !stopping) await sleepUntilDue('deliveries', deliveryWaker)
-      } catch (err) {
-        ctx.log.error({ err }, 'delivery loop failed; pausing before the next try')
-        if (!stopping) await deliveryWaker.wait(ERROR_PAUSE_MS)
-      }
-    }
-    await Promise.all(inFlight)
-  }
-
   return {
     start () {
       if (loops.length > 0) return
-      loops = [processLoop(), deliveryLoop()]
+      loops = [processLoop(), delivery.run()]
     },
     wake () {
       processWaker.wake()
-      deliveryWaker.wake()
+      delivery.wake()
     },
     async stop () {
       stopping = true
       processWaker.wake()
-      deliveryWaker.wake()
+      delivery.stop()
       const finished = Promise.all(loops)
       let timer: NodeJS.Timeout | undefined
       const grace = new Promise<void>((resolve) => { timer = setTimeout(resolve, ctx.delivery.shutdownGraceMs) })

@@ -51,10 +51,13 @@ interface TranslationRow {
   chars_sent: number
   requests: number
   created_at: string
+  segments?: number | null
+  segments_reused?: number | null
 }
 
 function toTranslation (row: TranslationRow): StoredTranslation {
-  const content = JSON.parse(row.content) as Pick<StoredTranslation, 'headline' | 'paragraphs' | 'byline' | 'dateline'>
+  const content = JSON.parse(row.content) as Pick<StoredTranslation, 'headline' | 'paragraphs' | 'byline' | 'dateline' | 'captions'>
+  const stats = row.segments === null || row.segments === undefined ? {} : { segments: row.segments, segmentsReused: row.segments_reused ?? 0 }
   return {
     versionId: row.version_id,
     lang: row.lang,
@@ -63,7 +66,8 @@ function toTranslation (row: TranslationRow): StoredTranslation {
     model: row.model,
     charsSent: row.chars_sent,
     requests: row.requests,
-    createdAt: row.created_at
+    createdAt: row.created_at,
+    ...stats
   }
 }
 
@@ -131,10 +135,11 @@ export function createSqliteArticles (db: Db): ArticleMethods {
     async saveTranslations (versionId, translations, now) {
       transaction(db, () => {
         const insert = db.prepare(`INSERT OR REPLACE INTO translations (version_id, lang, content, engine, model,
-          chars_sent, requests, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+          chars_sent, requests, created_at, segments, segments_reused) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
         for (const t of translations) {
-          const content = { headline: t.headline, paragraphs: t.paragraphs, byline: t.byline, dateline: t.dateline }
-          insert.run(versionId, t.lang, JSON.stringify(content), t.engine, t.model, t.charsSent, t.requests, t.createdAt)
+          const content = { headline: t.headline, paragraphs: t.paragraphs, byline: t.byline, dateline: t.dateline, captions: t.captions }
+          insert.run(versionId, t.lang, JSON.stringify(content), t.engine, t.model, t.charsSent, t.requests, t.createdAt,
+            t.segments ?? null, t.segments === undefined ? null : t.segmentsReused ?? 0)
         }
         db.prepare(`UPDATE versions SET status = 'translated', status_reason = NULL, lease_until = NULL,
           attempts = 0, next_attempt_at = ?, updated_at = ? WHERE id = ?`).run(now, now, versionId)

@@ -2,9 +2,9 @@
 // one in flight per subscriber, in sequence order (kills first), with every attempt logged.
 import { randomUUID } from 'node:crypto'
 import {
-  type Db, DELIVERY_CLAIMABLE, transaction
+  type Db, DELIVERY_CLAIMABLE, preparedLater, transaction
 } from './sqlite-tx.ts'
-import type { ClaimedDelivery, Delivery, DeliverySummary, Storage, StoredAttempt } from './types.ts'
+import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, DeliverySummary, Storage, StoredAttempt } from './types.ts'
 
 export interface DeliveryRow {
   id: string
@@ -29,8 +29,9 @@ export interface DeliveryRow {
   version: number
 }
 
-/** Selects deliveries with the version facts every caller needs. */
-export const SELECT_DELIVERY = `SELECT d.*, v.event, v.article_id, v.version FROM deliveries d JOIN versions v ON v.id = d.version_id`
+/** Selects deliveries with their document and the version facts every caller needs. */
+export const SELECT_DELIVERY = `SELECT d.*, doc.content_type, doc.body, v.event, v.article_id, v.version
+  FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN documents doc ON doc.hash = d.document_hash`
 
 export function toDelivery (row: DeliveryRow): Delivery {
   return {
@@ -57,7 +58,7 @@ export function toDelivery (row: DeliveryRow): Delivery {
   }
 }
 
-type DeliveryMethods = Pick<Storage, 'claimDueDeliveries' | 'recordAttempt' | 'postponeDelivery' |
+type DeliveryMethods = Pick<Storage, 'claimDueDeliveries' | 'recordAttempt' | 'recordAttempts' | 'postponeDelivery' |
   'listDeliveriesForArticle' | 'getDelivery' | 'listDeliveries' | 'listAttempts' | 'retryDelivery' | 'replayDeliveries'>
 
 export function createSqliteDeliveries (db: Db): DeliveryMethods {
@@ -66,23 +67,52 @@ export function createSqliteDeliveries (db: Db): DeliveryMethods {
     return row === undefined ? null : toDelivery(row as unknown as DeliveryRow)
   }
 
+  const insertAttempt = preparedLater(db, `INSERT INTO attempts (delivery_id, at, status_code, duration_ms, error, response_excerpt)
+    VALUES (?, ?, ?, ?, ?, ?)`)
+  const applyOutcome = preparedLater(db, `UPDATE deliveries SET attempts = attempts + 1, status = ?, last_status_code = ?, last_error = ?,
+    lease_until = NULL, next_attempt_at = ?, delivered_at = ? WHERE id = ? RETURNING subscriber_id`)
+  // A success only writes when the subscriber was failing; a failure only when it was not yet.
+  const clearFailing = preparedLater(db, 'UPDATE subscribers SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL')
+  const markFailing = preparedLater(db, `UPDATE subscribers SET failing_since = COALESCE(failing_since, ?) WHERE id = ?
+    RETURNING failing_since`)
+  const record = (deliveryId: string, attempt: AttemptRecord, outcome: AttemptOutcome): AttemptResult => {
+    insertAttempt().run(deliveryId, attempt.at, attempt.statusCode, Math.round(attempt.durationMs), attempt.error, attempt.responseExcerpt)
+    const row = applyOutcome().get(outcome.status, attempt.statusCode, attempt.error,
+      outcome.status === 'pending' ? outcome.nextAttemptAt : null,
+      outcome.status === 'delivered' ? attempt.at : null, deliveryId) as { subscriber_id: string } | undefined
+    if (row === undefined) return { failingSince: null }
+    if (outcome.status === 'delivered') {
+      clearFailing().run(row.subscriber_id)
+      return { failingSince: null }
+    }
+    const failing = markFailing().get(attempt.at, row.subscriber_id) as { failing_since: string | null }
+    return { failingSince: failing.failing_since }
+  }
+
+  const findCandidates = preparedLater(db, `SELECT d.id, d.subscriber_id
+    FROM deliveries d INDEXED BY deliveries_claim JOIN subscribers s ON s.id = d.subscriber_id
+    WHERE ${DELIVERY_CLAIMABLE} ORDER BY d.priority DESC, d.next_attempt_at, d.sequence LIMIT :limit`)
+  const takeLease = preparedLater(db, 'UPDATE deliveries SET lease_until = ? WHERE id = ?')
+  const loadClaimed = preparedLater(db, `SELECT d.*, doc.content_type, doc.body, v.event, v.article_id, v.version, s.url, s.secret,
+      s.previous_secret, s.previous_secret_until
+    FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id JOIN versions v ON v.id = d.version_id
+      JOIN documents doc ON doc.hash = d.document_hash WHERE d.id = ?`)
+
   return {
     async claimDueDeliveries (now, leaseUntil, limit) {
       return transaction(db, () => {
-        const rows = db.prepare(`
-          SELECT d.*, v.event, v.article_id, v.version, s.url, s.secret, s.previous_secret, s.previous_secret_until
-          FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id JOIN versions v ON v.id = d.version_id
-          WHERE ${DELIVERY_CLAIMABLE}
-          ORDER BY d.priority DESC, d.next_attempt_at, d.sequence LIMIT :limit`).all({ now, limit: limit * 4 }) as unknown as
-          Array<DeliveryRow & { url: string; secret: string; previous_secret: string | null; previous_secret_until: string | null }>
-        const lease = db.prepare('UPDATE deliveries SET lease_until = ? WHERE id = ?')
+        // Step 1 picks ids only (walking deliveries_claim, stopping early); bodies are read for the
+        // chosen few in step 2, not for every candidate.
+        const candidates = findCandidates().all({ now, limit: limit * 2 }) as Array<{ id: string; subscriber_id: string }>
         const claimed: ClaimedDelivery[] = []
         const subscribers = new Set<string>()
-        for (const row of rows) {
+        for (const { id, subscriber_id: subscriberId } of candidates) {
           // One in flight per subscriber: a kill and an ordinary head may both qualify at once.
-          if (subscribers.has(row.subscriber_id) || claimed.length >= limit) continue
-          subscribers.add(row.subscriber_id)
-          lease.run(leaseUntil, row.id)
+          if (subscribers.has(subscriberId) || claimed.length >= limit) continue
+          subscribers.add(subscriberId)
+          takeLease().run(leaseUntil, id)
+          const row = loadClaimed().get(id) as unknown as DeliveryRow & { url: string; secret: string;
+            previous_secret: string | null; previous_secret_until: string | null }
           const secrets = [row.secret]
           if (row.previous_secret !== null && row.previous_secret_until !== null && row.previous_secret_until > now) {
             secrets.push(row.previous_secret)
@@ -94,21 +124,11 @@ export function createSqliteDeliveries (db: Db): DeliveryMethods {
     },
 
     async recordAttempt (deliveryId, attempt, outcome) {
-      return transaction(db, () => {
-        db.prepare(`INSERT INTO attempts (delivery_id, at, status_code, duration_ms, error, response_excerpt)
-          VALUES (?, ?, ?, ?, ?, ?)`)
-          .run(deliveryId, attempt.at, attempt.statusCode, Math.round(attempt.durationMs), attempt.error, attempt.responseExcerpt)
-        const row = db.prepare(`UPDATE deliveries SET attempts = attempts + 1, status = ?, last_status_code = ?, last_error = ?,
-          lease_until = NULL, next_attempt_at = ?, delivered_at = ? WHERE id = ? RETURNING subscriber_id`)
-          .get(outcome.status, attempt.statusCode, attempt.error,
-            outcome.status === 'pending' ? outcome.nextAttemptAt : null,
-            outcome.status === 'delivered' ? attempt.at : null, deliveryId) as { subscriber_id: string } | undefined
-        if (row === undefined) return { failingSince: null }
-        const failing = db.prepare(`UPDATE subscribers SET failing_since = CASE WHEN ? THEN NULL ELSE COALESCE(failing_since, ?) END
-          WHERE id = ? RETURNING failing_since`).get(outcome.status === 'delivered' ? 1 : 0, attempt.at, row.subscriber_id) as
-          { failing_since: string | null }
-        return { failingSince: failing.failing_since }
-      })
+      return transaction(db, () => record(deliveryId, attempt, outcome))
+    },
+
+    async recordAttempts (items) {
+      return transaction(db, () => items.map((i) => record(i.deliveryId, i.attempt, i.outcome)))
     },
 
     async postponeDelivery (deliveryId, until) {

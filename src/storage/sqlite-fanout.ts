@@ -1,8 +1,8 @@
 // Fan-out on SQLite: writing a version's outbox rows in one transaction, kills, and the pull feed.
-import { randomUUID } from 'node:crypto'
-import { newWebhookId, SELECT_DELIVERY, type DeliveryRow, toDelivery } from './sqlite-deliveries.ts'
+import { createHash, randomUUID } from 'node:crypto'
+import { newWebhookId } from './sqlite-deliveries.ts'
 import { type Db, transaction } from './sqlite-tx.ts'
-import type { FeedItem, Storage, StoryRecipient } from './types.ts'
+import type { Delivery, FeedItem, Storage, StoryRecipient } from './types.ts'
 
 type FanoutMethods = Pick<Storage, 'distribute' | 'createKillVersion' | 'listStoryRecipients' | 'readFeed'>
 
@@ -11,20 +11,32 @@ export function createSqliteFanout (db: Db): FanoutMethods {
     async distribute (versionId, deliveries, now) {
       return transaction(db, () => {
         const version = db.prepare('SELECT article_id, version, event FROM versions WHERE id = ?').get(versionId) as
-          { article_id: string; version: number; event: string }
+          { article_id: string; version: number; event: Delivery['event'] }
         const nextSequence = db.prepare(`UPDATE subscribers SET next_sequence = next_sequence + 1 WHERE id = ?
           RETURNING next_sequence - 1 AS seq, mode`)
         const insert = db.prepare(`INSERT INTO deliveries (id, webhook_id, subscriber_id, version_id, sequence, lang, format,
-          content_type, body, status, priority, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-        const ids: string[] = []
+          document_hash, status, priority, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        const storeDocument = db.prepare('INSERT OR IGNORE INTO documents (hash, content_type, body) VALUES (?, ?, ?)')
+        const hashes = new Map<string, string>()
+        const created: Delivery[] = []
         for (const d of deliveries) {
+          // Most subscribers share a rendering: hash it once, store it once.
+          let hash = hashes.get(d.body)
+          if (hash === undefined) {
+            hash = createHash('sha256').update(d.contentType).update('\n').update(d.body).digest('hex')
+            storeDocument.run(hash, d.contentType, d.body)
+            hashes.set(d.body, hash)
+          }
           const { seq, mode } = nextSequence.get(d.subscriberId) as { seq: number; mode: string }
-          const id = randomUUID()
           // Pull subscribers read their items from the feed; nothing is pushed.
           const status = mode === 'pull' ? 'feed' : 'pending'
-          insert.run(id, newWebhookId(), d.subscriberId, versionId, seq, d.lang, d.format, d.contentType, d.body,
-            status, d.priority ?? 0, status === 'pending' ? now : null, now)
-          ids.push(id)
+          const row = { id: randomUUID(), webhookId: newWebhookId(), nextAttemptAt: status === 'pending' ? now : null }
+          insert.run(row.id, row.webhookId, d.subscriberId, versionId, seq, d.lang, d.format, hash,
+            status, d.priority ?? 0, row.nextAttemptAt, now)
+          created.push({
+            ...d, ...row, versionId, sequence: seq, event: version.event, articleId: version.article_id, version: version.version,
+            priority: d.priority ?? 0, status, attempts: 0, lastStatusCode: null, lastError: null, createdAt: now, deliveredAt: null
+          })
         }
         if (version.event === 'kill') {
           // Earlier versions not yet out would only resurrect a withdrawn story: they never leave.
@@ -35,8 +47,7 @@ export function createSqliteFanout (db: Db): FanoutMethods {
         }
         db.prepare(`UPDATE versions SET status = 'distributed', status_reason = NULL, lease_until = NULL,
           next_attempt_at = NULL, updated_at = ? WHERE id = ?`).run(now, versionId)
-        const select = db.prepare(`${SELECT_DELIVERY} WHERE d.id = ?`)
-        return ids.map((id) => toDelivery(select.get(id) as unknown as DeliveryRow))
+        return created
       })
     },
 
@@ -82,8 +93,9 @@ export function createSqliteFanout (db: Db): FanoutMethods {
 
     async readFeed (subscriberId, after, limit) {
       const rows = db.prepare(`SELECT d.sequence, d.webhook_id, v.event, v.article_id, a.guid, v.version, d.lang, d.format,
-          d.content_type, d.body, d.created_at
+          doc.content_type, doc.body, d.created_at
         FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN articles a ON a.id = v.article_id
+          JOIN documents doc ON doc.hash = d.document_hash
         WHERE d.subscriber_id = ? AND d.sequence > ? AND d.status <> 'canceled' ORDER BY d.sequence LIMIT ?`)
         .all(subscriberId, after, limit) as Array<{ sequence: number; webhook_id: string; event: FeedItem['event'];
           article_id: string; guid: string; version: number; lang: string; format: string; content_type: string;

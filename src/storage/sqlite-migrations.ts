@@ -105,6 +105,50 @@ export const sqliteMigrations: Migration[] = [
   ALTER TABLE versions ADD COLUMN event TEXT NOT NULL DEFAULT 'new'
     CHECK (event IN ('new', 'update', 'correction', 'kill'));
   ` },
+  { id: 3, name: 'translation engine: segment memory, usage per version and language, glossary', sql: `
+  CREATE TABLE translation_memory (
+    source_hash TEXT NOT NULL,
+    source_lang TEXT NOT NULL,
+    target_lang TEXT NOT NULL,
+    engine TEXT NOT NULL,
+    glossary_version TEXT NOT NULL,
+    translation TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (source_hash, source_lang, target_lang, engine, glossary_version)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE translation_usage (
+    version_id TEXT NOT NULL REFERENCES versions(id),
+    lang TEXT NOT NULL,
+    chars_sent INTEGER NOT NULL DEFAULT 0,
+    requests INTEGER NOT NULL DEFAULT 0,
+    segments_translated INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (version_id, lang)
+  );
+
+  ALTER TABLE translations ADD COLUMN segments INTEGER;
+  ALTER TABLE translations ADD COLUMN segments_reused INTEGER;
+
+  CREATE TABLE glossary_entries (
+    id TEXT PRIMARY KEY,
+    term TEXT NOT NULL,
+    term_key TEXT NOT NULL,
+    source_lang TEXT NOT NULL,
+    do_not_translate INTEGER NOT NULL,
+    translations TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (source_lang, term_key)
+  );
+  CREATE TABLE glossary_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    version INTEGER NOT NULL
+  );
+  INSERT INTO glossary_state (id, version) VALUES (1, 0);
+  ` },
+  { id: 4, name: 'wire formats: a subscriber chooses the version of its format (ninjs 3.1 or 2.2)', sql: `
+  ALTER TABLE subscribers ADD COLUMN format_version TEXT;
+  ` },
   { id: 5, name: 'delivery engine: subscriber filters, secret rotation, pull mode, kills, subscriber keys', sql: `
   ALTER TABLE subscribers ADD COLUMN filters TEXT NOT NULL DEFAULT '{}';
   ALTER TABLE subscribers ADD COLUMN mode TEXT NOT NULL DEFAULT 'push' CHECK (mode IN ('push', 'pull'));
@@ -124,6 +168,15 @@ export const sqliteMigrations: Migration[] = [
   );
   CREATE INDEX subscriber_events_by_subscriber ON subscriber_events (subscriber_id, id);
 
+  -- A rendered document is stored once, by content hash, however many subscribers get it: a
+  -- fan-out to 500 partners writes one body, not 500.
+  CREATE TABLE documents (
+    hash TEXT PRIMARY KEY,
+    content_type TEXT NOT NULL,
+    body TEXT NOT NULL
+  ) WITHOUT ROWID;
+  INSERT INTO documents (hash, content_type, body) SELECT 'row:' || id, content_type, body FROM deliveries;
+
   -- New statuses: 'canceled' (a kill superseded it before it left), 'feed' (held for a pull-only
   -- subscriber). SQLite cannot alter a CHECK, so the table is rebuilt (foreign keys are off while
   -- migrations run, and checked after).
@@ -135,8 +188,7 @@ export const sqliteMigrations: Migration[] = [
     sequence INTEGER NOT NULL,
     lang TEXT NOT NULL,
     format TEXT NOT NULL,
-    content_type TEXT NOT NULL,
-    body TEXT NOT NULL,
+    document_hash TEXT NOT NULL REFERENCES documents(hash),
     status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead', 'canceled', 'feed')),
     priority INTEGER NOT NULL DEFAULT 0,
     attempts INTEGER NOT NULL DEFAULT 0,
@@ -148,16 +200,18 @@ export const sqliteMigrations: Migration[] = [
     delivered_at TEXT,
     UNIQUE (subscriber_id, sequence)
   );
-  INSERT INTO deliveries_new (id, webhook_id, subscriber_id, version_id, sequence, lang, format, content_type, body,
+  INSERT INTO deliveries_new (id, webhook_id, subscriber_id, version_id, sequence, lang, format, document_hash,
     status, attempts, next_attempt_at, lease_until, last_status_code, last_error, created_at, delivered_at)
-  SELECT id, webhook_id, subscriber_id, version_id, sequence, lang, format, content_type, body,
+  SELECT id, webhook_id, subscriber_id, version_id, sequence, lang, format, 'row:' || id,
     status, attempts, next_attempt_at, lease_until, last_status_code, last_error, created_at, delivered_at FROM deliveries;
   DROP TABLE deliveries;
   ALTER TABLE deliveries_new RENAME TO deliveries;
+  -- The claim walks this index in its ORDER BY and stops after a few rows, whatever the backlog.
+  CREATE INDEX deliveries_claim ON deliveries (status, priority DESC, next_attempt_at, sequence);
   CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at);
   CREATE INDEX deliveries_by_version ON deliveries (version_id);
   CREATE INDEX deliveries_by_subscriber ON deliveries (subscriber_id, status, sequence);
-  CREATE INDEX deliveries_by_created ON deliveries (subscriber_id, created_at);
+  CREATE INDEX deliveries_in_flight ON deliveries (subscriber_id) WHERE lease_until IS NOT NULL;
 
   -- Keys of role 'subscriber' are bound to one subscriber (the pull feed).
   CREATE TABLE api_keys_new (

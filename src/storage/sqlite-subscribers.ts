@@ -8,6 +8,7 @@ export interface SubscriberRow {
   url: string
   mode: Subscriber['mode']
   format: string
+  format_version: string | null
   languages: string
   filters: string
   active: number
@@ -24,6 +25,8 @@ export function toSubscriber (row: SubscriberRow): Subscriber {
     url: row.mode === 'pull' ? null : row.url,
     mode: row.mode,
     format: row.format,
+    // Absent rather than undefined: the format's default version applies.
+    ...(row.format_version === null || row.format_version === undefined ? {} : { formatVersion: row.format_version }),
     languages: JSON.parse(row.languages),
     filters: JSON.parse(row.filters),
     active: row.active === 1,
@@ -49,9 +52,9 @@ export function createSqliteSubscribers (db: Db): SubscriberMethods {
 
   return {
     async createSubscriber (s) {
-      db.prepare(`INSERT INTO subscribers (id, name, url, mode, format, languages, filters, secret, active, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(s.id, s.name, s.url ?? '', s.mode, s.format, JSON.stringify(s.languages), JSON.stringify(s.filters),
+      db.prepare(`INSERT INTO subscribers (id, name, url, mode, format, format_version, languages, filters, secret, active, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(s.id, s.name, s.url ?? '', s.mode, s.format, s.formatVersion ?? null, JSON.stringify(s.languages), JSON.stringify(s.filters),
           s.secret, s.active ? 1 : 0, s.createdAt, s.updatedAt)
     },
 
@@ -74,11 +77,13 @@ export function createSqliteSubscribers (db: Db): SubscriberMethods {
         const current = get(id)
         if (current === null) return null
         const next = { ...current, ...patch }
+        // A new format without a version of its own starts at that format's default version.
+        if (patch.format !== undefined && patch.format !== current.format && patch.formatVersion === undefined) delete next.formatVersion
         const reenabled = patch.active === true && !current.active
-        db.prepare(`UPDATE subscribers SET name = ?, url = ?, mode = ?, format = ?, languages = ?, filters = ?, active = ?,
+        db.prepare(`UPDATE subscribers SET name = ?, url = ?, mode = ?, format = ?, format_version = ?, languages = ?, filters = ?, active = ?,
           disabled_reason = CASE WHEN ? THEN NULL ELSE disabled_reason END,
           failing_since = CASE WHEN ? THEN NULL ELSE failing_since END, updated_at = ? WHERE id = ?`)
-          .run(next.name, next.mode === 'pull' ? '' : next.url ?? '', next.mode, next.format, JSON.stringify(next.languages),
+          .run(next.name, next.mode === 'pull' ? '' : next.url ?? '', next.mode, next.format, next.formatVersion ?? null, JSON.stringify(next.languages),
             JSON.stringify(next.filters), next.active ? 1 : 0, reenabled ? 1 : 0, reenabled ? 1 : 0, now, id)
         if (patch.active !== undefined && patch.active !== current.active) {
           addEvent(id, { at: now, kind: patch.active ? 'enabled' : 'disabled', detail: 'changed by an admin' })

@@ -1,7 +1,16 @@
 // The one transaction helper of the SQLite backend (node:sqlite has no db.transaction()).
-import type { DatabaseSync } from 'node:sqlite'
+import type { DatabaseSync, StatementSync } from 'node:sqlite'
 
 export type Db = DatabaseSync
+
+/** A statement prepared on first use (tables may not exist until migrate() has run) and reused. */
+export function preparedLater (db: Db, sql: string): () => StatementSync {
+  let statement: StatementSync | undefined
+  return () => {
+    statement ??= db.prepare(sql)
+    return statement
+  }
+}
 
 /** Runs fn inside BEGIN IMMEDIATE … COMMIT, rolling back on any error. */
 export function transaction<T> (db: Db, fn: () => T): T {
@@ -32,8 +41,9 @@ export const NO_EARLIER_PENDING_VERSION = `NOT EXISTS (
  */
 export const DELIVERY_READY = `d.status = 'pending' AND s.active = 1 AND s.mode = 'push' AND s.deleted_at IS NULL
   AND (d.lease_until IS NULL OR d.lease_until <= :now)
-  AND NOT EXISTS (SELECT 1 FROM deliveries f WHERE f.subscriber_id = d.subscriber_id AND f.status = 'pending'
-    AND f.lease_until > :now)
+  AND NOT EXISTS (SELECT 1 FROM deliveries f INDEXED BY deliveries_in_flight
+    WHERE f.subscriber_id = d.subscriber_id AND f.lease_until IS NOT NULL
+    AND f.lease_until > :now AND f.status = 'pending')
   AND (d.priority > 0 OR NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.subscriber_id = d.subscriber_id
     AND e.status = 'pending' AND e.sequence < d.sequence))`
 

@@ -8,7 +8,9 @@ import { sqliteMigrations } from './sqlite-migrations.ts'
 import { createSqliteArticles } from './sqlite-articles.ts'
 import { createSqliteDeliveries } from './sqlite-deliveries.ts'
 import { createSqliteFanout } from './sqlite-fanout.ts'
+import { createSqliteGlossary } from './sqlite-glossary.ts'
 import { createSqliteSubscribers } from './sqlite-subscribers.ts'
+import { createSqliteTranslation } from './sqlite-translation.ts'
 import { DELIVERY_READY, LEASE_FREE, NO_EARLIER_PENDING_VERSION, transaction } from './sqlite-tx.ts'
 import type { Role, Storage } from './types.ts'
 
@@ -76,15 +78,18 @@ export function openSqliteStorage (databasePath: string): Storage {
     ...createSqliteSubscribers(db),
     ...createSqliteDeliveries(db),
     ...createSqliteFanout(db),
+    ...createSqliteTranslation(db),
+    ...createSqliteGlossary(db),
 
     async nextDueTime (kind, now) {
       const sql = kind === 'versions'
         ? `SELECT MIN(v.next_attempt_at) AS t FROM versions v
            WHERE v.status IN ('received', 'translating', 'translated') AND ${LEASE_FREE('v')}
              AND (v.status <> 'translated' OR ${NO_EARLIER_PENDING_VERSION})`
-        : `SELECT MIN(d.next_attempt_at) AS t FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-           WHERE ${DELIVERY_READY}`
-      return (db.prepare(sql).get({ now }) as { t: string | null }).t
+        // ORDER BY … LIMIT 1, not MIN(): SQLite then walks deliveries_due and stops at the first.
+        : `SELECT d.next_attempt_at AS t FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+           WHERE ${DELIVERY_READY} ORDER BY d.next_attempt_at LIMIT 1`
+      return (db.prepare(sql).get({ now }) as { t: string | null } | undefined)?.t ?? null
     }
   }
 }

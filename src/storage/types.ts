@@ -47,6 +47,8 @@ export interface Subscriber {
   url: string | null
   mode: SubscriberMode
   format: string
+  /** A version of the format's standard (ninjs '3.1' or '2.2'); the format's default when absent. */
+  formatVersion?: string
   languages: string[]
   filters: SubscriberFilters
   active: boolean
@@ -56,7 +58,7 @@ export interface Subscriber {
   updatedAt: string
 }
 
-export type SubscriberPatch = Partial<Pick<Subscriber, 'name' | 'url' | 'mode' | 'format' | 'languages' | 'filters' | 'active'>>
+export type SubscriberPatch = Partial<Pick<Subscriber, 'name' | 'url' | 'mode' | 'format' | 'formatVersion' | 'languages' | 'filters' | 'active'>>
 
 export interface SubscriberEvent {
   at: string
@@ -169,6 +171,65 @@ export interface DeliverySummary {
   deliveredAt: string | null
 }
 
+/** One segment's key in the translation memory (normalisation: src/translation/memory-key.ts). */
+export interface SegmentKey {
+  /** sha256 of the normalised source text. */
+  sourceHash: string
+  sourceLanguage: string
+  targetLanguage: string
+  /** Engine, model and Google glossary resources: translations of different engines never mix. */
+  engine: string
+  /** Fingerprint of the glossary entries that apply to this segment in this language ('' for none). */
+  glossaryVersion: string
+}
+
+export interface TranslatedSegment extends SegmentKey {
+  translation: string
+}
+
+/** What one successful engine call produced for a version in one language. */
+export interface TranslationBatch {
+  versionId: string
+  lang: string
+  charsSent: number
+  requests: number
+  segments: TranslatedSegment[]
+}
+
+/** Engine use of a version in one language, summed over all its runs (retries included). */
+export interface TranslationUsage {
+  charsSent: number
+  requests: number
+  segmentsTranslated: number
+}
+
+export interface GlossaryEntryInput {
+  /** The term as written in source text, e.g. "منظمة معاهدة الأمن الجماعي". */
+  term: string
+  sourceLanguage: string
+  /** Keep the term as written, in every target language. */
+  doNotTranslate: boolean
+  /** Target language → the term to use there. */
+  translations: Record<string, string>
+}
+
+export interface GlossaryEntry extends GlossaryEntryInput {
+  id: string
+  createdAt: string
+  updatedAt: string
+}
+
+/** Every entry, and the version that every change to the glossary bumps. */
+export interface GlossarySnapshot {
+  version: number
+  entries: GlossaryEntry[]
+}
+
+export type RetryVersionOutcome =
+  | { kind: 'retried'; versionId: string; version: number }
+  | { kind: 'not-failed'; version: number; status: VersionStatus }
+  | { kind: 'not-found' }
+
 export interface Storage {
   migrate(): Promise<void>
   /** Throws when the database cannot be reached. */
@@ -221,6 +282,8 @@ export interface Storage {
   claimDueDeliveries(now: string, leaseUntil: string, limit: number): Promise<ClaimedDelivery[]>
   /** Records the attempt, applies the outcome, and tracks since when the subscriber has failed. */
   recordAttempt(deliveryId: string, attempt: AttemptRecord, outcome: AttemptOutcome): Promise<AttemptResult>
+  /** recordAttempt for many, in one transaction (the delivery loop batches what finishes together). */
+  recordAttempts(items: Array<{ deliveryId: string; attempt: AttemptRecord; outcome: AttemptOutcome }>): Promise<AttemptResult[]>
   /** Puts a claimed delivery back without counting an attempt (rate limit, shutdown). */
   postponeDelivery(deliveryId: string, until: string): Promise<void>
   listDeliveriesForArticle(articleId: string, version: number): Promise<DeliverySummary[]>
@@ -241,6 +304,22 @@ export interface Storage {
   createKillVersion(articleId: string, now: string): Promise<{ versionId: string; version: number } | null>
   /** Who received any version of the story (delivered or in their feed), and how. */
   listStoryRecipients(articleId: string): Promise<StoryRecipient[]>
+
+  /** Translation memory: the stored translation for each key, or null, in the keys' order. */
+  findSegments(keys: SegmentKey[]): Promise<Array<string | null>>
+  /** One transaction: the segments into the memory, the call's cost onto the version's usage. */
+  recordTranslationBatch(batch: TranslationBatch, now: string): Promise<void>
+  getTranslationUsage(versionId: string, lang: string): Promise<TranslationUsage>
+  /** Puts a claimed version back until `until` without counting the claim as an attempt. */
+  postponeTranslation(versionId: string, reason: string, until: string): Promise<void>
+  /** The story's latest version, when it failed, goes back to `received` with attempts reset. */
+  retryFailedVersion(articleId: string, now: string): Promise<RetryVersionOutcome>
+
+  getGlossary(): Promise<GlossarySnapshot>
+  /** Creates the entry, or replaces the one with the same termKey (normalised term) and source language. */
+  putGlossaryEntry(input: GlossaryEntryInput & { termKey: string }, now: string): Promise<{ entry: GlossaryEntry; created: boolean; version: number }>
+  /** Null when there is no such entry. */
+  deleteGlossaryEntry(id: string): Promise<{ version: number } | null>
 
   /**
    * Earliest time claimable work of one kind becomes due, if any. Work held under a live lease or

@@ -18,6 +18,12 @@ export interface GoogleV3Options {
   model?: string | undefined
   /** Per-call deadline; the client's own default (600 s) otherwise. */
   timeoutMs?: number | undefined
+  /**
+   * Google glossary resources by target language ('*' for every target): a glossary id in this
+   * location or a full `projects/…/glossaries/…` name. Requests then carry glossaryConfig and the
+   * glossary-applied translations (glossaryTranslations) are used.
+   */
+  glossaries?: Record<string, string> | undefined
 }
 
 /**
@@ -68,6 +74,11 @@ export function createGoogleV3Provider (opts: GoogleV3Options): TranslationProvi
   // Google only echoes `model` when the request named one; otherwise it used its default NMT.
   const reportedDefault = model ?? `${parent}/models/general/nmt`
   const callOptions = opts.timeoutMs === undefined ? {} : { timeout: opts.timeoutMs }
+  const glossaries = new Map(Object.entries(opts.glossaries ?? {}).map(([lang, name]) =>
+    [lang.toLowerCase(), name.startsWith('projects/') ? name : `${parent}/glossaries/${name}`]))
+  const glossaryFor = (target: string): string | undefined =>
+    glossaries.get(target.toLowerCase()) ?? glossaries.get(target.split('-')[0]!.toLowerCase()) ?? glossaries.get('*')
+  const glossaryScope = [...glossaries].map(([lang, name]) => `${lang}=${name}`).sort().join(',')
   let ready: Promise<TranslationServiceClient> | undefined
   let closed = false
 
@@ -93,6 +104,12 @@ export function createGoogleV3Provider (opts: GoogleV3Options): TranslationProvi
 
   return {
     engine: 'google-v3',
+    model: reportedDefault,
+    // Where the translations come from: an emulator's pseudo-translations must never be served
+    // from memory once the same database talks to Google itself.
+    scope: `google-v3|${opts.endpoint?.origin ?? 'translate.googleapis.com'}|${reportedDefault}|${glossaryScope}`,
+    // Google documents the translation LLM for text/plain only.
+    plainTextOnly: /\/models\/general\/translation-llm$/.test(reportedDefault),
 
     async translate (request: TranslateRequest): Promise<TranslateResult> {
       // The client itself rejects with a bare string once closed; say it properly.
@@ -103,6 +120,7 @@ export function createGoogleV3Provider (opts: GoogleV3Options): TranslationProvi
         return { translations: [], model: reportedDefault, charsSent: 0, requests: 0 }
       }
       const client = await connect()
+      const glossary = glossaryFor(request.targetLanguage)
       const [response] = await client.translateText({
         parent,
         contents: request.contents,
@@ -112,21 +130,24 @@ export function createGoogleV3Provider (opts: GoogleV3Options): TranslationProvi
         sourceLanguageCode: request.sourceLanguage,
         targetLanguageCode: request.targetLanguage,
         ...(model === undefined ? {} : { model }),
+        ...(glossary === undefined ? {} : { glossaryConfig: { glossary, ignoreCase: false } }),
       }, callOptions).catch((err: unknown) => {
         throw wrapError(err, request, parent)
       })
 
-      const translations = (response.translations ?? []).map((t) => t.translatedText ?? '')
+      // With a glossary Google answers both ways; the glossary-applied one is what was asked for.
+      const replied = glossary === undefined ? response.translations : response.glossaryTranslations
+      const translations = (replied ?? []).map((t) => t.translatedText ?? '')
       // An empty or malformed reply decodes to `translations: []` without any error; a short
       // reply must not be mistaken for a translation with missing segments.
       if (translations.length !== request.contents.length) {
         throw new GoogleTranslateError(
           `google-v3 translateText returned ${translations.length} translations for ${request.contents.length} segments`)
       }
-      const replied = response.translations?.[0]?.model
+      const usedModel = replied?.[0]?.model
       return {
         translations,
-        model: replied === undefined || replied === null || replied === '' ? reportedDefault : replied,
+        model: usedModel === undefined || usedModel === null || usedModel === '' ? reportedDefault : usedModel,
         charsSent,
         requests: 1,
       }

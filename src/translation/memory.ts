@@ -28,6 +28,8 @@ export function createMemoryProvider (options: MemoryProviderOptions = {}): Memo
 
   return {
     engine: 'memory',
+    scope: `memory|${model}`,
+    model,
     calls,
     get closed () {
       return closed

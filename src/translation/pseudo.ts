@@ -103,23 +103,43 @@ export function detectLanguage (text: string): 'ar' | 'en' {
 // html mode never escapes anything that was not escaped in the input.
 const HTML_TOKEN = /<!--[\s\S]*?-->|<\/?[A-Za-z][^>]*>|<![^>]*>|&(?:#\d+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);/g
 
+// Elements Google leaves untranslated: translate="no" or class="notranslate".
+const NO_TRANSLATE = /\stranslate\s*=\s*["']?no\b|\sclass\s*=\s*["'][^"']*\bnotranslate\b/i
+const VOID_ELEMENTS = new Set(['br', 'img', 'hr', 'wbr', 'input', 'meta', 'link', 'area', 'base', 'col', 'embed', 'source', 'track'])
+
+export interface PseudoOptions {
+  /** Glossary terms (source → target) rendered as the target term instead of transliterated. */
+  glossary?: Array<[string, string]>
+  /**
+   * Google's habit when html goes from a right-to-left language to a left-to-right one: every
+   * element gains style=";text-align:left;direction:ltr".
+   */
+  directionStyle?: boolean
+}
+
 /**
- * Pseudo-translates one segment. The marker goes before the first visible text, so in html mode
- * it lands inside the first element (`<p>[pseudo-en] …</p>`) rather than before the markup.
- * Segments with no visible text (empty, whitespace, markup only) come back unchanged, as an
- * empty segment would from Google.
+ * Pseudo-translates one segment. The marker goes before the first translated text, so in html
+ * mode it lands inside the first element (`<p>[pseudo-en] …</p>`) rather than before the markup.
+ * Text inside translate="no" elements is copied as it is. Segments with no visible text (empty,
+ * whitespace, markup only) come back unchanged, as an empty segment would from Google.
  */
-export function pseudoTranslate (text: string, mimeType: MimeType, targetLanguage: string): string {
+export function pseudoTranslate (text: string, mimeType: MimeType, targetLanguage: string, options: PseudoOptions = {}): string {
   const runs = mimeType === 'text/html' ? splitHtml(text) : [{ markup: false, text }]
   const marker = pseudoMarker(targetLanguage)
+  const protectedDepth: string[] = []
   let marked = false
   let out = ''
   for (const run of runs) {
     if (run.markup) {
+      out += options.directionStyle === true ? withDirectionStyle(run.text) : run.text
+      trackProtection(run.text, protectedDepth)
+      continue
+    }
+    if (protectedDepth.length > 0) {
       out += run.text
       continue
     }
-    let piece = transliterate(run.text)
+    let piece = translateText(run.text, options.glossary ?? [])
     if (!marked) {
       const start = piece.search(/\S/u)
       if (start >= 0) {
@@ -130,6 +150,42 @@ export function pseudoTranslate (text: string, mimeType: MimeType, targetLanguag
     out += piece
   }
   return out
+}
+
+/** Glossary terms become their target; everything else is transliterated. */
+function translateText (text: string, glossary: Array<[string, string]>): string {
+  let out = ''
+  let rest = text
+  while (rest !== '') {
+    let best: { at: number; source: string; target: string } | undefined
+    for (const [source, target] of glossary) {
+      const at = source === '' ? -1 : rest.indexOf(source)
+      if (at >= 0 && (best === undefined || at < best.at || (at === best.at && source.length > best.source.length))) best = { at, source, target }
+    }
+    if (best === undefined) return out + transliterate(rest)
+    out += transliterate(rest.slice(0, best.at)) + best.target
+    rest = rest.slice(best.at + best.source.length)
+  }
+  return out
+}
+
+// Keeps a stack of the elements entered since (and including) the outermost translate="no" one.
+function trackProtection (tag: string, stack: string[]): void {
+  const match = /^<(\/?)([A-Za-z][A-Za-z0-9]*)/.exec(tag)
+  if (match === null) return
+  const name = match[2]!.toLowerCase()
+  if (match[1] === '/') {
+    const at = stack.lastIndexOf(name)
+    if (at >= 0) stack.length = at
+    return
+  }
+  if (VOID_ELEMENTS.has(name) || tag.endsWith('/>')) return
+  if (stack.length > 0 || NO_TRANSLATE.test(tag)) stack.push(name)
+}
+
+function withDirectionStyle (tag: string): string {
+  if (!/^<[A-Za-z]/.test(tag)) return tag
+  return tag.replace(/\s*(\/?)>$/, ' style=";text-align:left;direction:ltr"$1>')
 }
 
 interface Run {

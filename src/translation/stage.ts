@@ -1,24 +1,24 @@
-// The translation stage: claim a version, translate it into every wanted language, store the
-// result and mark it `translated` — or schedule another try, or fail it with the reason.
+// The translation stage: claim a version, translate it into every language its subscribers want,
+// store the result and mark it `translated` — or schedule another try, or fail it with the reason.
+// Retries inside one run (a few seconds at most) happen around each engine call, in resilient.ts;
+// longer waits are scheduled here, on the version, so they survive a restart. A story that failed
+// for good goes back into the pipeline on POST /v1/articles/:id/retry (retryArticle).
+import { matchesFilters } from '../delivery/filters.ts'
+import { HttpError, notFound } from '../http/errors.ts'
+import type { ClaimedVersion, Storage } from '../storage/types.ts'
 import { isoAfter, type PipelineContext } from '../pipeline/context.ts'
+import { backoffWithJitter, EngineUnavailableError, isRetryable, retryDelayMs } from './errors.ts'
+import { prepareGlossary } from './glossary.ts'
+import { engineLanguageCode } from './languages.ts'
 import { targetLanguages, translateVersion } from './translate-version.ts'
 
+export { isRetryable } from './errors.ts'
+
+/** Runs of the stage a version may take before it is failed for good. */
 const MAX_ATTEMPTS = 8
 
-/** gRPC codes worth another try: RESOURCE_EXHAUSTED, UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL. */
-const RETRYABLE_CODES = new Set([8, 14, 4, 13])
-
-export function isRetryable (err: unknown): boolean {
-  const code = (err as { code?: unknown }).code
-  if (typeof code !== 'number') return true // network trouble without a gRPC status
-  if (RETRYABLE_CODES.has(code)) return true
-  // Google also reports quota overruns as 403 PERMISSION_DENIED "Rate Limit Exceeded".
-  return code === 7 && /quota|rate limit/i.test(String((err as Error).message))
-}
-
 export function backoffMs (attempt: number): number {
-  const base = Math.min(1000 * 2 ** (attempt - 1), 5 * 60_000)
-  return Math.round(base * (0.8 + Math.random() * 0.4))
+  return backoffWithJitter(attempt, 1000, 5 * 60_000)
 }
 
 /** Runs one version through translation; false when there was nothing to do. */
@@ -27,23 +27,80 @@ export async function runTranslationStage (ctx: PipelineContext): Promise<boolea
   const version = await ctx.storage.claimVersionForTranslation(now.toISOString(), isoAfter(now, ctx.leaseMs))
   if (version === null) return false
   const log = ctx.log.child({ articleId: version.articleId, version: version.version })
+
+  // The engine is cooling down after repeated failures: put the version back, uncounted, until
+  // the breaker lets a probe through, instead of spending one of its attempts on a refusal.
+  const blockedUntil = ctx.translator.health?.blockedUntil(now.getTime())
+  if (blockedUntil !== undefined) {
+    const until = new Date(blockedUntil).toISOString()
+    await ctx.storage.postponeTranslation(version.id, `translation engine unavailable; next try at ${until}`, until)
+    log.info({ until }, 'translation engine unavailable; version postponed')
+    return true
+  }
+
   try {
-    const subscribers = await ctx.storage.listActiveSubscribers()
-    const langs = targetLanguages(version.content.language, subscribers.map((s) => s.languages))
+    const langs = await languagesFor(ctx, version)
+    const glossary = prepareGlossary(await ctx.storage.getGlossary(), version.content.language)
+    const deps = { provider: ctx.translator, storage: ctx.storage, glossary, now: ctx.now }
     const translations = []
-    for (const lang of langs) translations.push(await translateVersion(ctx.translator, version, lang, ctx.now()))
+    for (const lang of langs) translations.push(await translateVersion(deps, version, lang))
     await ctx.storage.saveTranslations(version.id, translations, ctx.now().toISOString())
-    log.info({ langs, chars: translations.reduce((n, t) => n + t.charsSent, 0) }, 'version translated')
+    log.info({
+      langs,
+      chars: translations.reduce((n, t) => n + t.charsSent, 0),
+      segmentsReused: translations.reduce((n, t) => n + (t.segmentsReused ?? 0), 0),
+    }, 'version translated')
   } catch (err) {
-    const reason = `translation failed: ${(err as Error).message}`
-    if (isRetryable(err) && version.attempts < MAX_ATTEMPTS) {
-      const delay = backoffMs(version.attempts)
-      log.warn({ err, attempt: version.attempts, retryInMs: delay }, 'translation failed; will retry')
-      await ctx.storage.scheduleTranslationRetry(version.id, reason, isoAfter(ctx.now(), delay))
-    } else {
-      log.error({ err, attempt: version.attempts }, 'translation failed for good')
-      await ctx.storage.markVersionFailed(version.id, reason, ctx.now().toISOString())
-    }
+    await handleFailure(ctx, version, err, log)
   }
   return true
+}
+
+async function languagesFor (ctx: PipelineContext, version: ClaimedVersion): Promise<string[]> {
+  const subscribers = (await ctx.storage.listActiveSubscribers()).filter((s) => matchesFilters(s.filters, version.content))
+  const source = engineLanguageCode(version.content.language) ?? version.content.language
+  // "ar" wanted of a story written in "ar-EG" is the story itself: nothing to translate.
+  const wanted = targetLanguages(version.content.language, subscribers.map((s) => s.languages))
+    .filter((lang) => engineLanguageCode(lang) !== source)
+  // A code Google does not know would fail the whole version with INVALID_ARGUMENT, for every
+  // subscriber; it is left out (loudly) instead. Subscriber input is validated against the same list.
+  const unsupported = wanted.filter((lang) => engineLanguageCode(lang) === undefined)
+  if (unsupported.length > 0) ctx.log.warn({ articleId: version.articleId, unsupported }, 'subscribers want languages Google does not translate into')
+  return wanted.filter((lang) => engineLanguageCode(lang) !== undefined)
+}
+
+async function handleFailure (ctx: PipelineContext, version: ClaimedVersion, err: unknown, log: PipelineContext['log']): Promise<void> {
+  const reason = `translation failed: ${(err as Error).message}`
+  if (isRetryable(err) && version.attempts < MAX_ATTEMPTS) {
+    const now = ctx.now().getTime()
+    // At least what Google's RetryInfo asked for, and not before the circuit breaker lets calls through.
+    const blocked = err instanceof EngineUnavailableError ? err.until : ctx.translator.health?.blockedUntil(now) ?? now
+    const delay = Math.max(backoffMs(version.attempts), retryDelayMs(err) ?? 0, blocked - now)
+    log.warn({ err, attempt: version.attempts, retryInMs: delay }, 'translation failed; will retry')
+    await ctx.storage.scheduleTranslationRetry(version.id, reason, isoAfter(ctx.now(), delay))
+  } else {
+    log.error({ err, attempt: version.attempts }, 'translation failed for good')
+    await ctx.storage.markVersionFailed(version.id, reason, ctx.now().toISOString())
+  }
+}
+
+// Only the latest version: retrying an older one could deliver it after a newer version
+// partners already have. Memory hits make the second run cheap.
+export interface RetriedArticle {
+  id: string
+  guid: string
+  version: number
+  status: 'received'
+}
+
+export async function retryArticle (storage: Storage, articleId: string, now: Date): Promise<RetriedArticle> {
+  const outcome = await storage.retryFailedVersion(articleId, now.toISOString())
+  if (outcome.kind === 'not-found') throw notFound('Article', `No article has the id ${articleId}.`)
+  if (outcome.kind === 'not-failed') {
+    throw new HttpError(409, 'NASHRA_NOT_FAILED', 'Nothing to retry',
+      `Version ${outcome.version} of article ${articleId} is ${outcome.status}; only a failed version can be retried.`,
+      { extensions: { versionStatus: outcome.status, version: outcome.version } })
+  }
+  const version = await storage.getVersion(articleId, outcome.version)
+  return { id: articleId, guid: version?.guid ?? '', version: outcome.version, status: 'received' }
 }

@@ -21,9 +21,26 @@ export interface TranslateResult {
   requests: number
 }
 
+/** Whether calls may go ahead, for engines behind a circuit breaker. */
+export interface EngineHealth {
+  /** undefined when a call may be made now; else the time (ms since epoch) calls resume. */
+  blockedUntil(now: number): number | undefined
+}
+
 export interface TranslationProvider {
   /** Short engine name recorded with each translation ("google-v3", "memory"). */
   readonly engine: string
+  /**
+   * What the translation memory keys on besides the text: engine, endpoint, model and Google
+   * glossary resources. Output of one scope is never served as output of another.
+   */
+  readonly scope: string
+  /** The model translations are made with, as Google names it; reported when all came from memory. */
+  readonly model?: string
+  /** The model accepts text/plain only (Google's general/translation-llm). */
+  readonly plainTextOnly?: boolean
+  /** Present when calls go through a circuit breaker. */
+  readonly health?: EngineHealth
   translate(request: TranslateRequest): Promise<TranslateResult>
   close(): Promise<void>
 }

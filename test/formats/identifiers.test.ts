@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
   isLanguageTag,
+  isPlainUri,
   languageDirection,
   originalItemGuid,
   translationItemGuid,
@@ -21,6 +22,16 @@ describe('originalItemGuid', () => {
     assert.equal(originalItemGuid('urn:x:has space'), 'urn:nashra:story:urn%3Ax%3Ahas%20space')
     assert.equal(originalItemGuid('https:'), 'urn:nashra:story:https%3A')
     assert.equal(originalItemGuid('"><x>'), 'urn:nashra:story:%22%3E%3Cx%3E')
+  })
+
+  it('wraps URIs that a strict validator (ninjs format "uri", Atom IRIs) would refuse', () => {
+    for (const guid of ['urn:x:[a]', 'https://a:b:c/', 'urn:a#b#c', 'urn:%zz', 'https:///x', 'https://user@host/x', 'urn:a b']) {
+      assert.match(originalItemGuid(guid), /^urn:nashra:story:/, guid)
+    }
+    for (const guid of ['http://x.org:80/a%20b', 'mailto:desk@example.org', 'urn:isbn:0-486-27557-4', 'https://x.example/a?b=1&c=2#d']) {
+      assert.equal(originalItemGuid(guid), guid)
+      assert.ok(isPlainUri(guid), guid)
+    }
   })
 
   it('never passes through a guid in Nashra\'s own namespace', () => {

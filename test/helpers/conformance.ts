@@ -1,7 +1,8 @@
 // Runs the shared IPTC conformance kit (../shared/conformance/validate next to the repository)
 // from any test. The kit lives outside the repository, so a checkout without it can still run
 // the unit tests: callers skip only the conformance step, and only when the script is missing.
-// When the script is there, its verdict is binding, including set-up failures (exit 2).
+// When the script is there, its verdict is binding, including set-up failures (exit 2). Atom,
+// which no IPTC schema covers, is checked for well-formedness with xmllint directly.
 import { execFile } from 'node:child_process'
 import { accessSync, constants } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -42,10 +43,10 @@ export function validateDocuments (files: string[]): Promise<ValidationResult> {
 }
 
 /**
- * Writes documents (file name → content) into a fresh temporary directory, validates them and
- * removes the directory again, whatever the outcome.
+ * Writes documents (file name → content) into a fresh temporary directory, hands their paths to
+ * `check` and removes the directory again, whatever the outcome.
  */
-export async function validateContents (documents: Record<string, string>): Promise<ValidationResult> {
+export async function withDocumentFiles<T> (documents: Record<string, string>, check: (files: string[]) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'nashra-conformance-'))
   try {
     const files: string[] = []
@@ -54,8 +55,38 @@ export async function validateContents (documents: Record<string, string>): Prom
       await writeFile(file, content, 'utf8')
       files.push(file)
     }
-    return await validateDocuments(files)
+    return await check(files)
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
+}
+
+/** Validates documents (file name → content) with the kit, from a temporary directory. */
+export function validateContents (documents: Record<string, string>): Promise<ValidationResult> {
+  return withDocumentFiles(documents, validateDocuments)
+}
+
+/** Whether xmllint is on PATH (the kit needs it for XML; Atom checks use it directly). */
+export function xmllintAvailable (): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile('xmllint', ['--version'], (error) => resolve(error === null))
+  })
+}
+
+/**
+ * Checks that files are well-formed XML with xmllint, never loading anything from the network
+ * (--nonet) and without substituting entities: for documents no IPTC schema covers (Atom).
+ */
+export function checkWellFormed (files: string[]): Promise<ValidationResult> {
+  if (files.length === 0) return Promise.reject(new Error('checkWellFormed needs at least one file'))
+  return new Promise((resolve) => {
+    execFile('xmllint', ['--noout', '--nonet', ...files], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ ok: error === null, output: `${stdout}${stderr}` })
+    })
+  })
+}
+
+/** Well-formedness of documents (file name → content), from a temporary directory. */
+export function checkWellFormedContents (documents: Record<string, string>): Promise<ValidationResult> {
+  return withDocumentFiles(documents, checkWellFormed)
 }

@@ -58,3 +58,32 @@ describe('translation stage', () => {
     }
   })
 })
+
+describe('translation stage, partial failures', () => {
+  it('does not pay twice for a language done before another one failed', async () => {
+    let frFailures = 0
+    const translator = createMemoryProvider({
+      beforeTranslate: (request) => {
+        if (request.targetLanguage === 'fr' && frFailures++ === 0) throw new GoogleTranslateError('unavailable', { code: 14 })
+      },
+    })
+    const t = await buildTestApp({ translator })
+    try {
+      await t.app.ready()
+      const sub = await t.app.inject({ method: 'POST', url: '/v1/subscribers', headers: auth(), payload: { name: 'Wire', mode: 'pull', languages: ['en', 'fr'] } })
+      assert.equal(sub.statusCode, 201, sub.body)
+      const { id } = (await t.app.inject({ method: 'POST', url: '/v1/articles', headers: auth(), payload: summitPost })).json()
+      const view = await eventually(async () => {
+        const v = (await t.app.inject({ url: `/v1/articles/${id}`, headers: auth() })).json()
+        return v.status === 'distributed' ? v : undefined
+      }, 10_000, 'the version to be distributed')
+      assert.deepEqual(translator.calls.map((c) => c.targetLanguage), ['en', 'fr', 'fr'], 'English went once')
+      const sent = translator.calls[0]!.contents.reduce((n, c) => n + [...c].length, 0)
+      assert.deepEqual([view.translations.en.charsSent, view.translations.en.segmentsReused], [sent, 0], 'what English cost, counted once')
+      assert.deepEqual([view.translations.fr.charsSent, view.translations.fr.requests], [sent, 1])
+    } finally {
+      await t.close()
+      await translator.close()
+    }
+  })
+})

@@ -146,5 +146,83 @@ export function storageContract (name: string, open: () => Promise<{ storage: St
       assert.equal(await storage.countApiKeys('editor'), 1)
       await storage.ping()
     })
+
+    // Translation engine (issue 3): segment memory, usage, postponing, retrying, glossary.
+    const claimOnly = async (versionId: string, now: string, until: string) => {
+      let claimed = await storage.claimVersionForTranslation(now, until)
+      while (claimed !== null && claimed.id !== versionId) {
+        await storage.markVersionFailed(claimed.id, 'drained', now)
+        claimed = await storage.claimVersionForTranslation(now, until)
+      }
+      return claimed
+    }
+
+    it('keeps translated segments under their whole key and adds up what each version cost', async () => {
+      const v = await storage.ingestVersion({ guid: 'tm1', contentHash: 'tm1', content: content('tm'), now: at(500) })
+      const key = { sourceHash: 'a'.repeat(64), sourceLanguage: 'ar', targetLanguage: 'en', engine: 'google-v3|x|nmt|', glossaryVersion: '' }
+      assert.deepEqual(await storage.findSegments([key]), [null])
+      await storage.recordTranslationBatch({ versionId: v.versionId, lang: 'en', charsSent: 40, requests: 1, segments: [{ ...key, translation: 'first' }] }, at(501))
+      await storage.recordTranslationBatch({ versionId: v.versionId, lang: 'en', charsSent: 2, requests: 1, segments: [{ ...key, translation: 'second' }] }, at(502))
+      assert.deepEqual(await storage.findSegments([
+        key, { ...key, targetLanguage: 'fr' }, { ...key, engine: 'memory|m' }, { ...key, glossaryVersion: 'g1:x' }, { ...key, sourceLanguage: 'fa' },
+      ]), ['first', null, null, null, null])
+      assert.deepEqual(await storage.getTranslationUsage(v.versionId, 'en'), { charsSent: 42, requests: 2, segmentsTranslated: 2 })
+      assert.deepEqual(await storage.getTranslationUsage(v.versionId, 'fr'), { charsSent: 0, requests: 0, segmentsTranslated: 0 })
+    })
+
+    it('stores segment counts and captions with a translation', async () => {
+      const v = await storage.ingestVersion({ guid: 'tm2', contentHash: 'tm2', content: content('tm2'), now: at(510) })
+      await storage.saveTranslations(v.versionId, [{ ...translation(v.versionId), captions: ['C', null], segments: 4, segmentsReused: 3 }], at(511))
+      const saved = await storage.getTranslation(v.versionId, 'en')
+      assert.deepEqual([saved?.captions, saved?.segments, saved?.segmentsReused], [['C', null], 4, 3])
+      const plain = await storage.ingestVersion({ guid: 'tm3', contentHash: 'tm3', content: content('tm3'), now: at(512) })
+      await storage.saveTranslations(plain.versionId, [translation(plain.versionId)], at(513))
+      assert.deepEqual(Object.keys((await storage.getTranslation(plain.versionId, 'en'))!).sort(),
+        ['charsSent', 'createdAt', 'engine', 'headline', 'lang', 'model', 'paragraphs', 'requests', 'versionId'])
+    })
+
+    it('postpones a claimed version without counting the claim as an attempt', async () => {
+      const v = await storage.ingestVersion({ guid: 'tm4', contentHash: 'tm4', content: content('tm4'), now: at(520) })
+      assert.equal((await claimOnly(v.versionId, at(521), at(600)))?.attempts, 1)
+      await storage.postponeTranslation(v.versionId, 'engine unavailable', at(530))
+      assert.equal(await storage.claimVersionForTranslation(at(529), at(600)), null)
+      assert.equal((await storage.getVersion(v.articleId))?.statusReason, 'engine unavailable')
+      const again = await storage.claimVersionForTranslation(at(530), at(600))
+      assert.deepEqual([again?.id, again?.attempts], [v.versionId, 1])
+      await storage.markVersionFailed(v.versionId, 'done with it', at(531))
+    })
+
+    it('puts the latest version of a story back to received only when it failed', async () => {
+      assert.deepEqual(await storage.retryFailedVersion('00000000-0000-4000-8000-000000000000', at(540)), { kind: 'not-found' })
+      const v = await storage.ingestVersion({ guid: 'tm5', contentHash: 'tm5', content: content('tm5'), now: at(540) })
+      assert.deepEqual(await storage.retryFailedVersion(v.articleId, at(541)), { kind: 'not-failed', version: 1, status: 'received' })
+      await claimOnly(v.versionId, at(542), at(600))
+      await storage.markVersionFailed(v.versionId, 'engine refused it', at(543))
+      assert.deepEqual(await storage.retryFailedVersion(v.articleId, at(544)), { kind: 'retried', versionId: v.versionId, version: 1 })
+      const back = await storage.getVersion(v.articleId)
+      assert.deepEqual([back?.status, back?.statusReason], ['received', null])
+      const claimed = await storage.claimVersionForTranslation(at(544), at(600))
+      assert.deepEqual([claimed?.id, claimed?.attempts], [v.versionId, 1])
+      await storage.markVersionFailed(v.versionId, 'done with it', at(545))
+    })
+
+    it('keeps glossary entries by normalised term and bumps the version on every change', async () => {
+      const start = await storage.getGlossary()
+      const input = { term: 'منظمة', termKey: 'منظمة', sourceLanguage: 'ar', doNotTranslate: false, translations: { en: 'organisation' } }
+      const first = await storage.putGlossaryEntry(input, at(550))
+      assert.deepEqual([first.created, first.version, first.entry.translations], [true, start.version + 1, { en: 'organisation' }])
+      const replaced = await storage.putGlossaryEntry({ ...input, term: 'منظمـة', translations: { en: 'organization', fr: 'organisation' } }, at(551))
+      assert.deepEqual([replaced.created, replaced.entry.id, replaced.version, replaced.entry.term], [false, first.entry.id, start.version + 2, 'منظمـة'])
+      assert.equal(replaced.entry.createdAt, at(550))
+      assert.equal(replaced.entry.updatedAt, at(551))
+      const other = await storage.putGlossaryEntry({ ...input, sourceLanguage: 'fa' }, at(552))
+      assert.equal(other.created, true, 'same term, other source language: another entry')
+      const listed = await storage.getGlossary()
+      assert.equal(listed.version, start.version + 3)
+      assert.equal(listed.entries.length, start.entries.length + 2)
+      assert.deepEqual(await storage.deleteGlossaryEntry(first.entry.id), { version: start.version + 4 })
+      assert.equal(await storage.deleteGlossaryEntry(first.entry.id), null)
+      assert.equal((await storage.getGlossary()).version, start.version + 4)
+    })
   })
 }

@@ -49,9 +49,9 @@ describe('translation emulator over HTTP', () => {
 
   it('detects the language and echoes a requested model when no source is given', async () => {
     const model = `${PARENT}/models/general/translation-llm`
-    const res = await post(`/v3/${PARENT}:translateText`, { contents: ['<p>نص</p>'], mimeType: 'text/html', targetLanguageCode: 'en', model })
+    const res = await post(`/v3/${PARENT}:translateText`, { contents: ['نص'], mimeType: 'text/plain', targetLanguageCode: 'en', model })
     assert.deepEqual(await res.json(), {
-      translations: [{ translatedText: '<p>[pseudo-en] nS</p>', model, detectedLanguageCode: 'ar' }],
+      translations: [{ translatedText: '[pseudo-en] nS', model, detectedLanguageCode: 'ar' }],
     })
   })
 
@@ -187,6 +187,31 @@ describe('translation emulator lifecycle', () => {
       })
       assert.equal(res.status, 200)
       await res.arrayBuffer()
+    } finally {
+      child.kill('SIGTERM')
+    }
+    const [code] = await exited
+    assert.equal(code, 0)
+  })
+
+  it('runs standalone with a share of translateText calls failing like Google under load', async () => {
+    const child = spawn(process.execPath, ['src/translation/emulator/standalone.ts'], {
+      env: { ...process.env, EMULATOR_PORT: '0', EMULATOR_FAULT_RATE: '1', EMULATOR_FAULT_SEED: '3' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    const exited = once(child, 'exit')
+    try {
+      const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
+      const banner = (await lines.next()).value as string
+      const faults = (await lines.next()).value as string
+      assert.match(faults, /Failing 100% of translateText calls/)
+      const url = /listening on (\S+)/.exec(banner)?.[1]
+      assert.ok(url !== undefined, banner)
+      // Seed 3 starts with a 429 carrying RetryInfo (the sequence is fixed by the seed).
+      const res = await fetch(`${url}/v3/${PARENT}:translateText`, { method: 'POST', body: JSON.stringify({ contents: ['نص'], targetLanguageCode: 'en' }) })
+      assert.equal(res.status, 429)
+      const reply = await res.json() as { error: { status: string; details: Array<{ retryDelay: string }> } }
+      assert.deepEqual([reply.error.status, reply.error.details[0]?.retryDelay], ['RESOURCE_EXHAUSTED', '0.05s'])
     } finally {
       child.kill('SIGTERM')
     }

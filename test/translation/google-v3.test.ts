@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { startEmulator } from '../../src/translation/emulator/server.ts'
 import type { Emulator } from '../../src/translation/emulator/server.ts'
+import { retryDelayMs } from '../../src/translation/errors.ts'
 import { createGoogleV3Provider, GoogleTranslateError } from '../../src/translation/google-v3.ts'
 import { pseudoTranslate } from '../../src/translation/pseudo.ts'
 import type { TranslateRequest, TranslationProvider } from '../../src/translation/types.ts'
@@ -68,7 +69,9 @@ describe('google-v3 provider against the emulator', () => {
   it('sends html as html', async () => {
     const before = emulator.requests.length
     const result = await provider.translate({ ...article, contents: ['<p>خبر &amp; <b>عاجل</b></p>'], mimeType: 'text/html' })
-    assert.deepEqual(result.translations, ['<p>[pseudo-en] khbr &amp; <b>`ajl</b></p>'])
+    // Like Google, the emulator marks up right-to-left → left-to-right html with direction styles.
+    const ltr = ' style=";text-align:left;direction:ltr"'
+    assert.deepEqual(result.translations, [`<p${ltr}>[pseudo-en] khbr &amp; <b${ltr}>\`ajl</b></p>`])
     assert.equal(sentBody(emulator, before)['mimeType'], 'text/html')
   })
 
@@ -107,8 +110,28 @@ describe('google-v3 provider against the emulator', () => {
       assert.equal(err.code, 8)
       const details = err.statusDetails as Array<{ retryDelay?: { seconds?: unknown } }>
       assert.equal(Number(details[0]?.retryDelay?.seconds), 12)
+      assert.equal(retryDelayMs(err), 12_000)
       return true
     })
+    emulator.failNext({ status: 429, message: 'Quota exceeded.', retryDelaySeconds: 0.25 })
+    await assert.rejects(provider.translate(article), (err: unknown) => retryDelayMs(err) === 250)
+  })
+
+  it('sends glossaryConfig only for a language with a glossary and reads glossaryTranslations', async () => {
+    const name = `projects/${PROJECT}/locations/global/glossaries/terms`
+    emulator.defineGlossary(name, { sourceLanguage: 'ar', targetLanguage: 'en', terms: { 'الحكومة': 'the Government' } })
+    const withGlossary = createGoogleV3Provider({ projectId: PROJECT, location: 'global', endpoint: emulator.url, glossaries: { en: 'terms' } })
+    try {
+      const before = emulator.requests.length
+      const en = await withGlossary.translate(article)
+      assert.match(en.translations[0] ?? '', /the Government/)
+      assert.deepEqual(sentBody(emulator, before)['glossaryConfig'], { glossary: name, ignoreCase: false })
+      await withGlossary.translate({ ...article, targetLanguage: 'fr' })
+      assert.equal(sentBody(emulator, before + 1)['glossaryConfig'], undefined)
+      assert.match(withGlossary.scope, /en=projects\/nashra-test\/locations\/global\/glossaries\/terms/)
+    } finally {
+      await withGlossary.close()
+    }
   })
 
   it('rejects a reply with fewer translations than segments', async () => {

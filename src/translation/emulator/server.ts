@@ -6,7 +6,7 @@ import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { detectLanguageReply, googleError, translateText } from './google-api.ts'
-import type { ApiReply } from './google-api.ts'
+import type { ApiReply, EmulatorGlossary } from './google-api.ts'
 
 /**
  * What the emulator does with one API request instead of (or before) answering normally.
@@ -36,6 +36,18 @@ export interface EmulatorOptions {
   port?: number
   /** Wait this long before answering every API request, to make calls observably slow. */
   delayMs?: number
+  /** Glossary resources by full name (projects/…/locations/…/glossaries/…). */
+  glossaries?: Record<string, EmulatorGlossary>
+}
+
+/** The body of a logged translateText request, as the Google client sent it. */
+export interface TranslateTextBody {
+  contents: string[]
+  mimeType?: string
+  sourceLanguageCode?: string
+  targetLanguageCode: string
+  model?: string
+  glossaryConfig?: { glossary: string; ignoreCase?: boolean }
 }
 
 export interface Emulator {
@@ -52,6 +64,10 @@ export interface Emulator {
   script(fn: ((request: LoggedRequest) => Behaviour | undefined) | undefined): void
   /** Resolves once at least `count` requests have been logged in total. */
   waitForRequests(count: number): Promise<LoggedRequest[]>
+  /** The bodies of every translateText request logged so far, oldest first (answered or not). */
+  translateRequests(): TranslateTextBody[]
+  /** Adds or replaces a glossary resource. */
+  defineGlossary(name: string, glossary: EmulatorGlossary): void
   close(): Promise<void>
 }
 
@@ -68,6 +84,7 @@ export async function startEmulator (options: EmulatorOptions = {}): Promise<Emu
   const timers = new Set<NodeJS.Timeout>()
   let waiters: Array<{ count: number; resolve: (r: LoggedRequest[]) => void; reject: (e: Error) => void }> = []
   let scripted: ((request: LoggedRequest) => Behaviour | undefined) | undefined
+  const glossaries = new Map(Object.entries(options.glossaries ?? {}))
   let closing: Promise<void> | undefined
 
   const log = (entry: LoggedRequest): void => {
@@ -131,7 +148,7 @@ export async function startEmulator (options: EmulatorOptions = {}): Promise<Emu
     }
     const body = parsed?.value ?? {}
     const [, parent = '', method] = route
-    answer(res, method === 'translateText' ? translateText(parent, body) : detectLanguageReply(body))
+    answer(res, method === 'translateText' ? translateText(parent, body, glossaries) : detectLanguageReply(body))
   }
 
   const server = createServer((req, res) => {
@@ -164,6 +181,12 @@ export async function startEmulator (options: EmulatorOptions = {}): Promise<Emu
     replyNext: (body, status = 200) => enqueue({ kind: 'reply', status, body }),
     script: (fn) => {
       scripted = fn
+    },
+    translateRequests: () => requests
+      .filter((r) => r.path.endsWith(':translateText') && typeof r.body === 'object' && r.body !== null)
+      .map((r) => r.body as TranslateTextBody),
+    defineGlossary: (name, glossary) => {
+      glossaries.set(name, glossary)
     },
     waitForRequests: (count) => {
       if (requests.length >= count) return Promise.resolve(requests.slice())

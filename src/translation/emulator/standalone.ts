@@ -2,6 +2,9 @@
 // service (or the demo) against pseudo-translations without Google credentials.
 //   EMULATOR_PORT  port to listen on (default 0: an ephemeral port, printed below)
 //   EMULATOR_HOST  interface to bind (default 127.0.0.1: nothing outside the machine reaches it)
+//   EMULATOR_FAULT_RATE  share of translateText calls that fail like Google under load (0…1, default 0)
+//   EMULATOR_FAULT_SEED  seed of the fault sequence (default 1), to replay a run
+import { randomFaults } from './faults.ts'
 import { startEmulator } from './server.ts'
 
 function readPort (value: string | undefined): number {
@@ -13,13 +16,24 @@ function readPort (value: string | undefined): number {
   return port
 }
 
+function readRate (value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 0
+  const rate = Number(value)
+  if (!(rate >= 0 && rate <= 1)) throw new Error(`EMULATOR_FAULT_RATE must be a number from 0 to 1, got "${value}"`)
+  return rate
+}
+
 async function main (): Promise<void> {
+  const rate = readRate(process.env['EMULATOR_FAULT_RATE'])
+  const seed = Number(process.env['EMULATOR_FAULT_SEED'] ?? '1')
   const emulator = await startEmulator({
     host: process.env['EMULATOR_HOST']?.trim() || '127.0.0.1',
     port: readPort(process.env['EMULATOR_PORT']),
   })
+  if (rate > 0) emulator.script(randomFaults({ rate, seed: Number.isFinite(seed) ? seed : 1 }))
   const base = emulator.url.origin
   console.log(`Translation emulator listening on ${base}  — set TRANSLATE_API_ENDPOINT=${base}`)
+  if (rate > 0) console.log(`Failing ${Math.round(rate * 100)}% of translateText calls (429, 503, 403 quota, hang)`)
 
   const stop = (signal: NodeJS.Signals): void => {
     console.log(`Translation emulator stopping (${signal}) after ${emulator.requests.length} requests`)

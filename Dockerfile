@@ -1,0 +1,39 @@
+# syntax=docker/dockerfile:1
+# Nashra as a container: `docker build -t nashra .` then
+#   docker run -p 3000:3000 -v nashra-data:/data -e ADMIN_API_KEY=… nashra
+# The service runs its .ts sources directly (Node 24 strips types), so there is no build step;
+# the first stage exists only to keep npm, its cache and the lockfile out of the final image.
+
+FROM node:24-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --omit=dev drops the tooling and the `node` devDependency (the base image already is Node 24).
+# --ignore-scripts is safe for the production tree: its only install script is protobufjs's
+# postinstall, which merely warns about version-range spelling in the parent package.json.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+  && npm cache clean --force
+
+FROM node:24-slim
+ENV NODE_ENV=production \
+    PORT=3000 \
+    HOST=0.0.0.0 \
+    DATABASE_PATH=/data/nashra.db
+WORKDIR /app
+# Code stays owned by root and read-only to the service user; only /data is writable.
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY src ./src
+COPY routes ./routes
+COPY schemas ./schemas
+# The SQLite file and its WAL/SHM companions live here; created before VOLUME so a fresh named
+# volume inherits the node user's ownership.
+RUN mkdir -p /data && chown node:node /data
+VOLUME ["/data"]
+USER node
+EXPOSE 3000
+# /health answers without touching the database; node's global fetch avoids needing curl.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# node itself as PID 1, not npm: SIGTERM from `docker stop` must reach the server's handler,
+# which stops taking work and lets in-flight deliveries finish before closing the database.
+CMD ["node", "src/server.ts"]

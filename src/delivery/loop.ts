@@ -1,0 +1,101 @@
+// The delivery loop: keeps up to `concurrency` webhooks in flight, claiming in batches and
+// recording what finishes together in one transaction, so SQLite's synchronous work stays a
+// small share of the event loop. A finished attempt keeps its lease until it is recorded, so
+// nothing else can take its subscriber's next item early.
+import type { PipelineContext } from '../pipeline/context.ts'
+import { createWaker } from '../pipeline/waker.ts'
+import { attemptDelivery, claimDeliveries, type FinishedAttempt, recordFinished } from './deliver-stage.ts'
+
+const IDLE_POLL_MS = 5_000
+const ERROR_PAUSE_MS = 1_000
+
+export interface DeliveryLoop {
+  run(): Promise<void>
+  wake(): void
+  /** Stops claiming; run() resolves once in-flight attempts are done and recorded. */
+  stop(): void
+}
+
+export function createDeliveryLoop (ctx: PipelineContext, signal: AbortSignal): DeliveryLoop {
+  const waker = createWaker()
+  const inFlight = new Set<Promise<void>>()
+  let finished: FinishedAttempt[] = []
+  let flushing: Promise<void> | null = null
+  let stopping = false
+  // Claiming one row per finished request would cost a query each; wait for a few free slots.
+  const batchMin = Math.max(1, Math.floor(ctx.delivery.concurrency / 4))
+
+  async function flush (): Promise<void> {
+    while (finished.length > 0) {
+      const batch = finished
+      finished = []
+      try {
+        await recordFinished(ctx, batch)
+      } catch (err) {
+        // The leases run out and the deliveries are sent again: at least once, same webhook-id.
+        ctx.log.error({ err, deliveries: batch.length }, 'recording delivery attempts failed')
+      }
+    }
+  }
+
+  function scheduleFlush (): void {
+    if (flushing !== null) return
+    flushing = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(flush)
+      .finally(() => {
+        flushing = null
+        waker.wake()
+      })
+  }
+
+  function launch (delivery: Parameters<typeof attemptDelivery>[1]): void {
+    const job: Promise<void> = attemptDelivery(ctx, delivery, signal)
+      .then((done) => {
+        if (done === null) return
+        finished.push(done)
+        scheduleFlush()
+      })
+      .catch((err: unknown) => { ctx.log.error({ err, deliveryId: delivery.id }, 'delivery attempt crashed') })
+      .finally(() => {
+        inFlight.delete(job)
+        waker.wake()
+      })
+    inFlight.add(job)
+  }
+
+  async function sleepUntilDue (): Promise<void> {
+    const due = await ctx.storage.nextDueTime('deliveries', ctx.now().toISOString())
+    const ms = due === null ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, Date.parse(due) - ctx.now().getTime())
+    await waker.wait(ms)
+  }
+
+  return {
+    async run () {
+      while (!stopping) {
+        try {
+          const free = ctx.delivery.concurrency - inFlight.size
+          if (inFlight.size > 0 && free < batchMin) {
+            await waker.wait(IDLE_POLL_MS)
+            continue
+          }
+          const claimed = await claimDeliveries(ctx, free)
+          for (const delivery of claimed) launch(delivery)
+          if (claimed.length === 0 && !stopping) await sleepUntilDue()
+        } catch (err) {
+          ctx.log.error({ err }, 'delivery loop failed; pausing before the next try')
+          if (!stopping) await waker.wait(ERROR_PAUSE_MS)
+        }
+      }
+      await Promise.all(inFlight)
+      while (flushing !== null) await flushing
+      await flush()
+    },
+    wake () {
+      waker.wake()
+    },
+    stop () {
+      stopping = true
+      waker.wake()
+    }
+  }
+}
