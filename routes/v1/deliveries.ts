@@ -23,6 +23,10 @@ const deliveries: FastifyPluginAsyncTypebox = async (app) => {
     if (existing.status === 'feed') {
       throw new HttpError(409, 'NASHRA_PULL_DELIVERY', 'Nothing to re-send', 'This item waits in a pull feed; the partner reads it again with GET /v1/feed.')
     }
+    if (existing.status === 'canceled') {
+      throw new HttpError(409, 'NASHRA_DELIVERY_CANCELED', 'Delivery canceled',
+        'A kill of the story superseded this delivery; re-sending it would republish a withdrawn version.')
+    }
     const delivery = await app.storage.retryDelivery(existing.id, app.now().toISOString())
     app.pipeline.wake()
     return reply.code(202).send(delivery!)

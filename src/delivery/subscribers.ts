@@ -8,6 +8,7 @@ import type { SubscriberInput, SubscriberPatch } from '../../schemas/subscribers
 import { badRequest, notFound } from '../http/errors.ts'
 import type { Storage, Subscriber, SubscriberWithSecret } from '../storage/types.ts'
 import { type AddressPolicy, checkUrl } from './address-guard.ts'
+import { isSupportedLanguage } from '../translation/languages.ts'
 import { generateSecret } from './sign.ts'
 
 const LOOKUP_TIMEOUT_MS = 5_000
@@ -36,6 +37,14 @@ export async function assertWebhookUrlAllowed (url: string, policy: AddressPolic
   }
 }
 
+/** Languages must be ones the translation engine knows, or items in them could never be made. */
+function assertLanguages (languages: string[]): string[] {
+  languages.forEach((lang, i) => {
+    if (!isSupportedLanguage(lang)) throw badRequest(`/body/languages/${i}`, `"${lang}" is not a language Google Cloud Translation supports`)
+  })
+  return languages
+}
+
 function assertModeAndUrl (mode: Subscriber['mode'], url: string | null | undefined): void {
   if (mode === 'push' && (url === undefined || url === null)) throw badRequest('/body/url', 'is required for a push subscriber')
   if (mode === 'pull' && url !== undefined && url !== null) throw badRequest('/body/url', 'must be absent for a pull subscriber (it reads GET /v1/feed)')
@@ -52,7 +61,8 @@ export async function createSubscriber (storage: Storage, policy: AddressPolicy,
     mode,
     url: input.url ?? null,
     format: input.format ?? 'newsml-g2',
-    languages: input.languages ?? ['en'],
+    ...(input.formatVersion === undefined ? {} : { formatVersion: input.formatVersion }),
+    languages: assertLanguages(input.languages ?? ['en']),
     filters: input.filters ?? {},
     active: input.active ?? true,
     disabledReason: null,
@@ -72,6 +82,7 @@ export async function updateSubscriber (storage: Storage, policy: AddressPolicy,
   const url = patch.url !== undefined ? patch.url : mode === 'pull' ? null : current.url
   assertModeAndUrl(mode, url)
   if (patch.url !== undefined) await assertWebhookUrlAllowed(patch.url, policy)
+  if (patch.languages !== undefined) assertLanguages(patch.languages)
   const updated = await storage.updateSubscriber(id, { ...patch, mode, url }, now.toISOString())
   if (updated === null) throw notFound('Subscriber', `No subscriber has the id ${id}.`)
   return updated

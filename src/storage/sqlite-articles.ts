@@ -141,19 +141,20 @@ export function createSqliteArticles (db: Db): ArticleMethods {
           insert.run(versionId, t.lang, JSON.stringify(content), t.engine, t.model, t.charsSent, t.requests, t.createdAt,
             t.segments ?? null, t.segments === undefined ? null : t.segmentsReused ?? 0)
         }
+        // Only a version still in translation moves on: a kill may have superseded it meanwhile.
         db.prepare(`UPDATE versions SET status = 'translated', status_reason = NULL, lease_until = NULL,
-          attempts = 0, next_attempt_at = ?, updated_at = ? WHERE id = ?`).run(now, now, versionId)
+          attempts = 0, next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'translating'`).run(now, now, versionId)
       })
     },
 
     async scheduleTranslationRetry (versionId, reason, retryAt) {
       db.prepare(`UPDATE versions SET status_reason = ?, lease_until = NULL, next_attempt_at = ?, updated_at = ?
-        WHERE id = ?`).run(reason, retryAt, new Date().toISOString(), versionId)
+        WHERE id = ? AND status IN ('received', 'translating')`).run(reason, retryAt, new Date().toISOString(), versionId)
     },
 
     async markVersionFailed (versionId, reason, now) {
       db.prepare(`UPDATE versions SET status = 'failed', status_reason = ?, lease_until = NULL,
-        next_attempt_at = NULL, updated_at = ? WHERE id = ?`).run(reason, now, versionId)
+        next_attempt_at = NULL, updated_at = ? WHERE id = ? AND status IN ('received', 'translating')`).run(reason, now, versionId)
     },
 
     async getTranslation (versionId, lang) {

@@ -187,7 +187,7 @@ export function createSqliteDeliveries (db: Db): DeliveryMethods {
       return transaction(db, () => {
         // The attempt log keeps the history; the counter restarts the retry schedule.
         db.prepare(`UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_until = NULL
-          WHERE id = ? AND status <> 'feed' AND (lease_until IS NULL OR lease_until <= ?)`).run(now, id, now)
+          WHERE id = ? AND status NOT IN ('feed', 'canceled') AND (lease_until IS NULL OR lease_until <= ?)`).run(now, id, now)
         return getDelivery(id)
       })
     },

@@ -2,8 +2,12 @@ import path from 'node:path'
 import { openSqliteStorage } from '../../src/storage/sqlite.ts'
 import { tempDir } from '../helpers/app.ts'
 import { storageContract } from './contract.ts'
+import { deliveryContract } from './contract-delivery.ts'
 
-storageContract('sqlite', async () => {
+const openSqlite = async () => {
   const tmp = await tempDir()
   return { storage: openSqliteStorage(path.join(tmp.dir, 'sub', 'nashra.db')), cleanup: tmp.remove }
-})
+}
+
+storageContract('sqlite', openSqlite)
+deliveryContract('sqlite', openSqlite)
