@@ -1,6 +1,6 @@
 // Standard Webhooks signing (https://www.standardwebhooks.com): partners verify with any
 // conforming library, so the exact byte layout below is the contract, not an implementation detail.
-import { createHmac, randomBytes } from 'node:crypto'
+import { createHmac, createSecretKey, type KeyObject, randomBytes } from 'node:crypto'
 
 const SECRET_PREFIX = 'whsec_'
 // The spec allows 24–64 key bytes; we generate 32 and accept the whole allowed range so
@@ -58,9 +58,25 @@ function checkIdAndTimestamp(id: string, timestamp: number): void {
   }
 }
 
+// Decoding and validating a secret, and wrapping it as a KeyObject, costs more than the HMAC
+// of a small body; a fan-out signs with the same few secrets over and over. A bounded memo of
+// derived keys (not state: the same input always gives the same key).
+const KEY_CACHE_LIMIT = 1024
+const keyCache = new Map<string, KeyObject>()
+
+function hmacKey(secret: string): KeyObject {
+  let key = keyCache.get(secret)
+  if (key === undefined) {
+    key = createSecretKey(secretKey(secret))
+    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value!)
+    keyCache.set(secret, key)
+  }
+  return key
+}
+
 export function sign({ secret, id, timestamp, body }: SignInput): string {
   checkIdAndTimestamp(id, timestamp)
-  const hmac = createHmac('sha256', secretKey(secret))
+  const hmac = createHmac('sha256', hmacKey(secret))
   hmac.update(`${id}.${timestamp}.`, 'utf8')
   // A string is hashed as its UTF-8 bytes, exactly what goes on the wire; bytes as they are.
   if (typeof body === 'string') hmac.update(body, 'utf8')

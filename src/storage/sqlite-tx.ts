@@ -1,7 +1,33 @@
 // The one transaction helper of the SQLite backend (node:sqlite has no db.transaction()).
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 
-export type Db = DatabaseSync
+/** What the backend's modules use of a connection: prepare (cached) and exec. */
+export interface Db {
+  prepare(sql: string): StatementSync
+  exec(sql: string): void
+}
+
+/**
+ * Prepares each distinct SQL text once per connection. Every statement here is static text, so
+ * the cache is bounded; without it each call left a native statement behind until V8 happened
+ * to collect its wrapper — tens of MB under a busy outbox.
+ */
+export function cachingStatements (raw: DatabaseSync): Db {
+  const cache = new Map<string, StatementSync>()
+  return {
+    prepare (sql) {
+      let statement = cache.get(sql)
+      if (statement === undefined) {
+        statement = raw.prepare(sql)
+        cache.set(sql, statement)
+      }
+      return statement
+    },
+    exec (sql) {
+      raw.exec(sql)
+    }
+  }
+}
 
 /** A statement prepared on first use (tables may not exist until migrate() has run) and reused. */
 export function preparedLater (db: Db, sql: string): () => StatementSync {

@@ -11,12 +11,13 @@ import { createSqliteFanout } from './sqlite-fanout.ts'
 import { createSqliteGlossary } from './sqlite-glossary.ts'
 import { createSqliteSubscribers } from './sqlite-subscribers.ts'
 import { createSqliteTranslation } from './sqlite-translation.ts'
-import { DELIVERY_READY, LEASE_FREE, NO_EARLIER_PENDING_VERSION, transaction } from './sqlite-tx.ts'
+import { cachingStatements, DELIVERY_READY, LEASE_FREE, NO_EARLIER_PENDING_VERSION, transaction } from './sqlite-tx.ts'
 import type { Role, Storage } from './types.ts'
 
 export function openSqliteStorage (databasePath: string): Storage {
   if (databasePath !== ':memory:') mkdirSync(path.dirname(databasePath), { recursive: true })
-  const db = new DatabaseSync(databasePath)
+  const raw = new DatabaseSync(databasePath)
+  const db = cachingStatements(raw)
   db.exec('PRAGMA journal_mode = WAL')
   db.exec('PRAGMA synchronous = NORMAL')
   db.exec('PRAGMA foreign_keys = ON')
@@ -50,7 +51,7 @@ export function openSqliteStorage (databasePath: string): Storage {
     async close () {
       if (closed) return
       closed = true
-      db.close()
+      raw.close()
     },
     async releaseAllLeases () {
       transaction(db, () => {
