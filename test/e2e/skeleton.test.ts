@@ -3,48 +3,31 @@
 // arriving at a partner endpoint, verified with the standardwebhooks package and IPTC's schema.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import type { FastifyInstance } from 'fastify'
 import { Webhook } from 'standardwebhooks'
-import { buildApp } from '../../src/app.ts'
-import { type Emulator, startEmulator } from '../../src/translation/emulator/server.ts'
+import type { Emulator } from '../../src/translation/emulator/server.ts'
 import { summitPost } from '../fixtures/articles/post-bodies.ts'
-import { auth, eventually, tempDir, testConfig } from '../helpers/app.ts'
+import { eventually } from '../helpers/app.ts'
 import { conformanceValidator, validateContents } from '../helpers/conformance.ts'
 import { type Sink, startSink } from '../helpers/sink.ts'
+import { type Stack, startStack } from '../helpers/stack.ts'
 
 describe('walking skeleton, end to end', () => {
-  let emulator: Emulator
+  let stack: Stack
   let sink: Sink
-  let app: FastifyInstance
-  let base: string
-  let tmp: Awaited<ReturnType<typeof tempDir>>
+  let emulator: Emulator
 
   before(async () => {
-    tmp = await tempDir()
-    emulator = await startEmulator()
+    stack = await startStack({ DELIVERY_RETRY_SCHEDULE: '200ms,500ms,1s' })
+    emulator = stack.emulator
     sink = await startSink()
-    app = await buildApp(testConfig(tmp.dir, { TRANSLATE_API_ENDPOINT: emulator.url.origin, DELIVERY_RETRY_SCHEDULE: '200ms,500ms,1s' }), { logger: false })
-    await app.listen({ port: 0, host: '127.0.0.1' })
-    const address = app.server.address()
-    assert.ok(address !== null && typeof address === 'object')
-    base = `http://127.0.0.1:${address.port}`
   })
 
   after(async () => {
-    await app.close()
+    await stack.close()
     await sink.close()
-    await emulator.close()
-    await tmp.remove()
   })
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(base + path, {
-      method,
-      headers: { ...auth(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body)
-    })
-    return { status: res.status, type: res.headers.get('content-type'), text: await res.text() }
-  }
+  const api = (method: string, path: string, body?: unknown) => stack.api(method, path, body)
 
   it('delivers a signed, schema-valid NewsML-G2 item to a subscriber', async () => {
     const sub = await api('POST', '/v1/subscribers', { name: 'Partner Wire', url: sink.url, format: 'newsml-g2', languages: ['en'] })

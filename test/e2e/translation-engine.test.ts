@@ -9,6 +9,7 @@ import { buildApp } from '../../src/app.ts'
 import { type Emulator, startEmulator } from '../../src/translation/emulator/server.ts'
 import { pseudoTranslate } from '../../src/translation/pseudo.ts'
 import { auth, eventually, tempDir, testConfig } from '../helpers/app.ts'
+import { type Stack, startStack } from '../helpers/stack.ts'
 
 interface TranslationView { headline: string; body: string[]; captions?: Array<string | null>; charsSent: number; requests: number; segments: number; segmentsReused: number }
 interface Body { id: string; status: string; version: number; detail: string; versionStatus: string; 'invalid-params': Array<{ name: string; reason: string }> }
@@ -16,35 +17,15 @@ interface Answer { status: number; type: string | null; json: Body }
 interface View { status: string; statusReason: string | null; version: number; translations: Record<string, TranslationView> }
 
 describe('translation engine, end to end', () => {
+  let stack: Stack
   let emulator: Emulator
-  let app: FastifyInstance
-  let base: string
-  let tmp: Awaited<ReturnType<typeof tempDir>>
-
   before(async () => {
-    tmp = await tempDir()
-    emulator = await startEmulator()
-    app = await buildApp(testConfig(tmp.dir, { TRANSLATE_API_ENDPOINT: emulator.url.origin }), { logger: false })
-    await app.listen({ port: 0, host: '127.0.0.1' })
-    const address = app.server.address()
-    assert.ok(address !== null && typeof address === 'object')
-    base = `http://127.0.0.1:${address.port}`
+    stack = await startStack()
+    emulator = stack.emulator
   })
+  after(async () => { await stack.close() })
 
-  after(async () => {
-    await app.close()
-    await emulator.close()
-    await tmp.remove()
-  })
-
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(base + path, {
-      method,
-      headers: { ...auth(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    return { status: res.status, type: res.headers.get('content-type'), json: await res.json() } as Answer
-  }
+  const api = async (method: string, path: string, body?: unknown) => (await stack.api(method, path, body)) as unknown as Answer
   const settled = (id: string, status = 'distributed') => eventually(async () => {
     const view = (await api('GET', `/v1/articles/${id}`)).json as unknown as View
     return view.status === status ? view : undefined
