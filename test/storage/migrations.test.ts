@@ -1,0 +1,53 @@
+// A database from before the delivery engine (migrations 1 and 2 only, rows in it) upgrades
+// without losing anything: deliveries keep their bodies, ids and sequence numbers.
+import assert from 'node:assert/strict'
+import path from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+import { it } from 'node:test'
+import { sqliteMigrations } from '../../src/storage/sqlite-migrations.ts'
+import { openSqliteStorage } from '../../src/storage/sqlite.ts'
+import { tempDir } from '../helpers/app.ts'
+
+it('upgrades a walking-skeleton database in place', async () => {
+  const tmp = await tempDir()
+  const file = path.join(tmp.dir, 'old.db')
+  try {
+    const old = new DatabaseSync(file)
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)')
+    for (const m of sqliteMigrations.filter((m) => m.id <= 2)) {
+      old.exec(m.sql)
+      old.prepare('INSERT INTO schema_migrations VALUES (?, ?)').run(m.id, '2026-11-01T00:00:00.000Z')
+    }
+    const t = '2026-11-01T10:00:00.000Z'
+    old.exec(`
+      INSERT INTO api_keys VALUES ('k1', 'hash1', 'editor', 'CMS', '${t}');
+      INSERT INTO articles VALUES ('a1', 'urn:old:1', 1, '${t}');
+      INSERT INTO versions (id, article_id, version, content_hash, content, status, created_at, updated_at)
+        VALUES ('v1', 'a1', 1, 'h', '{"headline":"ع","paragraphs":["ف"],"language":"ar"}', 'distributed', '${t}', '${t}');
+      INSERT INTO subscribers (id, name, url, format, languages, secret, created_at) VALUES ('s1', 'P', 'http://127.0.0.1:9/', 'newsml-g2', '["en"]', 'whsec_x', '${t}');
+      INSERT INTO deliveries (id, webhook_id, subscriber_id, version_id, sequence, lang, format, content_type, body, status, next_attempt_at, created_at)
+        VALUES ('d1', 'msg_old', 's1', 'v1', 7, 'en', 'newsml-g2', 'application/xml', '<old/>', 'pending', '${t}', '${t}');
+      INSERT INTO attempts (delivery_id, at, status_code, duration_ms) VALUES ('d1', '${t}', 503, 12);
+    `)
+    old.close()
+
+    const storage = openSqliteStorage(file)
+    try {
+      await storage.migrate()
+      const delivery = await storage.getDelivery('d1')
+      assert.deepEqual([delivery?.webhookId, delivery?.sequence, delivery?.body, delivery?.contentType, delivery?.status],
+        ['msg_old', 7, '<old/>', 'application/xml', 'pending'])
+      assert.equal((await storage.listAttempts('d1')).length, 1)
+      const subscriber = await storage.getSubscriber('s1')
+      assert.deepEqual([subscriber?.mode, subscriber?.filters, subscriber?.active], ['push', {}, true])
+      assert.deepEqual((await storage.findApiKeyByHash('hash1'))?.subscriberId, null)
+      assert.equal((await storage.getVersion('a1'))?.event, 'new')
+      const [claimed] = await storage.claimDueDeliveries('2026-11-01T11:00:00.000Z', '2026-11-01T11:01:00.000Z', 5)
+      assert.equal(claimed?.id, 'd1', 'the queued delivery still goes out')
+    } finally {
+      await storage.close()
+    }
+  } finally {
+    await tmp.remove()
+  }
+})
