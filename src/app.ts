@@ -15,6 +15,7 @@ import authPlugin from './http/auth.ts'
 import corePlugin from './http/core.ts'
 import { installProblemHandlers } from './http/problem.ts'
 import { createPipeline } from './pipeline/runner.ts'
+import { openPgStorage } from './storage/pg.ts'
 import { openSqliteStorage } from './storage/sqlite.ts'
 import type { Storage } from './storage/types.ts'
 import { translatorFromConfig } from './translation/from-config.ts'
@@ -45,7 +46,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const now = options.now ?? (() => new Date())
-  const storage = options.storage ?? openSqliteStorage(config.databasePath)
+  const storage = options.storage ??
+    (config.databaseUrl === undefined ? openSqliteStorage(config.databasePath) : openPgStorage(config.databaseUrl))
   const owned: Array<{ close(): Promise<void> }> = []
   if (options.storage === undefined) owned.push(storage)
   try {
@@ -84,6 +86,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     if (options.startWorkers !== false) {
       app.addHook('onReady', async () => {
         // One process per SQLite file: whatever a crash left leased is ours to pick up again.
+        // (On PostgreSQL, shared by several instances, this does nothing: leases run out.)
         await storage.releaseAllLeases()
         pipeline.start()
       })

@@ -16,6 +16,8 @@ export interface Config {
   port: number
   host: string
   databasePath: string
+  /** postgres://… : PostgreSQL, shared by several instances; databasePath is then ignored. */
+  databaseUrl?: string
   adminApiKey?: string
   translation: TranslationConfig
   webhookAllowPrivateNetworks: boolean
@@ -88,6 +90,18 @@ export function loadConfig (env: Env = process.env, cwd = process.cwd()): Config
     problems.push('ADMIN_API_KEY must be at least 24 characters long (use a random value)')
   }
 
+  const databaseUrl = read('DATABASE_URL')
+  if (databaseUrl !== undefined) {
+    // The value is not echoed: it may hold a password.
+    let protocol: string | undefined
+    try {
+      protocol = new URL(databaseUrl).protocol
+    } catch {}
+    if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
+      problems.push(`DATABASE_URL must be a postgres:// or postgresql:// URL, got ${protocol === undefined ? 'something that is not a URL' : `scheme "${protocol}"`}`)
+    }
+  }
+
   const translation = readTranslation(read, problems)
 
   const delivery = readDelivery(read, problems)
@@ -97,6 +111,7 @@ export function loadConfig (env: Env = process.env, cwd = process.cwd()): Config
     port: port!,
     host: read('HOST') ?? '0.0.0.0',
     databasePath: path.resolve(cwd, read('DATABASE_PATH') ?? path.join('data', 'nashra.db')),
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
     ...(adminApiKey === undefined ? {} : { adminApiKey }),
     translation: translation!,
     webhookAllowPrivateNetworks: allowPrivate!,

@@ -40,6 +40,16 @@ describe('loadConfig', () => {
     })
   })
 
+  it('takes DATABASE_URL for PostgreSQL, and names it (not its password) when it is wrong', () => {
+    assert.equal(loadConfig({ DATABASE_URL: 'postgres://nashra@127.0.0.1:5432/nashra' }).databaseUrl, 'postgres://nashra@127.0.0.1:5432/nashra')
+    assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://u:secret@127.0.0.1/db' }), (err: unknown) => {
+      assert.ok(err instanceof ConfigError)
+      assert.match(err.message, /DATABASE_URL/)
+      assert.doesNotMatch(err.message, /secret/)
+      return true
+    })
+  })
+
   it('parses retry schedules with units', () => {
     assert.deepEqual(parseDurations('200ms, 0.2s,1s,5m,2h'), [200, 200, 1000, 300_000, 7_200_000])
     assert.equal(parseDurations('5'), undefined)

@@ -21,11 +21,12 @@ export function createSqliteFanout (db: Db): FanoutMethods {
         const created: Delivery[] = []
         for (const d of deliveries) {
           // Most subscribers share a rendering: hash it once, store it once.
-          let hash = hashes.get(d.body)
+          const key = `${d.contentType}\n${d.body}`
+          let hash = hashes.get(key)
           if (hash === undefined) {
-            hash = createHash('sha256').update(d.contentType).update('\n').update(d.body).digest('hex')
+            hash = createHash('sha256').update(key).digest('hex')
             storeDocument.run(hash, d.contentType, d.body)
-            hashes.set(d.body, hash)
+            hashes.set(key, hash)
           }
           const { seq, mode } = nextSequence.get(d.subscriberId) as { seq: number; mode: string }
           // Pull subscribers read their items from the feed; nothing is pushed.

@@ -25,6 +25,9 @@ export function openSqliteStorage (databasePath: string): Storage {
   let closed = false
 
   return {
+    // One process per file: a lease at start-up can only be a crashed run's.
+    sharedDatabase: false,
+
     async migrate () {
       db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)')
       const applied = new Set(db.prepare('SELECT version FROM schema_migrations').all().map((r) => r.version as number))

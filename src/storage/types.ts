@@ -231,6 +231,12 @@ export type RetryVersionOutcome =
   | { kind: 'not-found' }
 
 export interface Storage {
+  /**
+   * Several instances may use the database at once (PostgreSQL): releaseAllLeases then does
+   * nothing, since another live instance may hold any lease; leases only run out. False: one
+   * process per database (SQLite).
+   */
+  readonly sharedDatabase: boolean
   migrate(): Promise<void>
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>

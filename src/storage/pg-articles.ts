@@ -1,0 +1,186 @@
+// Articles, their immutable versions and their translations, on PostgreSQL.
+import { randomUUID } from 'node:crypto'
+import type { StoredTranslation, StoredVersion } from '../articles/types.ts'
+import { LEASE_FREE, NO_EARLIER_PENDING_VERSION, type PgDb } from './pg-tx.ts'
+import type { ClaimedVersion, Storage } from './types.ts'
+
+interface VersionRow {
+  id: string
+  article_id: string
+  guid: string
+  version: number
+  content_hash: string
+  content: string
+  event: StoredVersion['event']
+  pub_status: StoredVersion['pubStatus']
+  status: StoredVersion['status']
+  status_reason: string | null
+  attempts: number
+  first_created: string
+  created_at: string
+}
+
+const VERSION_COLUMNS = `v.id, v.article_id, a.guid, v.version, v.content_hash, v.content, v.event, v.pub_status, v.status,
+  v.status_reason, v.attempts, a.created_at AS first_created, v.created_at`
+
+function toVersion (row: VersionRow): StoredVersion {
+  return {
+    id: row.id,
+    articleId: row.article_id,
+    guid: row.guid,
+    version: row.version,
+    contentHash: row.content_hash,
+    content: JSON.parse(row.content),
+    event: row.event,
+    pubStatus: row.pub_status,
+    status: row.status,
+    statusReason: row.status_reason,
+    firstCreated: row.first_created,
+    versionCreated: row.created_at
+  }
+}
+
+interface TranslationRow {
+  version_id: string
+  lang: string
+  content: string
+  engine: string
+  model: string
+  chars_sent: number
+  requests: number
+  created_at: string
+  segments: number | null
+  segments_reused: number | null
+}
+
+function toTranslation (row: TranslationRow): StoredTranslation {
+  const content = JSON.parse(row.content) as Pick<StoredTranslation, 'headline' | 'paragraphs' | 'byline' | 'dateline' | 'captions'>
+  const stats = row.segments === null ? {} : { segments: row.segments, segmentsReused: row.segments_reused ?? 0 }
+  return {
+    versionId: row.version_id,
+    lang: row.lang,
+    ...content,
+    engine: row.engine,
+    model: row.model,
+    charsSent: row.chars_sent,
+    requests: row.requests,
+    createdAt: row.created_at,
+    ...stats
+  }
+}
+
+type ArticleMethods = Pick<Storage, 'ingestVersion' | 'getVersion' | 'claimVersionForTranslation' |
+  'saveTranslations' | 'scheduleTranslationRetry' | 'markVersionFailed' | 'getTranslation' |
+  'listTranslations' | 'claimVersionForDistribution'>
+
+// One statement per claim: SKIP LOCKED passes over a version another instance is claiming right
+// now, and the UPDATE takes the lease before the row lock is let go.
+const claimSql = (statuses: string, extra: string): string => `
+  WITH picked AS (
+    SELECT v.id FROM versions v
+    WHERE v.status IN (${statuses}) AND v.next_attempt_at <= $1 AND ${LEASE_FREE('v', '$1')} ${extra}
+    ORDER BY v.event = 'kill' DESC, v.next_attempt_at, v.seq LIMIT 1
+    FOR UPDATE OF v SKIP LOCKED)
+  UPDATE versions v SET lease_until = $2, attempts = v.attempts + 1, updated_at = $1,
+    status = CASE v.status WHEN 'received' THEN 'translating' ELSE v.status END
+  FROM picked, articles a WHERE v.id = picked.id AND a.id = v.article_id
+  RETURNING ${VERSION_COLUMNS}`
+
+const CLAIM_FOR_TRANSLATION = claimSql(`'received', 'translating'`, '')
+const CLAIM_FOR_DISTRIBUTION = claimSql(`'translated'`, `AND ${NO_EARLIER_PENDING_VERSION}`)
+
+export function createPgArticles (db: PgDb): ArticleMethods {
+  const claim = async (sql: string, now: string, leaseUntil: string): Promise<ClaimedVersion | null> => {
+    const [row] = await db.rows<VersionRow>(sql, [now, leaseUntil])
+    return row === undefined ? null : { ...toVersion(row), attempts: row.attempts }
+  }
+
+  return {
+    async ingestVersion ({ guid, contentHash, content, now, correction }) {
+      return db.tx(async (sql) => {
+        // Insert-or-lock: two instances ingesting the same guid queue on the article row.
+        const [inserted] = await sql.rows<{ id: string }>(`INSERT INTO articles (id, guid, current_version, created_at)
+          VALUES ($1, $2, 1, $3) ON CONFLICT (guid) DO NOTHING RETURNING id`, [randomUUID(), guid, now])
+        let articleId: string
+        let version = 1
+        if (inserted !== undefined) {
+          articleId = inserted.id
+        } else {
+          const [article] = await sql.rows<{ id: string; current_version: number }>(
+            'SELECT id, current_version FROM articles WHERE guid = $1 FOR UPDATE', [guid])
+          if (article === undefined) throw new Error(`article ${guid} vanished while ingesting`)
+          articleId = article.id
+          const [latest] = await sql.rows<{ id: string; content_hash: string; status: StoredVersion['status'] }>(
+            'SELECT id, content_hash, status FROM versions WHERE article_id = $1 AND version = $2', [articleId, article.current_version])
+          if (latest === undefined) throw new Error(`article ${articleId} has no version ${article.current_version}`)
+          if (latest.content_hash === contentHash) {
+            return { kind: 'unchanged', articleId, versionId: latest.id, version: article.current_version, status: latest.status }
+          }
+          version = article.current_version + 1
+          await sql.run('UPDATE articles SET current_version = $1 WHERE id = $2', [version, articleId])
+        }
+        const versionId = randomUUID()
+        const event = version === 1 ? 'new' : correction === true ? 'correction' : 'update'
+        await sql.run(`INSERT INTO versions (id, article_id, version, content_hash, content, event, status, next_attempt_at,
+          created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'received', $7, $7, $7)`,
+        [versionId, articleId, version, contentHash, JSON.stringify(content), event, now])
+        return { kind: 'created', articleId, versionId, version, status: 'received' }
+      })
+    },
+
+    async getVersion (articleId, version) {
+      const [row] = version === undefined
+        ? await db.rows<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM versions v JOIN articles a ON a.id = v.article_id
+            WHERE v.article_id = $1 AND v.version = a.current_version`, [articleId])
+        : await db.rows<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM versions v JOIN articles a ON a.id = v.article_id
+            WHERE v.article_id = $1 AND v.version = $2`, [articleId, version])
+      return row === undefined ? null : toVersion(row)
+    },
+
+    async claimVersionForTranslation (now, leaseUntil) {
+      return claim(CLAIM_FOR_TRANSLATION, now, leaseUntil)
+    },
+
+    async saveTranslations (versionId, translations, now) {
+      await db.tx(async (sql) => {
+        for (const t of translations) {
+          const content = { headline: t.headline, paragraphs: t.paragraphs, byline: t.byline, dateline: t.dateline, captions: t.captions }
+          await sql.run(`INSERT INTO translations (version_id, lang, content, engine, model, chars_sent, requests, created_at,
+            segments, segments_reused) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            ON CONFLICT (version_id, lang) DO UPDATE SET content = excluded.content, engine = excluded.engine,
+              model = excluded.model, chars_sent = excluded.chars_sent, requests = excluded.requests,
+              created_at = excluded.created_at, segments = excluded.segments, segments_reused = excluded.segments_reused`,
+          [versionId, t.lang, JSON.stringify(content), t.engine, t.model, t.charsSent, t.requests, t.createdAt,
+            t.segments ?? null, t.segments === undefined ? null : t.segmentsReused ?? 0])
+        }
+        // Only a version still in translation moves on: a kill may have superseded it meanwhile.
+        await sql.run(`UPDATE versions SET status = 'translated', status_reason = NULL, lease_until = NULL,
+          attempts = 0, next_attempt_at = $1, updated_at = $1 WHERE id = $2 AND status = 'translating'`, [now, versionId])
+      })
+    },
+
+    async scheduleTranslationRetry (versionId, reason, retryAt) {
+      await db.run(`UPDATE versions SET status_reason = $1, lease_until = NULL, next_attempt_at = $2, updated_at = $3
+        WHERE id = $4 AND status IN ('received', 'translating')`, [reason, retryAt, new Date().toISOString(), versionId])
+    },
+
+    async markVersionFailed (versionId, reason, now) {
+      await db.run(`UPDATE versions SET status = 'failed', status_reason = $1, lease_until = NULL,
+        next_attempt_at = NULL, updated_at = $2 WHERE id = $3 AND status IN ('received', 'translating')`, [reason, now, versionId])
+    },
+
+    async getTranslation (versionId, lang) {
+      const [row] = await db.rows<TranslationRow>('SELECT * FROM translations WHERE version_id = $1 AND lang = $2', [versionId, lang])
+      return row === undefined ? null : toTranslation(row)
+    },
+
+    async listTranslations (versionId) {
+      const rows = await db.rows<TranslationRow>('SELECT * FROM translations WHERE version_id = $1 ORDER BY lang', [versionId])
+      return rows.map(toTranslation)
+    },
+
+    async claimVersionForDistribution (now, leaseUntil) {
+      return claim(CLAIM_FOR_DISTRIBUTION, now, leaseUntil)
+    }
+  }
+}

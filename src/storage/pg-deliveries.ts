@@ -1,0 +1,217 @@
+// The delivery outbox on PostgreSQL: rows written with the version's fan-out, claimed under a
+// lease, one in flight per subscriber, in sequence order (kills first), every attempt logged.
+// Several instances claim from the same table; see claimDueDeliveries for how they stay apart.
+import { DELIVERY_CLAIMABLE, type PgDb, type Sql } from './pg-tx.ts'
+import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, DeliverySummary, Storage, StoredAttempt } from './types.ts'
+
+interface DeliveryRow {
+  id: string
+  webhook_id: string
+  subscriber_id: string
+  version_id: string
+  sequence: number
+  lang: string
+  format: string
+  content_type: string
+  body: string
+  status: Delivery['status']
+  priority: number
+  attempts: number
+  next_attempt_at: string | null
+  last_status_code: number | null
+  last_error: string | null
+  created_at: string
+  delivered_at: string | null
+  event: Delivery['event']
+  article_id: string
+  version: number
+}
+
+const DELIVERY_COLUMNS = `d.id, d.webhook_id, d.subscriber_id, d.version_id, d.sequence, d.lang, d.format, d.status, d.priority,
+  d.attempts, d.next_attempt_at, d.last_status_code, d.last_error, d.created_at, d.delivered_at,
+  doc.content_type, doc.body, v.event, v.article_id, v.version`
+
+/** Selects deliveries with their document and the version facts every caller needs. */
+const SELECT_DELIVERY = `SELECT ${DELIVERY_COLUMNS}
+  FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN documents doc ON doc.hash = d.document_hash`
+
+function toDelivery (row: DeliveryRow): Delivery {
+  return {
+    id: row.id,
+    webhookId: row.webhook_id,
+    subscriberId: row.subscriber_id,
+    versionId: row.version_id,
+    sequence: row.sequence,
+    event: row.event,
+    articleId: row.article_id,
+    version: row.version,
+    lang: row.lang,
+    format: row.format,
+    contentType: row.content_type,
+    body: row.body,
+    priority: row.priority,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastStatusCode: row.last_status_code,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    deliveredAt: row.delivered_at
+  }
+}
+
+type DeliveryMethods = Pick<Storage, 'claimDueDeliveries' | 'recordAttempt' | 'recordAttempts' | 'postponeDelivery' |
+  'listDeliveriesForArticle' | 'getDelivery' | 'listDeliveries' | 'listAttempts' | 'retryDelivery' | 'replayDeliveries'>
+
+// Step 1: candidate ids in claim order. FOR UPDATE SKIP LOCKED passes over rows another instance
+// is claiming (or another transaction is changing) right now instead of waiting for them.
+const FIND_CANDIDATES = `SELECT d.id, d.subscriber_id FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+  WHERE ${DELIVERY_CLAIMABLE('$1')} ORDER BY d.priority DESC, d.next_attempt_at, d.sequence LIMIT $2
+  FOR UPDATE OF d SKIP LOCKED`
+// Step 2: one claimer per subscriber at a time. Row locks alone cannot keep a subscriber to one
+// in flight: instance A may take the queue head while B takes a kill (priority > 0) of the same
+// subscriber, different rows. A transaction-scoped advisory lock keyed by schema and subscriber
+// serialises the two; try, not wait: a subscriber being claimed elsewhere is simply skipped.
+const LOCK_SUBSCRIBER = `SELECT pg_try_advisory_xact_lock(hashtextextended(current_schema() || '/' || $1, 0)) AS locked`
+// Step 3: under that lock, in a statement whose snapshot is newer than any claim that held it,
+// the candidate is checked again and leased only if it still may leave.
+const TAKE_LEASE = `UPDATE deliveries d SET lease_until = $3 FROM subscribers s
+  WHERE d.id = $2 AND s.id = d.subscriber_id AND ${DELIVERY_CLAIMABLE('$1')} RETURNING d.id`
+const LOAD_CLAIMED = `SELECT ${DELIVERY_COLUMNS}, s.url, s.secret, s.previous_secret, s.previous_secret_until
+  FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id JOIN versions v ON v.id = d.version_id
+    JOIN documents doc ON doc.hash = d.document_hash WHERE d.id = ANY($1::text[])`
+
+export function createPgDeliveries (db: PgDb): DeliveryMethods {
+  const getDelivery = async (sql: Sql, id: string): Promise<Delivery | null> => {
+    const [row] = await sql.rows<DeliveryRow>(`${SELECT_DELIVERY} WHERE d.id = $1`, [id])
+    return row === undefined ? null : toDelivery(row)
+  }
+
+  const record = async (sql: Sql, deliveryId: string, attempt: AttemptRecord, outcome: AttemptOutcome): Promise<AttemptResult> => {
+    await sql.run(`INSERT INTO attempts (delivery_id, at, status_code, duration_ms, error, response_excerpt)
+      VALUES ($1, $2, $3, $4, $5, $6)`,
+    [deliveryId, attempt.at, attempt.statusCode, Math.round(attempt.durationMs), attempt.error, attempt.responseExcerpt])
+    const [row] = await sql.rows<{ subscriber_id: string }>(`UPDATE deliveries SET attempts = attempts + 1, status = $1,
+      last_status_code = $2, last_error = $3, lease_until = NULL, next_attempt_at = $4, delivered_at = $5 WHERE id = $6
+      RETURNING subscriber_id`,
+    [outcome.status, attempt.statusCode, attempt.error, outcome.status === 'pending' ? outcome.nextAttemptAt : null,
+      outcome.status === 'delivered' ? attempt.at : null, deliveryId])
+    if (row === undefined) return { failingSince: null }
+    // A success only writes when the subscriber was failing; a failure keeps the first failure's time.
+    if (outcome.status === 'delivered') {
+      await sql.run('UPDATE subscribers SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL', [row.subscriber_id])
+      return { failingSince: null }
+    }
+    const [failing] = await sql.rows<{ failing_since: string | null }>(`UPDATE subscribers
+      SET failing_since = COALESCE(failing_since, $1) WHERE id = $2 RETURNING failing_since`, [attempt.at, row.subscriber_id])
+    return { failingSince: failing?.failing_since ?? null }
+  }
+
+  return {
+    async claimDueDeliveries (now, leaseUntil, limit) {
+      return db.tx(async (sql) => {
+        const candidates = await sql.rows<{ id: string; subscriber_id: string }>(FIND_CANDIDATES, [now, limit * 2])
+        const claimedIds: string[] = []
+        const subscribers = new Set<string>()
+        for (const { id, subscriber_id: subscriberId } of candidates) {
+          // One in flight per subscriber: a kill and an ordinary head may both qualify at once.
+          if (subscribers.has(subscriberId) || claimedIds.length >= limit) continue
+          subscribers.add(subscriberId)
+          const [lock] = await sql.rows<{ locked: boolean }>(LOCK_SUBSCRIBER, [subscriberId])
+          if (lock?.locked !== true) continue
+          if (await sql.run(TAKE_LEASE, [now, id, leaseUntil]) === 1) claimedIds.push(id)
+        }
+        if (claimedIds.length === 0) return []
+        // Bodies are read for the chosen few only, not for every candidate.
+        const rows = await sql.rows<DeliveryRow & { url: string; secret: string; previous_secret: string | null;
+          previous_secret_until: string | null }>(LOAD_CLAIMED, [claimedIds])
+        const byId = new Map(rows.map((row) => [row.id, row]))
+        return claimedIds.map((id): ClaimedDelivery => {
+          const row = byId.get(id)!
+          const secrets = [row.secret]
+          if (row.previous_secret !== null && row.previous_secret_until !== null && row.previous_secret_until > now) {
+            secrets.push(row.previous_secret)
+          }
+          return { ...toDelivery(row), url: row.url, secrets }
+        })
+      })
+    },
+
+    async recordAttempt (deliveryId, attempt, outcome) {
+      return db.tx((sql) => record(sql, deliveryId, attempt, outcome))
+    },
+
+    async recordAttempts (items) {
+      return db.tx(async (sql) => {
+        const results: AttemptResult[] = []
+        for (const i of items) results.push(await record(sql, i.deliveryId, i.attempt, i.outcome))
+        return results
+      })
+    },
+
+    async postponeDelivery (deliveryId, until) {
+      await db.run(`UPDATE deliveries SET lease_until = NULL, next_attempt_at = $1 WHERE id = $2 AND status = 'pending'`, [until, deliveryId])
+    },
+
+    async listDeliveriesForArticle (articleId, version) {
+      const rows = await db.rows<{ id: string; subscriber_id: string; name: string; lang: string; format: string; status: Delivery['status'];
+        attempts: number; last_status_code: number | null; last_error: string | null; delivered_at: string | null }>(`
+        SELECT d.id, d.subscriber_id, s.name, d.lang, d.format, d.status, d.attempts, d.last_status_code,
+               d.last_error, d.delivered_at
+        FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id JOIN versions v ON v.id = d.version_id
+        WHERE v.article_id = $1 AND v.version = $2 ORDER BY s.name, d.lang`, [articleId, version])
+      return rows.map((r): DeliverySummary => ({
+        deliveryId: r.id,
+        subscriberId: r.subscriber_id,
+        subscriberName: r.name,
+        lang: r.lang,
+        format: r.format,
+        status: r.status,
+        attempts: r.attempts,
+        lastStatusCode: r.last_status_code,
+        lastError: r.last_error,
+        deliveredAt: r.delivered_at
+      }))
+    },
+
+    async getDelivery (id) {
+      return getDelivery(db, id)
+    },
+
+    async listDeliveries (subscriberId, { status, limit, afterSequence }) {
+      const rows = await db.rows<DeliveryRow>(`${SELECT_DELIVERY} WHERE d.subscriber_id = $1
+        AND ($2::text IS NULL OR d.status = $2) AND d.sequence > $3 ORDER BY d.sequence LIMIT $4`,
+      [subscriberId, status ?? null, afterSequence ?? 0, limit])
+      return rows.map(toDelivery)
+    },
+
+    async listAttempts (deliveryId) {
+      const rows = await db.rows<{ delivery_id: string; at: string; status_code: number | null; duration_ms: number;
+        error: string | null; response_excerpt: string | null }>(`SELECT delivery_id, at, status_code, duration_ms, error,
+        response_excerpt FROM attempts WHERE delivery_id = $1 ORDER BY id`, [deliveryId])
+      return rows.map((r): StoredAttempt => ({
+        deliveryId: r.delivery_id,
+        at: r.at,
+        statusCode: r.status_code,
+        durationMs: r.duration_ms,
+        error: r.error,
+        responseExcerpt: r.response_excerpt
+      }))
+    },
+
+    async retryDelivery (id, now) {
+      return db.tx(async (sql) => {
+        // The attempt log keeps the history; the counter restarts the retry schedule.
+        await sql.run(`UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, lease_until = NULL
+          WHERE id = $2 AND status NOT IN ('feed', 'canceled') AND (lease_until IS NULL OR lease_until <= $1)`, [now, id])
+        return getDelivery(sql, id)
+      })
+    },
+
+    async replayDeliveries (subscriberId, since, now) {
+      return db.run(`UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, lease_until = NULL
+        WHERE subscriber_id = $2 AND created_at >= $3 AND status IN ('delivered', 'dead', 'pending')
+          AND (lease_until IS NULL OR lease_until <= $1)`, [now, subscriberId, since])
+    }
+  }
+}

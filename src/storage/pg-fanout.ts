@@ -1,0 +1,153 @@
+// Fan-out on PostgreSQL: a version's outbox rows in one transaction, kills, and the pull feed.
+import { createHash, randomUUID } from 'node:crypto'
+import type { PgDb } from './pg-tx.ts'
+import type { Delivery, FeedItem, Storage, StoryRecipient } from './types.ts'
+
+type FanoutMethods = Pick<Storage, 'distribute' | 'createKillVersion' | 'listStoryRecipients' | 'readFeed'>
+
+interface Document {
+  hash: string
+  contentType: string
+  body: string
+}
+
+export function createPgFanout (db: PgDb): FanoutMethods {
+  return {
+    async distribute (versionId, deliveries, now) {
+      return db.tx(async (sql) => {
+        // Locked: an instance whose lease ran out and one that took it over cannot both fan out.
+        const [version] = await sql.rows<{ article_id: string; version: number; event: Delivery['event'] }>(
+          'SELECT article_id, version, event FROM versions WHERE id = $1 FOR UPDATE', [versionId])
+        if (version === undefined) throw new Error(`no version ${versionId}`)
+
+        // Sequence numbers: each subscriber row is locked (in id order, so two fan-outs never
+        // deadlock) and its counter moved past the block this fan-out takes: gap-free, and a
+        // concurrent fan-out to the same subscriber waits for this one to commit.
+        const counts = new Map<string, number>()
+        for (const d of deliveries) counts.set(d.subscriberId, (counts.get(d.subscriberId) ?? 0) + 1)
+        const ids = [...counts.keys()]
+        const next = new Map<string, { seq: number; mode: string }>()
+        if (ids.length > 0) {
+          await sql.rows('SELECT id FROM subscribers WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE', [ids])
+          const taken = await sql.rows<{ id: string; first: number; mode: string }>(`UPDATE subscribers s
+            SET next_sequence = s.next_sequence + c.n FROM unnest($1::text[], $2::int[]) AS c(id, n) WHERE s.id = c.id
+            RETURNING s.id, s.next_sequence - c.n AS first, s.mode`, [ids, ids.map((id) => counts.get(id))])
+          for (const t of taken) next.set(t.id, { seq: t.first, mode: t.mode })
+        }
+
+        // Most subscribers share a rendering: hash it once, store it once.
+        const documents = new Map<string, Document>()
+        const created: Delivery[] = []
+        const hashes: string[] = []
+        for (const d of deliveries) {
+          const key = `${d.contentType}\n${d.body}`
+          let doc = documents.get(key)
+          if (doc === undefined) {
+            doc = { hash: createHash('sha256').update(d.contentType).update('\n').update(d.body).digest('hex'), contentType: d.contentType, body: d.body }
+            documents.set(key, doc)
+          }
+          const counter = next.get(d.subscriberId)
+          if (counter === undefined) throw new Error(`no subscriber ${d.subscriberId}`)
+          const sequence = counter.seq++
+          // Pull subscribers read their items from the feed; nothing is pushed.
+          const status = counter.mode === 'pull' ? 'feed' : 'pending'
+          // Webhook ids have the same form as on SQLite: msg_ and a UUID.
+          created.push({
+            ...d, id: randomUUID(), webhookId: `msg_${randomUUID()}`, nextAttemptAt: status === 'pending' ? now : null,
+            versionId, sequence, event: version.event, articleId: version.article_id, version: version.version,
+            priority: d.priority ?? 0, status, attempts: 0, lastStatusCode: null, lastError: null, createdAt: now, deliveredAt: null
+          })
+          hashes.push(doc.hash)
+        }
+        if (documents.size > 0) {
+          // In hash order: concurrent fan-outs of the same documents queue instead of deadlocking.
+          const docs = [...documents.values()].sort((a, b) => (a.hash < b.hash ? -1 : 1))
+          await sql.run(`INSERT INTO documents (hash, content_type, body)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT (hash) DO NOTHING`,
+          [docs.map((x) => x.hash), docs.map((x) => x.contentType), docs.map((x) => x.body)])
+          await sql.run(`INSERT INTO deliveries (id, webhook_id, subscriber_id, version_id, sequence, lang, format, document_hash,
+              status, priority, next_attempt_at, created_at)
+            SELECT u.id, u.webhook_id, u.subscriber_id, $1::text, u.sequence, u.lang, u.format, u.hash, u.status, u.priority, u.next, $2::text
+            FROM unnest($3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int[],
+              $12::text[]) AS u(id, webhook_id, subscriber_id, sequence, lang, format, hash, status, priority, next)`,
+          [versionId, now, created.map((d) => d.id), created.map((d) => d.webhookId), created.map((d) => d.subscriberId),
+            created.map((d) => d.sequence), created.map((d) => d.lang), created.map((d) => d.format), hashes,
+            created.map((d) => d.status), created.map((d) => d.priority), created.map((d) => d.nextAttemptAt)])
+        }
+        if (version.event === 'kill') {
+          // Earlier versions not yet out would only resurrect a withdrawn story: they never leave.
+          // A delivery leased right now waits for its claim to commit, then is left to finish.
+          await sql.run(`UPDATE deliveries SET status = 'canceled', next_attempt_at = NULL, last_error = 'superseded by a kill'
+            WHERE status = 'pending' AND (lease_until IS NULL OR lease_until <= $1)
+              AND version_id IN (SELECT id FROM versions WHERE article_id = $2 AND version < $3)`,
+          [now, version.article_id, version.version])
+        }
+        await sql.run(`UPDATE versions SET status = 'distributed', status_reason = NULL, lease_until = NULL,
+          next_attempt_at = NULL, updated_at = $1 WHERE id = $2`, [now, versionId])
+        return created
+      })
+    },
+
+    async createKillVersion (articleId, now) {
+      return db.tx(async (sql) => {
+        // The article row is locked: a kill and a new version of the same story take turns.
+        const [latest] = await sql.rows<{ id: string; version: number; content: string; content_hash: string; event: string }>(
+          `SELECT v.id, v.version, v.content, v.content_hash, v.event FROM articles a
+           JOIN versions v ON v.article_id = a.id AND v.version = a.current_version WHERE a.id = $1 FOR UPDATE OF a`, [articleId])
+        if (latest === undefined) return null
+        if (latest.event === 'kill') return { versionId: latest.id, version: latest.version }
+        const versionId = randomUUID()
+        const version = latest.version + 1
+        // Earlier versions still in the pipeline are overtaken: the kill must not wait for them.
+        await sql.run(`UPDATE versions SET status = 'superseded', status_reason = 'a kill overtook this version',
+          lease_until = NULL, next_attempt_at = NULL, updated_at = $1
+          WHERE article_id = $2 AND status IN ('received', 'translating', 'translated')`, [now, articleId])
+        // A distinct hash, so re-posting the same content afterwards republishes the story.
+        await sql.run(`INSERT INTO versions (id, article_id, version, content_hash, content, event, pub_status, status,
+          next_attempt_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'kill', 'canceled', 'translated', $6, $6, $6)`,
+        [versionId, articleId, version, `kill:${latest.content_hash}`, latest.content, now])
+        await sql.run('UPDATE articles SET current_version = $1 WHERE id = $2', [version, articleId])
+        // The kill carries the story's last translations (nothing is sent to an engine again).
+        await sql.run(`INSERT INTO translations (version_id, lang, content, engine, model, chars_sent, requests, created_at)
+          SELECT $1, t.lang, t.content, t.engine, t.model, 0, 0, $2 FROM translations t
+          WHERE t.version_id = (SELECT v.id FROM versions v WHERE v.article_id = $3 AND v.version < $4
+            AND EXISTS (SELECT 1 FROM translations x WHERE x.version_id = v.id) ORDER BY v.version DESC LIMIT 1)`,
+        [versionId, now, articleId, version])
+        return { versionId, version }
+      })
+    },
+
+    async listStoryRecipients (articleId) {
+      // Anyone with a delivery row of the story, whatever became of it: a timed-out attempt may
+      // still have reached the partner, and a kill sent to one who never saw the story is harmless.
+      const rows = await db.rows<{ subscriber_id: string; lang: string; format: string }>(`SELECT DISTINCT d.subscriber_id,
+          d.lang, d.format FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN subscribers s ON s.id = d.subscriber_id
+        WHERE v.article_id = $1 AND s.deleted_at IS NULL ORDER BY d.subscriber_id, d.lang`, [articleId])
+      return rows.map((r): StoryRecipient => ({ subscriberId: r.subscriber_id, lang: r.lang, format: r.format }))
+    },
+
+    async readFeed (subscriberId, after, limit) {
+      const rows = await db.rows<{ sequence: number; webhook_id: string; event: FeedItem['event']; article_id: string; guid: string;
+        version: number; lang: string; format: string; content_type: string; body: string; created_at: string }>(`
+        SELECT d.sequence, d.webhook_id, v.event, v.article_id, a.guid, v.version, d.lang, d.format,
+          doc.content_type, doc.body, d.created_at
+        FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN articles a ON a.id = v.article_id
+          JOIN documents doc ON doc.hash = d.document_hash
+        WHERE d.subscriber_id = $1 AND d.sequence > $2 AND d.status <> 'canceled' ORDER BY d.sequence LIMIT $3`,
+      [subscriberId, after, limit])
+      return rows.map((r): FeedItem => ({
+        sequence: r.sequence,
+        webhookId: r.webhook_id,
+        event: r.event,
+        articleId: r.article_id,
+        guid: r.guid,
+        version: r.version,
+        lang: r.lang,
+        format: r.format,
+        contentType: r.content_type,
+        body: r.body,
+        createdAt: r.created_at
+      }))
+    }
+  }
+}

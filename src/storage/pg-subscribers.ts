@@ -1,0 +1,140 @@
+// Subscribers (partner endpoints and pull feeds), their secrets and their event log, on PostgreSQL.
+import type { PgDb, Sql } from './pg-tx.ts'
+import type { Storage, Subscriber, SubscriberEvent } from './types.ts'
+
+interface SubscriberRow {
+  id: string
+  name: string
+  url: string
+  mode: Subscriber['mode']
+  format: string
+  format_version: string | null
+  languages: string
+  filters: string
+  active: boolean
+  disabled_reason: string | null
+  created_at: string
+  updated_at: string | null
+}
+
+const COLUMNS = 'id, name, url, mode, format, format_version, languages, filters, active, disabled_reason, created_at, updated_at'
+
+function toSubscriber (row: SubscriberRow): Subscriber {
+  return {
+    id: row.id,
+    name: row.name,
+    // Pull subscribers have no endpoint; the column holds '' for them.
+    url: row.mode === 'pull' ? null : row.url,
+    mode: row.mode,
+    format: row.format,
+    // Absent rather than undefined: the format's default version applies.
+    ...(row.format_version === null ? {} : { formatVersion: row.format_version }),
+    languages: JSON.parse(row.languages),
+    filters: JSON.parse(row.filters),
+    active: row.active,
+    disabledReason: row.disabled_reason,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at ?? row.created_at
+  }
+}
+
+type SubscriberMethods = Pick<Storage, 'createSubscriber' | 'listActiveSubscribers' | 'getSubscriber' |
+  'listSubscribers' | 'updateSubscriber' | 'deleteSubscriber' | 'rotateSecret' | 'disableSubscriber' |
+  'addSubscriberEvent' | 'listSubscriberEvents'>
+
+const addEvent = async (sql: Sql, id: string, event: SubscriberEvent): Promise<void> => {
+  await sql.run('INSERT INTO subscriber_events (subscriber_id, at, kind, detail) VALUES ($1, $2, $3, $4)',
+    [id, event.at, event.kind, event.detail])
+}
+
+/** forUpdate: the row stays locked until the transaction ends (read-modify-write). */
+const get = async (sql: Sql, id: string, forUpdate = false): Promise<Subscriber | null> => {
+  const [row] = await sql.rows<SubscriberRow>(forUpdate
+    ? `SELECT ${COLUMNS} FROM subscribers WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`
+    : `SELECT ${COLUMNS} FROM subscribers WHERE id = $1 AND deleted_at IS NULL`, [id])
+  return row === undefined ? null : toSubscriber(row)
+}
+
+export function createPgSubscribers (db: PgDb): SubscriberMethods {
+  return {
+    async createSubscriber (s) {
+      await db.run(`INSERT INTO subscribers (id, name, url, mode, format, format_version, languages, filters, secret, active,
+        created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [s.id, s.name, s.url ?? '', s.mode, s.format, s.formatVersion ?? null, JSON.stringify(s.languages), JSON.stringify(s.filters),
+        s.secret, s.active, s.createdAt, s.updatedAt])
+    },
+
+    async listActiveSubscribers () {
+      const rows = await db.rows<SubscriberRow>(`SELECT ${COLUMNS} FROM subscribers WHERE active AND deleted_at IS NULL
+        ORDER BY created_at, id`)
+      return rows.map(toSubscriber)
+    },
+
+    async listSubscribers () {
+      const rows = await db.rows<SubscriberRow>(`SELECT ${COLUMNS} FROM subscribers WHERE deleted_at IS NULL ORDER BY created_at, id`)
+      return rows.map(toSubscriber)
+    },
+
+    async getSubscriber (id) {
+      return get(db, id)
+    },
+
+    async updateSubscriber (id, patch, now) {
+      return db.tx(async (sql) => {
+        const current = await get(sql, id, true)
+        if (current === null) return null
+        const next = { ...current, ...patch }
+        // A new format without a version of its own starts at that format's default version.
+        if (patch.format !== undefined && patch.format !== current.format && patch.formatVersion === undefined) delete next.formatVersion
+        const reenabled = patch.active === true && !current.active
+        await sql.run(`UPDATE subscribers SET name = $1, url = $2, mode = $3, format = $4, format_version = $5, languages = $6,
+          filters = $7, active = $8, disabled_reason = CASE WHEN $9::boolean THEN NULL ELSE disabled_reason END,
+          failing_since = CASE WHEN $9::boolean THEN NULL ELSE failing_since END, updated_at = $10 WHERE id = $11`,
+        [next.name, next.mode === 'pull' ? '' : next.url ?? '', next.mode, next.format, next.formatVersion ?? null,
+          JSON.stringify(next.languages), JSON.stringify(next.filters), next.active, reenabled, now, id])
+        if (patch.active !== undefined && patch.active !== current.active) {
+          await addEvent(sql, id, { at: now, kind: patch.active ? 'enabled' : 'disabled', detail: 'changed by an admin' })
+        }
+        return get(sql, id)
+      })
+    },
+
+    async deleteSubscriber (id, now) {
+      return db.tx(async (sql) => {
+        const changed = await sql.run(`UPDATE subscribers SET deleted_at = $1, active = false, updated_at = $1
+          WHERE id = $2 AND deleted_at IS NULL`, [now, id])
+        if (changed === 0) return false
+        await sql.run(`UPDATE deliveries SET status = 'canceled', lease_until = NULL, next_attempt_at = NULL,
+          last_error = 'subscriber deleted' WHERE subscriber_id = $1 AND status IN ('pending', 'feed')`, [id])
+        await addEvent(sql, id, { at: now, kind: 'deleted', detail: 'deleted by an admin' })
+        return true
+      })
+    },
+
+    async rotateSecret (id, secret, previousUntil, now) {
+      return db.tx(async (sql) => {
+        const changed = await sql.run(`UPDATE subscribers SET previous_secret = secret, previous_secret_until = $1, secret = $2,
+          updated_at = $3 WHERE id = $4 AND deleted_at IS NULL`, [previousUntil, secret, now, id])
+        if (changed === 0) return false
+        await addEvent(sql, id, { at: now, kind: 'secret-rotated', detail: `the previous secret also signs until ${previousUntil}` })
+        return true
+      })
+    },
+
+    async disableSubscriber (id, reason, now) {
+      await db.tx(async (sql) => {
+        const changed = await sql.run('UPDATE subscribers SET active = false, disabled_reason = $1, updated_at = $2 WHERE id = $3 AND active',
+          [reason, now, id])
+        if (changed > 0) await addEvent(sql, id, { at: now, kind: 'disabled', detail: reason })
+      })
+    },
+
+    async addSubscriberEvent (id, event) {
+      await addEvent(db, id, event)
+    },
+
+    async listSubscriberEvents (id) {
+      return db.rows<SubscriberEvent>('SELECT at, kind, detail FROM subscriber_events WHERE subscriber_id = $1 ORDER BY id', [id])
+    }
+  }
+}

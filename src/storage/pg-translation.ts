@@ -1,0 +1,75 @@
+// The translation engine's tables on PostgreSQL: the segment memory, what each version cost per
+// language, postponing work while the engine is down, and retrying a failed story.
+import type { StoredVersion } from '../articles/types.ts'
+import type { PgDb } from './pg-tx.ts'
+import type { Storage } from './types.ts'
+
+type TranslationMethods = Pick<Storage, 'findSegments' | 'recordTranslationBatch' | 'getTranslationUsage' |
+  'postponeTranslation' | 'retryFailedVersion'>
+
+export function createPgTranslation (db: PgDb): TranslationMethods {
+  return {
+    async findSegments (keys) {
+      if (keys.length === 0) return []
+      // One round trip for the whole list; ord puts the answers back in the keys' order.
+      const rows = await db.rows<{ ord: number; translation: string | null }>(`SELECT k.ord::int AS ord, m.translation
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY
+          AS k(source_hash, source_lang, target_lang, engine, glossary_version, ord)
+        LEFT JOIN translation_memory m ON m.source_hash = k.source_hash AND m.source_lang = k.source_lang
+          AND m.target_lang = k.target_lang AND m.engine = k.engine AND m.glossary_version = k.glossary_version`,
+      [keys.map((k) => k.sourceHash), keys.map((k) => k.sourceLanguage), keys.map((k) => k.targetLanguage),
+        keys.map((k) => k.engine), keys.map((k) => k.glossaryVersion)])
+      const found = new Array<string | null>(keys.length).fill(null)
+      for (const r of rows) found[r.ord - 1] = r.translation
+      return found
+    },
+
+    async recordTranslationBatch (batch, now) {
+      await db.tx(async (sql) => {
+        if (batch.segments.length > 0) {
+          // A concurrent writer may have stored the same segment meanwhile; either translation is good.
+          const s = batch.segments
+          await sql.run(`INSERT INTO translation_memory (source_hash, source_lang, target_lang, engine, glossary_version,
+              translation, created_at)
+            SELECT u.*, $7::text FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u
+            ON CONFLICT DO NOTHING`,
+          [s.map((x) => x.sourceHash), s.map((x) => x.sourceLanguage), s.map((x) => x.targetLanguage), s.map((x) => x.engine),
+            s.map((x) => x.glossaryVersion), s.map((x) => x.translation), now])
+        }
+        await sql.run(`INSERT INTO translation_usage (version_id, lang, chars_sent, requests, segments_translated)
+          VALUES ($1, $2, $3, $4, $5)
+          ON CONFLICT (version_id, lang) DO UPDATE SET chars_sent = translation_usage.chars_sent + excluded.chars_sent,
+            requests = translation_usage.requests + excluded.requests,
+            segments_translated = translation_usage.segments_translated + excluded.segments_translated`,
+        [batch.versionId, batch.lang, batch.charsSent, batch.requests, batch.segments.length])
+      })
+    },
+
+    async getTranslationUsage (versionId, lang) {
+      const [row] = await db.rows<{ chars_sent: number; requests: number; segments_translated: number }>(
+        'SELECT chars_sent, requests, segments_translated FROM translation_usage WHERE version_id = $1 AND lang = $2', [versionId, lang])
+      return row === undefined
+        ? { charsSent: 0, requests: 0, segmentsTranslated: 0 }
+        : { charsSent: row.chars_sent, requests: row.requests, segmentsTranslated: row.segments_translated }
+    },
+
+    async postponeTranslation (versionId, reason, until) {
+      // The claim that led here counted an attempt; nothing was tried, so it is given back.
+      await db.run(`UPDATE versions SET status_reason = $1, lease_until = NULL, next_attempt_at = $2,
+        attempts = GREATEST(attempts - 1, 0), updated_at = $3 WHERE id = $4`, [reason, until, new Date().toISOString(), versionId])
+    },
+
+    async retryFailedVersion (articleId, now) {
+      return db.tx(async (sql) => {
+        const [latest] = await sql.rows<{ id: string; version: number; status: StoredVersion['status'] }>(`SELECT v.id, v.version,
+          v.status FROM versions v JOIN articles a ON a.id = v.article_id AND v.version = a.current_version WHERE a.id = $1
+          FOR UPDATE OF v`, [articleId])
+        if (latest === undefined) return { kind: 'not-found' as const }
+        if (latest.status !== 'failed') return { kind: 'not-failed' as const, version: latest.version, status: latest.status }
+        await sql.run(`UPDATE versions SET status = 'received', status_reason = NULL, attempts = 0, lease_until = NULL,
+          next_attempt_at = $1, updated_at = $1 WHERE id = $2`, [now, latest.id])
+        return { kind: 'retried' as const, versionId: latest.id, version: latest.version }
+      })
+    },
+  }
+}

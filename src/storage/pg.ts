@@ -1,0 +1,92 @@
+// The PostgreSQL backend: several Nashra instances sharing one database. Same contract as
+// SQLite (test/storage/contract*.ts); what differs is how claims stay apart across processes:
+// FOR UPDATE SKIP LOCKED on the claimed rows, plus a per-subscriber advisory lock for deliveries
+// (pg-deliveries.ts), and locks on the article, subscriber and glossary rows every writer takes.
+import pg from 'pg'
+import { createPgArticles } from './pg-articles.ts'
+import { createPgDeliveries } from './pg-deliveries.ts'
+import { createPgFanout } from './pg-fanout.ts'
+import { createPgGlossary } from './pg-glossary.ts'
+import { migratePg } from './pg-migrations.ts'
+import { createPgSubscribers } from './pg-subscribers.ts'
+import { createPgTranslation } from './pg-translation.ts'
+import { DELIVERY_READY, LEASE_FREE, NO_EARLIER_PENDING_VERSION, pgDb } from './pg-tx.ts'
+import type { Role, Storage } from './types.ts'
+
+export interface PgStorageOptions {
+  /** An existing schema to keep Nashra's tables in (search_path of every connection); else the server's default. */
+  schema?: string
+}
+
+const NEXT_DUE_VERSION = `SELECT MIN(v.next_attempt_at) AS t FROM versions v
+  WHERE v.status IN ('received', 'translating', 'translated') AND ${LEASE_FREE('v', '$1')}
+    AND (v.status <> 'translated' OR ${NO_EARLIER_PENDING_VERSION})`
+const NEXT_DUE_DELIVERY = `SELECT MIN(d.next_attempt_at) AS t FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+  WHERE ${DELIVERY_READY('$1')}`
+
+export function openPgStorage (connectionString: string, options: PgStorageOptions = {}): Storage {
+  const { schema } = options
+  // The name goes into a startup parameter, not into SQL; still, only a plain identifier is taken.
+  if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`schema must be a plain identifier (letters, digits, _), got "${schema}"`)
+  }
+  const pool = new pg.Pool({
+    connectionString,
+    // Set at connection start-up, so every pooled connection has it before its first query.
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` })
+  })
+  // An idle connection the server dropped is discarded by the pool; without a listener the
+  // 'error' event would crash the process. The next query opens a fresh connection or fails.
+  pool.on('error', () => {})
+  const db = pgDb(pool)
+  let closed = false
+
+  return {
+    sharedDatabase: true,
+
+    async migrate () {
+      await migratePg(db)
+    },
+    async ping () {
+      await db.rows('SELECT 1')
+    },
+    async close () {
+      if (closed) return
+      closed = true
+      await pool.end()
+    },
+    async releaseAllLeases () {
+      // Deliberately nothing: other live instances hold leases in this database, and releasing
+      // theirs would let a second instance send what the first is sending. A lease a crashed
+      // instance left runs out (leaseMs) and its work is then taken over by any instance.
+    },
+
+    async insertApiKey (key) {
+      await db.run('INSERT INTO api_keys (id, hash, role, label, subscriber_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+        [key.id, key.hash, key.role, key.label, key.subscriberId, key.createdAt])
+    },
+    async findApiKeyByHash (hash) {
+      const [row] = await db.rows<{ id: string; hash: string; role: Role; label: string; subscriber_id: string | null; created_at: string }>(
+        'SELECT id, hash, role, label, subscriber_id, created_at FROM api_keys WHERE hash = $1', [hash])
+      return row === undefined
+        ? null
+        : { id: row.id, hash: row.hash, role: row.role, label: row.label, subscriberId: row.subscriber_id, createdAt: row.created_at }
+    },
+    async countApiKeys (role) {
+      const [row] = await db.rows<{ n: number }>('SELECT COUNT(*)::int AS n FROM api_keys WHERE role = $1', [role])
+      return row?.n ?? 0
+    },
+
+    ...createPgArticles(db),
+    ...createPgSubscribers(db),
+    ...createPgDeliveries(db),
+    ...createPgFanout(db),
+    ...createPgTranslation(db),
+    ...createPgGlossary(db),
+
+    async nextDueTime (kind, now) {
+      const [row] = await db.rows<{ t: string | null }>(kind === 'versions' ? NEXT_DUE_VERSION : NEXT_DUE_DELIVERY, [now])
+      return row?.t ?? null
+    }
+  }
+}

@@ -1,0 +1,129 @@
+// The storage contract against PostgreSQL, plus what only a shared database needs: two
+// instances claiming from the same outbox never take the same delivery. Each suite gets a schema
+// of its own (dropped afterwards), so parallel runs against one database never collide.
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { after, before, describe, it } from 'node:test'
+import pg from 'pg'
+import { openPgStorage } from '../../src/storage/pg.ts'
+import type { ClaimedDelivery, Storage } from '../../src/storage/types.ts'
+import { storageContract } from './contract.ts'
+import { deliveryContract } from './contract-delivery.ts'
+
+const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test'
+/** The URL for messages: a password in it stays out of test output. */
+const shown = url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@')
+
+/** Runs fn on one short-lived connection (schema set-up and tear-down). */
+async function withClient<T> (fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 })
+  await client.connect()
+  try {
+    return await fn(client)
+  } finally {
+    await client.end()
+  }
+}
+
+/** A fresh, empty schema; drop() removes it with everything in it. */
+async function freshSchema (): Promise<{ schema: string; drop(): Promise<void> }> {
+  // Random hex only: safe as an identifier, and escaped anyway.
+  const schema = `nashra_test_${randomBytes(6).toString('hex')}`
+  await withClient((c) => c.query(`CREATE SCHEMA ${pg.escapeIdentifier(schema)}`))
+  return { schema, drop: () => withClient(async (c) => { await c.query(`DROP SCHEMA ${pg.escapeIdentifier(schema)} CASCADE`) }) }
+}
+
+const openPg = async (): Promise<{ storage: Storage; cleanup(): Promise<void> }> => {
+  const { schema, drop } = await freshSchema()
+  return { storage: openPgStorage(url, { schema }), cleanup: drop }
+}
+
+const unreachable = await withClient((c) => c.query('SELECT 1')).then(() => null, (err: Error) => err.message || String(err))
+
+if (unreachable !== null && process.env['CI'] !== undefined) {
+  it('reaches PostgreSQL (required on CI)', () => {
+    assert.fail(`PostgreSQL at ${shown} is unreachable: ${unreachable} (set TEST_DATABASE_URL)`)
+  })
+} else if (unreachable !== null) {
+  it('storage contract: pg', { skip: `PostgreSQL at ${shown} is unreachable (${unreachable}); set TEST_DATABASE_URL to run these tests` }, () => {})
+} else {
+  storageContract('pg', openPg)
+  deliveryContract('pg', openPg)
+
+  describe('pg: two instances sharing one database', () => {
+    let a: Storage
+    let b: Storage
+    let drop: () => Promise<void>
+    before(async () => {
+      const fresh = await freshSchema()
+      drop = fresh.drop
+      a = openPgStorage(url, { schema: fresh.schema })
+      b = openPgStorage(url, { schema: fresh.schema })
+      // Both start at once: the advisory lock lets one migrate and the other find it done.
+      await Promise.all([a.migrate(), b.migrate()])
+    })
+    after(async () => {
+      await Promise.all([a?.close(), b?.close()])
+      await drop?.()
+    })
+
+    it('never claims the same delivery twice, keeps one in flight per subscriber and sequence order', async () => {
+      const now = '2026-11-29T14:00:00.000Z'
+      const leaseUntil = '2026-11-29T15:00:00.000Z'
+      const subscribers = Array.from({ length: 20 }, (_, i) => `c${String(i).padStart(2, '0')}`)
+      for (const id of subscribers) {
+        await a.createSubscriber({ id, name: id, mode: 'push', url: `http://127.0.0.1/${id}`, format: 'newsml-g2', languages: ['en'],
+          filters: {}, active: true, disabledReason: null, createdAt: now, updatedAt: now, secret: 'whsec_x' })
+      }
+      const all = new Set<string>()
+      for (let story = 0; story < 10; story++) {
+        const v = await a.ingestVersion({ guid: `race-${story}`, contentHash: `race-${story}`, content: { headline: 'h', paragraphs: ['p'], language: 'ar' }, now })
+        // Every third story is urgent (priority > 0): those may overtake, which is where two
+        // instances could otherwise each put one delivery of a subscriber in flight.
+        const priority = story % 3 === 2 ? 1 : 0
+        const created = await (story % 2 === 0 ? a : b).distribute(v.versionId, subscribers.map((subscriberId) =>
+          ({ subscriberId, lang: 'en', format: 'newsml-g2', contentType: 'application/xml', body: `<s${story}/>`, priority })), now)
+        for (const d of created) all.add(d.id)
+      }
+      assert.equal(all.size, 200)
+
+      const inFlight = new Set<string>()
+      const lastOrdinary = new Map<string, number>()
+      const problems: string[] = []
+      const claimLoop = async (storage: Storage): Promise<string[]> => {
+        const mine: string[] = []
+        for (let round = 0; round < 2000; round++) {
+          const batch: ClaimedDelivery[] = await storage.claimDueDeliveries(now, leaseUntil, 7)
+          if (batch.length === 0) {
+            if (inFlight.size === 0 && await storage.nextDueTime('deliveries', now) === null) return mine
+            await new Promise((resolve) => setTimeout(resolve, 2))
+            continue
+          }
+          for (const d of batch) {
+            if (inFlight.has(d.subscriberId)) problems.push(`${d.subscriberId} had two deliveries in flight`)
+            inFlight.add(d.subscriberId)
+            if (d.priority === 0) {
+              if ((lastOrdinary.get(d.subscriberId) ?? 0) > d.sequence) problems.push(`${d.subscriberId} #${d.sequence} overtook an earlier one`)
+              lastOrdinary.set(d.subscriberId, d.sequence)
+            }
+            mine.push(d.id)
+          }
+          // Held a moment, as a real send is, while the other instance keeps claiming; then out of
+          // the in-flight set before the lease is released (the other may claim the subscriber's
+          // next delivery as soon as that commits).
+          await new Promise((resolve) => setTimeout(resolve, 3))
+          for (const d of batch) inFlight.delete(d.subscriberId)
+          await storage.recordAttempts(batch.map((d) => ({ deliveryId: d.id, attempt: { at: now, statusCode: 204, durationMs: 1,
+            error: null, responseExcerpt: null }, outcome: { status: 'delivered' as const } })))
+        }
+        throw new Error('the claim loop did not finish')
+      }
+      const [byA, byB] = await Promise.all([claimLoop(a), claimLoop(b)])
+      assert.deepEqual(problems, [])
+      const both = [...byA, ...byB]
+      assert.equal(new Set(both).size, both.length, 'no delivery was claimed by both instances (or twice by one)')
+      assert.deepEqual(new Set(both), all, 'together they claimed every delivery')
+      assert.ok(byA.length > 0 && byB.length > 0, `both instances did work (${byA.length} / ${byB.length})`)
+    })
+  })
+}
