@@ -1,7 +1,7 @@
 // npm run bench:delivery — prints figures, asserts nothing.
 // 1. One story fanned out to 500 subscribers on a local sink (its own process): deliveries per
 //    second, against plain undici POSTs of the same body to the same sink, same concurrency,
-//    same run, three alternating rounds, medians. Target: ratio >= 0.5.
+//    same run, five alternating rounds, medians. Target: ratio >= 0.5.
 // 2. Peak RSS of the service process with 50,000 deliveries queued (500 subscribers x 100
 //    stories, the partner endpoint never answering). Target: < 250 MB.
 // Everything runs on 127.0.0.1; every loop is bounded.
@@ -158,10 +158,10 @@ const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf
 const dir = await mkdtemp(path.join(os.tmpdir(), 'nashra-bench-'))
 try {
   if (only !== 'memory') {
-    // Alternate the two, three rounds each, and compare medians: the machine is noisy.
+    // Alternate the two, five rounds each, and compare medians: the machine is noisy.
     const fans: Array<Awaited<ReturnType<typeof fanOutRate>>> = []
     const plains: number[] = []
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 5; round++) {
       fans.push(await fanOutRate(dir, round))
       plains.push(await plainUndiciRate(fans[0]!.body))
     }
