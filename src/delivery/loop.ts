@@ -2,11 +2,10 @@
 // recording what finishes together in one transaction, so SQLite's synchronous work stays a
 // small share of the event loop. A finished attempt keeps its lease until it is recorded, so
 // nothing else can take its subscriber's next item early.
-import type { PipelineContext } from '../pipeline/context.ts'
+import { IDLE_POLL_MS, type PipelineContext, sleepUntilDue } from '../pipeline/context.ts'
 import { createWaker } from '../pipeline/waker.ts'
 import { attemptDelivery, claimDeliveries, type FinishedAttempt, recordFinished } from './deliver-stage.ts'
 
-const IDLE_POLL_MS = 5_000
 const ERROR_PAUSE_MS = 1_000
 const FLUSH_DELAY_MS = 2
 
@@ -66,12 +65,6 @@ export function createDeliveryLoop (ctx: PipelineContext, signal: AbortSignal): 
     inFlight.add(job)
   }
 
-  async function sleepUntilDue (): Promise<void> {
-    const due = await ctx.storage.nextDueTime('deliveries', ctx.now().toISOString())
-    const ms = due === null ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, Date.parse(due) - ctx.now().getTime())
-    await waker.wait(ms)
-  }
-
   return {
     async run () {
       while (!stopping) {
@@ -83,7 +76,7 @@ export function createDeliveryLoop (ctx: PipelineContext, signal: AbortSignal): 
           }
           const claimed = await claimDeliveries(ctx, free)
           for (const delivery of claimed) launch(delivery)
-          if (claimed.length === 0 && !stopping) await sleepUntilDue()
+          if (claimed.length === 0 && !stopping) await sleepUntilDue(ctx, 'deliveries', waker)
         } catch (err) {
           ctx.log.error({ err }, 'delivery loop failed; pausing before the next try')
           if (!stopping) await waker.wait(ERROR_PAUSE_MS)

@@ -6,6 +6,7 @@ import type { FeedNotifier } from '../delivery/feed-notifier.ts'
 import type { RateLimiter } from '../delivery/rate-limit.ts'
 import type { Storage } from '../storage/types.ts'
 import type { TranslationProvider } from '../translation/types.ts'
+import type { Waker } from './waker.ts'
 
 export interface PipelineContext {
   storage: Storage
@@ -23,4 +24,14 @@ export interface PipelineContext {
 
 export function isoAfter (now: Date, ms: number): string {
   return new Date(now.getTime() + ms).toISOString()
+}
+
+/** Sleep cap while idle: a safety net, since every state change also wakes the loops. */
+export const IDLE_POLL_MS = 5_000
+
+/** Sleeps until the earliest claimable work of this kind is due, a wake, or IDLE_POLL_MS. */
+export async function sleepUntilDue (ctx: PipelineContext, kind: 'versions' | 'deliveries', waker: Waker): Promise<void> {
+  const due = await ctx.storage.nextDueTime(kind, ctx.now().toISOString())
+  const ms = due === null ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, Date.parse(due) - ctx.now().getTime())
+  await waker.wait(ms)
 }
