@@ -1,4 +1,4 @@
-// Requests and responses of /v1/subscribers, /v1/deliveries and /v1/feed.
+// Requests and responses of /v1/subscribers, /v1/deliveries, /v1/feed and /v1/feed.atom.
 import { type Static, Type } from 'typebox'
 import { ALL_FORMAT_VERSIONS, formatNames, formatVersions } from '../src/formats/registry.ts'
 
@@ -134,6 +134,12 @@ export const FeedQuery = Type.Object({
   after: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'The last sequence number already read.' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   wait: Type.Optional(Type.Number({ minimum: 0, maximum: 30, default: 0, description: 'Seconds to wait for a new item when there is none.' }))
+}, { additionalProperties: false })
+
+/** GET /v1/feed.atom: the same paging as the JSON feed, without long-poll (feed readers poll). */
+export const AtomFeedQuery = Type.Object({
+  after: FeedQuery.properties.after,
+  limit: FeedQuery.properties.limit
 }, { additionalProperties: false })
 
 export const FeedItemView = Type.Object({

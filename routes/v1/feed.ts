@@ -1,8 +1,10 @@
 // GET /v1/feed: a subscriber-scoped key reads its items in sequence, optionally long-polling.
+// GET /v1/feed.atom: the same items as an Atom feed document, for feed readers.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { readFeed } from '../../src/delivery/feed.ts'
+import { readAtomFeedPage, readFeed } from '../../src/delivery/feed.ts'
+import { renderAtomFeed } from '../../src/formats/atom-feed.ts'
 import { ProblemResponses } from '../../schemas/problem.ts'
-import { FeedQuery, FeedReply } from '../../schemas/subscribers.ts'
+import { AtomFeedQuery, FeedQuery, FeedReply } from '../../schemas/subscribers.ts'
 
 const feed: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/feed', {
@@ -22,6 +24,29 @@ const feed: FastifyPluginAsyncTypebox = async (app) => {
     } finally {
       reply.raw.off('close', onClose)
     }
+  })
+
+  app.get('/feed.atom', {
+    onRequest: app.requireRole('subscriber'),
+    // No response schema: the 200 body is XML; problems go through the shared error handler.
+    schema: { querystring: AtomFeedQuery }
+  }, async (request, reply) => {
+    const subscriberId = request.apiKey!.subscriberId!
+    const after = request.query.after ?? 0
+    const limit = request.query.limit ?? 50
+    const page = await readAtomFeedPage(app.storage, subscriberId, after, limit)
+    const doc = renderAtomFeed({
+      subscriberId,
+      provider: { name: app.config.providerName },
+      items: page.items,
+      // Feed readers resolve links against the address they polled, so the links name it.
+      href: `${request.protocol}://${request.host}${request.url.split('?')[0]}`,
+      after,
+      limit,
+      next: page.next,
+      now: app.now().toISOString()
+    })
+    return reply.type(doc.contentType).send(doc.body)
   })
 }
 

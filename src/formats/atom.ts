@@ -21,16 +21,21 @@ import { el, serialize, type XmlElement } from './xml.ts'
 export const ATOM_CONTENT_TYPE = 'application/atom+xml;type=entry'
 export const ATOM_VERSIONS = ['1.0'] as const
 
-const ATOM_NAMESPACE = 'http://www.w3.org/2005/Atom'
+export const ATOM_NAMESPACE = 'http://www.w3.org/2005/Atom'
 const PUB_STATUS_SCHEME = 'http://cv.iptc.org/newscodes/pubstatusg2/'
 const SIGNAL_SCHEME = 'http://cv.iptc.org/newscodes/signal/'
 
 export function renderAtomEntry (input: FormatInput): RenderedDocument {
+  return { contentType: ATOM_CONTENT_TYPE, body: serialize(atomEntryElement(input), { declaration: true, pretty: true }) }
+}
+
+/** The entry as an element tree, so a feed document can embed it without re-parsing markup. */
+export function atomEntryElement (input: FormatInput): XmlElement {
   assertFormatVersion('atom', input.formatVersion, ATOM_VERSIONS)
   const story = storyOf(input.version, input.translation, input.provider)
   const signal = story.event === 'update' || story.event === 'correction' ? story.event : undefined
   const author = story.byline?.value ?? story.provider.name
-  const entry = el('entry', { xmlns: ATOM_NAMESPACE, 'xml:lang': story.lang },
+  return el('entry', { xmlns: ATOM_NAMESPACE, 'xml:lang': story.lang },
     el('id', {}, story.guid),
     textConstruct('title', story.headline),
     el('updated', {}, story.versionCreated),
@@ -57,7 +62,6 @@ export function renderAtomEntry (input: FormatInput): RenderedDocument {
     story.images.map((image) => el('link', { rel: 'enclosure', href: image.href, title: image.caption?.value })),
     story.notice !== undefined && el('summary', { 'xml:lang': 'en' }, story.notice),
     el('content', { type: 'xhtml' }, xhtmlDiv(story)))
-  return { contentType: ATOM_CONTENT_TYPE, body: serialize(entry, { declaration: true, pretty: true }) }
 }
 
 function textConstruct (name: string, text: Text): XmlElement {
