@@ -61,6 +61,8 @@ export function toDelivery (row: DeliveryRow): Delivery {
 type DeliveryMethods = Pick<Storage, 'claimDueDeliveries' | 'recordAttempt' | 'recordAttempts' | 'postponeDelivery' |
   'listDeliveriesForArticle' | 'getDelivery' | 'listDeliveries' | 'listAttempts' | 'retryDelivery' | 'replayDeliveries'>
 
+const RECENT_DOCUMENTS = 32
+
 export function createSqliteDeliveries (db: Db): DeliveryMethods {
   const getDelivery = (id: string): Delivery | null => {
     const row = db.prepare(`${SELECT_DELIVERY} WHERE d.id = ?`).get(id)
@@ -93,10 +95,22 @@ export function createSqliteDeliveries (db: Db): DeliveryMethods {
     FROM deliveries d INDEXED BY deliveries_claim JOIN subscribers s ON s.id = d.subscriber_id
     WHERE ${DELIVERY_CLAIMABLE} ORDER BY d.priority DESC, d.next_attempt_at, d.sequence LIMIT :limit`)
   const takeLease = preparedLater(db, 'UPDATE deliveries SET lease_until = ? WHERE id = ?')
-  const loadClaimed = preparedLater(db, `SELECT d.*, doc.content_type, doc.body, v.event, v.article_id, v.version, s.url, s.secret,
+  const loadClaimed = preparedLater(db, `SELECT d.*, v.event, v.article_id, v.version, s.url, s.secret,
       s.previous_secret, s.previous_secret_until
-    FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id JOIN versions v ON v.id = d.version_id
-      JOIN documents doc ON doc.hash = d.document_hash WHERE d.id = ?`)
+    FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id JOIN versions v ON v.id = d.version_id WHERE d.id = ?`)
+  // A fan-out sends one document to many subscribers: keep the last few in memory instead of
+  // copying the same body out of SQLite for every claim. Documents never change once written.
+  const loadDocument = preparedLater(db, 'SELECT content_type, body FROM documents WHERE hash = ?')
+  const recentDocuments = new Map<string, { content_type: string; body: string }>()
+  const documentFor = (hash: string): { content_type: string; body: string } => {
+    let doc = recentDocuments.get(hash)
+    if (doc === undefined) {
+      doc = loadDocument().get(hash) as { content_type: string; body: string }
+      if (recentDocuments.size >= RECENT_DOCUMENTS) recentDocuments.delete(recentDocuments.keys().next().value!)
+      recentDocuments.set(hash, doc)
+    }
+    return doc
+  }
 
   return {
     async claimDueDeliveries (now, leaseUntil, limit) {
@@ -111,8 +125,9 @@ export function createSqliteDeliveries (db: Db): DeliveryMethods {
           if (subscribers.has(subscriberId) || claimed.length >= limit) continue
           subscribers.add(subscriberId)
           takeLease().run(leaseUntil, id)
-          const row = loadClaimed().get(id) as unknown as DeliveryRow & { url: string; secret: string;
-            previous_secret: string | null; previous_secret_until: string | null }
+          const claimedRow = loadClaimed().get(id) as unknown as Omit<DeliveryRow, 'content_type' | 'body'> & {
+            document_hash: string; url: string; secret: string; previous_secret: string | null; previous_secret_until: string | null }
+          const row = { ...claimedRow, ...documentFor(claimedRow.document_hash) }
           const secrets = [row.secret]
           if (row.previous_secret !== null && row.previous_secret_until !== null && row.previous_secret_until > now) {
             secrets.push(row.previous_secret)
