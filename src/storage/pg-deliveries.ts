@@ -3,29 +3,7 @@
 // Several instances claim from the same table; see claimDueDeliveries for how they stay apart.
 import { DELIVERY_CLAIMABLE, type PgDb, type Sql } from './pg-tx.ts'
 import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, DeliverySummary, Storage, StoredAttempt } from './types.ts'
-
-interface DeliveryRow {
-  id: string
-  webhook_id: string
-  subscriber_id: string
-  version_id: string
-  sequence: number
-  lang: string
-  format: string
-  content_type: string
-  body: string
-  status: Delivery['status']
-  priority: number
-  attempts: number
-  next_attempt_at: string | null
-  last_status_code: number | null
-  last_error: string | null
-  created_at: string
-  delivered_at: string | null
-  event: Delivery['event']
-  article_id: string
-  version: number
-}
+import { type DeliveryRow, toDelivery } from './rows.ts'
 
 const DELIVERY_COLUMNS = `d.id, d.webhook_id, d.subscriber_id, d.version_id, d.sequence, d.lang, d.format, d.status, d.priority,
   d.attempts, d.next_attempt_at, d.last_status_code, d.last_error, d.created_at, d.delivered_at,
@@ -34,31 +12,6 @@ const DELIVERY_COLUMNS = `d.id, d.webhook_id, d.subscriber_id, d.version_id, d.s
 /** Selects deliveries with their document and the version facts every caller needs. */
 const SELECT_DELIVERY = `SELECT ${DELIVERY_COLUMNS}
   FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN documents doc ON doc.hash = d.document_hash`
-
-function toDelivery (row: DeliveryRow): Delivery {
-  return {
-    id: row.id,
-    webhookId: row.webhook_id,
-    subscriberId: row.subscriber_id,
-    versionId: row.version_id,
-    sequence: row.sequence,
-    event: row.event,
-    articleId: row.article_id,
-    version: row.version,
-    lang: row.lang,
-    format: row.format,
-    contentType: row.content_type,
-    body: row.body,
-    priority: row.priority,
-    status: row.status,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    lastStatusCode: row.last_status_code,
-    lastError: row.last_error,
-    createdAt: row.created_at,
-    deliveredAt: row.delivered_at
-  }
-}
 
 type DeliveryMethods = Pick<Storage, 'claimDueDeliveries' | 'recordAttempt' | 'recordAttempts' | 'postponeDelivery' |
   'listDeliveriesForArticle' | 'getDelivery' | 'listDeliveries' | 'listAttempts' | 'retryDelivery' | 'replayDeliveries'>

@@ -1,7 +1,8 @@
 // Fan-out on PostgreSQL: a version's outbox rows in one transaction, kills, and the pull feed.
 import { createHash, randomUUID } from 'node:crypto'
 import type { PgDb } from './pg-tx.ts'
-import type { Delivery, FeedItem, Storage, StoryRecipient } from './types.ts'
+import type { Delivery, Storage, StoryRecipient } from './types.ts'
+import { FEED_COLUMNS, type FeedRow, toFeedItem } from './rows.ts'
 
 type FanoutMethods = Pick<Storage, 'distribute' | 'createKillVersion' | 'listStoryRecipients' | 'readFeed'>
 
@@ -127,27 +128,13 @@ export function createPgFanout (db: PgDb): FanoutMethods {
     },
 
     async readFeed (subscriberId, after, limit) {
-      const rows = await db.rows<{ sequence: number; webhook_id: string; event: FeedItem['event']; article_id: string; guid: string;
-        version: number; lang: string; format: string; content_type: string; body: string; created_at: string }>(`
-        SELECT d.sequence, d.webhook_id, v.event, v.article_id, a.guid, v.version, d.lang, d.format,
-          doc.content_type, doc.body, d.created_at
+      const rows = await db.rows<FeedRow>(`
+        SELECT ${FEED_COLUMNS}
         FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN articles a ON a.id = v.article_id
           JOIN documents doc ON doc.hash = d.document_hash
         WHERE d.subscriber_id = $1 AND d.sequence > $2 AND d.status <> 'canceled' ORDER BY d.sequence LIMIT $3`,
       [subscriberId, after, limit])
-      return rows.map((r): FeedItem => ({
-        sequence: r.sequence,
-        webhookId: r.webhook_id,
-        event: r.event,
-        articleId: r.article_id,
-        guid: r.guid,
-        version: r.version,
-        lang: r.lang,
-        format: r.format,
-        contentType: r.content_type,
-        body: r.body,
-        createdAt: r.created_at
-      }))
+      return rows.map(toFeedItem)
     }
   }
 }

@@ -3,33 +3,12 @@
 // several instances take turns and each gets its own version number.
 import { randomUUID } from 'node:crypto'
 import type { PgDb, Sql } from './pg-tx.ts'
-import type { GlossaryEntry, Storage } from './types.ts'
+import type { Storage } from './types.ts'
+import { type EntryRow, toEntry } from './rows.ts'
 
 type GlossaryMethods = Pick<Storage, 'getGlossary' | 'putGlossaryEntry' | 'deleteGlossaryEntry'>
 
-interface EntryRow {
-  id: string
-  term: string
-  source_lang: string
-  do_not_translate: boolean
-  translations: string
-  created_at: string
-  updated_at: string
-}
-
 const COLUMNS = 'id, term, source_lang, do_not_translate, translations, created_at, updated_at'
-
-function toEntry (row: EntryRow): GlossaryEntry {
-  return {
-    id: row.id,
-    term: row.term,
-    sourceLanguage: row.source_lang,
-    doNotTranslate: row.do_not_translate,
-    translations: JSON.parse(row.translations) as Record<string, string>,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  }
-}
 
 const lockState = async (sql: Sql): Promise<void> => {
   await sql.rows('SELECT version FROM glossary_state WHERE id = 1 FOR UPDATE')

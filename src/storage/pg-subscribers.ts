@@ -1,42 +1,9 @@
 // Subscribers (partner endpoints and pull feeds), their secrets and their event log, on PostgreSQL.
 import type { PgDb, Sql } from './pg-tx.ts'
 import type { Storage, Subscriber, SubscriberEvent } from './types.ts'
-
-interface SubscriberRow {
-  id: string
-  name: string
-  url: string
-  mode: Subscriber['mode']
-  format: string
-  format_version: string | null
-  languages: string
-  filters: string
-  active: boolean
-  disabled_reason: string | null
-  created_at: string
-  updated_at: string | null
-}
+import { type SubscriberRow, toSubscriber } from './rows.ts'
 
 const COLUMNS = 'id, name, url, mode, format, format_version, languages, filters, active, disabled_reason, created_at, updated_at'
-
-function toSubscriber (row: SubscriberRow): Subscriber {
-  return {
-    id: row.id,
-    name: row.name,
-    // Pull subscribers have no endpoint; the column holds '' for them.
-    url: row.mode === 'pull' ? null : row.url,
-    mode: row.mode,
-    format: row.format,
-    // Absent rather than undefined: the format's default version applies.
-    ...(row.format_version === null ? {} : { formatVersion: row.format_version }),
-    languages: JSON.parse(row.languages),
-    filters: JSON.parse(row.filters),
-    active: row.active,
-    disabledReason: row.disabled_reason,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at ?? row.created_at
-  }
-}
 
 type SubscriberMethods = Pick<Storage, 'createSubscriber' | 'listActiveSubscribers' | 'getSubscriber' |
   'listSubscribers' | 'updateSubscriber' | 'deleteSubscriber' | 'rotateSecret' | 'disableSubscriber' |

@@ -1,75 +1,14 @@
 // Articles, their immutable versions and their translations, on SQLite.
 import { randomUUID } from 'node:crypto'
-import type { StoredTranslation, StoredVersion } from '../articles/types.ts'
+import type { StoredVersion } from '../articles/types.ts'
 import { type Db, LEASE_FREE, NO_EARLIER_PENDING_VERSION, transaction } from './sqlite-tx.ts'
 import type { ClaimedVersion, Storage } from './types.ts'
-
-interface VersionRow {
-  id: string
-  article_id: string
-  guid: string
-  version: number
-  content_hash: string
-  content: string
-  event: StoredVersion['event']
-  pub_status: StoredVersion['pubStatus']
-  status: StoredVersion['status']
-  status_reason: string | null
-  attempts: number
-  first_created: string
-  created_at: string
-}
+import { toTranslation, toVersion, type TranslationRow, type VersionRow } from './rows.ts'
 
 const SELECT_VERSION = `
   SELECT v.id, v.article_id, a.guid, v.version, v.content_hash, v.content, v.event, v.pub_status, v.status,
          v.status_reason, v.attempts, a.created_at AS first_created, v.created_at
   FROM versions v JOIN articles a ON a.id = v.article_id`
-
-function toVersion (row: VersionRow): StoredVersion {
-  return {
-    id: row.id,
-    articleId: row.article_id,
-    guid: row.guid,
-    version: row.version,
-    contentHash: row.content_hash,
-    content: JSON.parse(row.content),
-    event: row.event,
-    pubStatus: row.pub_status,
-    status: row.status,
-    statusReason: row.status_reason,
-    firstCreated: row.first_created,
-    versionCreated: row.created_at
-  }
-}
-
-interface TranslationRow {
-  version_id: string
-  lang: string
-  content: string
-  engine: string
-  model: string
-  chars_sent: number
-  requests: number
-  created_at: string
-  segments?: number | null
-  segments_reused?: number | null
-}
-
-function toTranslation (row: TranslationRow): StoredTranslation {
-  const content = JSON.parse(row.content) as Pick<StoredTranslation, 'headline' | 'paragraphs' | 'byline' | 'dateline' | 'captions'>
-  const stats = row.segments === null || row.segments === undefined ? {} : { segments: row.segments, segmentsReused: row.segments_reused ?? 0 }
-  return {
-    versionId: row.version_id,
-    lang: row.lang,
-    ...content,
-    engine: row.engine,
-    model: row.model,
-    charsSent: row.chars_sent,
-    requests: row.requests,
-    createdAt: row.created_at,
-    ...stats
-  }
-}
 
 type ArticleMethods = Pick<Storage, 'ingestVersion' | 'getVersion' | 'claimVersionForTranslation' |
   'saveTranslations' | 'scheduleTranslationRetry' | 'markVersionFailed' | 'getTranslation' |

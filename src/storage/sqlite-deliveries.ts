@@ -5,58 +5,11 @@ import {
   type Db, DELIVERY_CLAIMABLE, preparedLater, transaction
 } from './sqlite-tx.ts'
 import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, DeliverySummary, Storage, StoredAttempt } from './types.ts'
-
-export interface DeliveryRow {
-  id: string
-  webhook_id: string
-  subscriber_id: string
-  version_id: string
-  sequence: number
-  lang: string
-  format: string
-  content_type: string
-  body: string
-  status: Delivery['status']
-  priority: number
-  attempts: number
-  next_attempt_at: string | null
-  last_status_code: number | null
-  last_error: string | null
-  created_at: string
-  delivered_at: string | null
-  event: Delivery['event']
-  article_id: string
-  version: number
-}
+import { type DeliveryRow, toDelivery } from './rows.ts'
 
 /** Selects deliveries with their document and the version facts every caller needs. */
 export const SELECT_DELIVERY = `SELECT d.*, doc.content_type, doc.body, v.event, v.article_id, v.version
   FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN documents doc ON doc.hash = d.document_hash`
-
-export function toDelivery (row: DeliveryRow): Delivery {
-  return {
-    id: row.id,
-    webhookId: row.webhook_id,
-    subscriberId: row.subscriber_id,
-    versionId: row.version_id,
-    sequence: row.sequence,
-    event: row.event,
-    articleId: row.article_id,
-    version: row.version,
-    lang: row.lang,
-    format: row.format,
-    contentType: row.content_type,
-    body: row.body,
-    priority: row.priority,
-    status: row.status,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    lastStatusCode: row.last_status_code,
-    lastError: row.last_error,
-    createdAt: row.created_at,
-    deliveredAt: row.delivered_at
-  }
-}
 
 type DeliveryMethods = Pick<Storage, 'claimDueDeliveries' | 'recordAttempt' | 'recordAttempts' | 'postponeDelivery' |
   'listDeliveriesForArticle' | 'getDelivery' | 'listDeliveries' | 'listAttempts' | 'retryDelivery' | 'replayDeliveries'>

@@ -2,31 +2,10 @@
 // in the same transaction, so a reader sees entries and version that belong together.
 import { randomUUID } from 'node:crypto'
 import { type Db, transaction } from './sqlite-tx.ts'
-import type { GlossaryEntry, Storage } from './types.ts'
+import type { Storage } from './types.ts'
+import { type EntryRow, toEntry } from './rows.ts'
 
 type GlossaryMethods = Pick<Storage, 'getGlossary' | 'putGlossaryEntry' | 'deleteGlossaryEntry'>
-
-interface EntryRow {
-  id: string
-  term: string
-  source_lang: string
-  do_not_translate: number
-  translations: string
-  created_at: string
-  updated_at: string
-}
-
-function toEntry (row: EntryRow): GlossaryEntry {
-  return {
-    id: row.id,
-    term: row.term,
-    sourceLanguage: row.source_lang,
-    doNotTranslate: row.do_not_translate === 1,
-    translations: JSON.parse(row.translations) as Record<string, string>,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  }
-}
 
 export function createSqliteGlossary (db: Db): GlossaryMethods {
   const bump = (): number => {

@@ -1,40 +1,7 @@
 // Subscribers (partner endpoints and pull feeds), their secrets and their event log, on SQLite.
 import { type Db, transaction } from './sqlite-tx.ts'
 import type { Storage, Subscriber, SubscriberEvent } from './types.ts'
-
-export interface SubscriberRow {
-  id: string
-  name: string
-  url: string
-  mode: Subscriber['mode']
-  format: string
-  format_version: string | null
-  languages: string
-  filters: string
-  active: number
-  disabled_reason: string | null
-  created_at: string
-  updated_at: string | null
-}
-
-export function toSubscriber (row: SubscriberRow): Subscriber {
-  return {
-    id: row.id,
-    name: row.name,
-    // Pull subscribers have no endpoint; the column predates them and holds ''.
-    url: row.mode === 'pull' ? null : row.url,
-    mode: row.mode,
-    format: row.format,
-    // Absent rather than undefined: the format's default version applies.
-    ...(row.format_version === null || row.format_version === undefined ? {} : { formatVersion: row.format_version }),
-    languages: JSON.parse(row.languages),
-    filters: JSON.parse(row.filters),
-    active: row.active === 1,
-    disabledReason: row.disabled_reason,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at ?? row.created_at
-  }
-}
+import { type SubscriberRow, toSubscriber } from './rows.ts'
 
 type SubscriberMethods = Pick<Storage, 'createSubscriber' | 'listActiveSubscribers' | 'getSubscriber' |
   'listSubscribers' | 'updateSubscriber' | 'deleteSubscriber' | 'rotateSecret' | 'disableSubscriber' |

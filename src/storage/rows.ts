@@ -1,0 +1,206 @@
+// Rows as both backends read them (the same column names in SQLite and PostgreSQL) and the one
+// mapping from each to its domain type. Booleans arrive as 0/1 from SQLite, as true/false from pg.
+import type { StoredTranslation, StoredVersion } from '../articles/types.ts'
+import type { Delivery, FeedItem, GlossaryEntry, Subscriber } from './types.ts'
+
+const truthy = (value: number | boolean): boolean => value === true || value === 1
+
+export interface VersionRow {
+  id: string
+  article_id: string
+  guid: string
+  version: number
+  content_hash: string
+  content: string
+  event: StoredVersion['event']
+  pub_status: StoredVersion['pubStatus']
+  status: StoredVersion['status']
+  status_reason: string | null
+  attempts: number
+  first_created: string
+  created_at: string
+}
+
+export function toVersion (row: VersionRow): StoredVersion {
+  return {
+    id: row.id,
+    articleId: row.article_id,
+    guid: row.guid,
+    version: row.version,
+    contentHash: row.content_hash,
+    content: JSON.parse(row.content),
+    event: row.event,
+    pubStatus: row.pub_status,
+    status: row.status,
+    statusReason: row.status_reason,
+    firstCreated: row.first_created,
+    versionCreated: row.created_at
+  }
+}
+
+export interface TranslationRow {
+  version_id: string
+  lang: string
+  content: string
+  engine: string
+  model: string
+  chars_sent: number
+  requests: number
+  created_at: string
+  segments?: number | null
+  segments_reused?: number | null
+}
+
+export function toTranslation (row: TranslationRow): StoredTranslation {
+  const content = JSON.parse(row.content) as Pick<StoredTranslation, 'headline' | 'paragraphs' | 'byline' | 'dateline' | 'captions'>
+  const stats = row.segments === null || row.segments === undefined ? {} : { segments: row.segments, segmentsReused: row.segments_reused ?? 0 }
+  return {
+    versionId: row.version_id,
+    lang: row.lang,
+    ...content,
+    engine: row.engine,
+    model: row.model,
+    charsSent: row.chars_sent,
+    requests: row.requests,
+    createdAt: row.created_at,
+    ...stats
+  }
+}
+
+export interface SubscriberRow {
+  id: string
+  name: string
+  url: string
+  mode: Subscriber['mode']
+  format: string
+  format_version: string | null
+  languages: string
+  filters: string
+  active: number | boolean
+  disabled_reason: string | null
+  created_at: string
+  updated_at: string | null
+}
+
+export function toSubscriber (row: SubscriberRow): Subscriber {
+  return {
+    id: row.id,
+    name: row.name,
+    // Pull subscribers have no endpoint; the column predates them and holds ''.
+    url: row.mode === 'pull' ? null : row.url,
+    mode: row.mode,
+    format: row.format,
+    // Absent rather than undefined: the format's default version applies.
+    ...(row.format_version === null || row.format_version === undefined ? {} : { formatVersion: row.format_version }),
+    languages: JSON.parse(row.languages),
+    filters: JSON.parse(row.filters),
+    active: truthy(row.active),
+    disabledReason: row.disabled_reason,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at ?? row.created_at
+  }
+}
+
+export interface DeliveryRow {
+  id: string
+  webhook_id: string
+  subscriber_id: string
+  version_id: string
+  sequence: number
+  lang: string
+  format: string
+  content_type: string
+  body: string
+  status: Delivery['status']
+  priority: number
+  attempts: number
+  next_attempt_at: string | null
+  last_status_code: number | null
+  last_error: string | null
+  created_at: string
+  delivered_at: string | null
+  event: Delivery['event']
+  article_id: string
+  version: number
+}
+
+export function toDelivery (row: DeliveryRow): Delivery {
+  return {
+    id: row.id,
+    webhookId: row.webhook_id,
+    subscriberId: row.subscriber_id,
+    versionId: row.version_id,
+    sequence: row.sequence,
+    event: row.event,
+    articleId: row.article_id,
+    version: row.version,
+    lang: row.lang,
+    format: row.format,
+    contentType: row.content_type,
+    body: row.body,
+    priority: row.priority,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastStatusCode: row.last_status_code,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    deliveredAt: row.delivered_at
+  }
+}
+
+export interface FeedRow {
+  sequence: number
+  webhook_id: string
+  event: FeedItem['event']
+  article_id: string
+  guid: string
+  version: number
+  lang: string
+  format: string
+  content_type: string
+  body: string
+  created_at: string
+}
+
+/** The columns a FeedRow needs, from deliveries d, versions v, articles a, documents doc. */
+export const FEED_COLUMNS = `d.sequence, d.webhook_id, v.event, v.article_id, a.guid, v.version, d.lang, d.format,
+  doc.content_type, doc.body, d.created_at`
+
+export function toFeedItem (r: FeedRow): FeedItem {
+  return {
+    sequence: r.sequence,
+    webhookId: r.webhook_id,
+    event: r.event,
+    articleId: r.article_id,
+    guid: r.guid,
+    version: r.version,
+    lang: r.lang,
+    format: r.format,
+    contentType: r.content_type,
+    body: r.body,
+    createdAt: r.created_at
+  }
+}
+
+export interface EntryRow {
+  id: string
+  term: string
+  source_lang: string
+  do_not_translate: number | boolean
+  translations: string
+  created_at: string
+  updated_at: string
+}
+
+export function toEntry (row: EntryRow): GlossaryEntry {
+  return {
+    id: row.id,
+    term: row.term,
+    sourceLanguage: row.source_lang,
+    doNotTranslate: truthy(row.do_not_translate),
+    translations: JSON.parse(row.translations) as Record<string, string>,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at
+  }
+}
