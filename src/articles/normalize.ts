@@ -2,6 +2,7 @@
 // re-post is a no-op or a new version. Entity text a CMS leaves in its output ("&quot;", "&#39;")
 // is decoded here, once, so formats neither show it literally nor escape it twice.
 import { createHash } from 'node:crypto'
+import { decodeHTMLStrict } from 'entities'
 import type { ArticleContent } from './types.ts'
 
 export interface ArticleFields {
@@ -17,24 +18,14 @@ export interface ArticleFields {
   images?: Array<{ href: string; caption?: string | undefined }> | undefined
 }
 
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0',
-  laquo: '«', raquo: '»', hellip: '…', ndash: '–', mdash: '—',
-  lrm: '\u200e', rlm: '\u200f', zwj: '\u200d', zwnj: '\u200c',
-  // Typographic quotes and signs word processors put into CMS output.
-  lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', sbquo: '‚', bdquo: '„', bull: '•', middot: '·',
-  shy: '\u00ad', deg: '°', times: '×', copy: '©', reg: '®', trade: '™', euro: '€'
-}
-
-/** Decodes HTML character references once; unknown names are left as written. */
+/**
+ * Decodes HTML character references once, with the HTML standard's full table (`&eacute;`,
+ * `&shy;`, `&#x627;` …) through the `entities` package. Strict: a reference needs its `;`, so
+ * text such as "AT&T" or "&copy 2026" is left as written; names are case-sensitive, as in HTML;
+ * a code point HTML forbids (`&#0;`, beyond U+10FFFF) becomes U+FFFD, as a browser shows it.
+ */
 export function decodeEntities (text: string): string {
-  return text.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,8});/gi, (whole, ref: string) => {
-    if (ref[0] === '#') {
-      const code = ref[1] === 'x' || ref[1] === 'X' ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10)
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole
-    }
-    return NAMED_ENTITIES[ref.toLowerCase()] ?? whole
-  })
+  return decodeHTMLStrict(text)
 }
 
 function clean (text: string): string {

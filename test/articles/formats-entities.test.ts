@@ -12,11 +12,19 @@ describe('entity decoding for the wire formats', () => {
 
   it('decodes the typographic entities word processors produce', () => {
     assert.equal(decodeEntities('&ldquo;x&rdquo; &lsquo;y&rsquo; &hellip; &bull; &shy;&deg;&times;&euro;'), '“x” ‘y’ … • \u00ad°×€')
-    assert.equal(decodeEntities('&LDQUO;x&Rdquo;'), '“x”')
   })
 
-  it('leaves unknown names and impossible code points as written', () => {
-    assert.equal(decodeEntities('&bogus; &#0; &#x110000; &constructor; &proto;'), '&bogus; &#0; &#x110000; &constructor; &proto;')
+  it('knows every name HTML knows, not only a short list', () => {
+    assert.equal(decodeEntities('Ren&eacute; &Uuml;ber &aacute;&ntilde; &alefsym; &thinsp;'), 'René Über áñ ℵ \u2009')
+  })
+
+  it('leaves unknown names, wrong case and references without a semicolon as written', () => {
+    assert.equal(decodeEntities('&bogus; &constructor; &proto; &LDQUO;x&Rdquo;'), '&bogus; &constructor; &proto; &LDQUO;x&Rdquo;')
+    assert.equal(decodeEntities('AT&T &copy 2026 &notit;'), 'AT&T &copy 2026 &notit;')
+  })
+
+  it('shows a code point HTML forbids as the replacement character, as a browser does', () => {
+    assert.equal(decodeEntities('a&#0;b&#x110000;c'), 'a\ufffdb\ufffdc')
   })
 
   it('applies to every text field a format renders', () => {

@@ -4,23 +4,37 @@ import { nextOutcome } from '../../src/delivery/deliver-stage.ts'
 import { createWaker } from '../../src/pipeline/waker.ts'
 
 describe('waker', () => {
-  it('remembers a wake that came while nobody waited', async () => {
+  // Whether a wait has ended by the time the event loop turns once more: a wake resolves it at
+  // once (a microtask), a 60 s timer cannot have fired yet. No clock is read, nothing sleeps.
+  const settledBeforeNextTurn = (waiting: Promise<void>): Promise<boolean> => Promise.race([
+    waiting.then(() => true),
+    new Promise<boolean>((resolve) => { setImmediate(() => resolve(false)) })
+  ])
+
+  it('remembers a wake that came while nobody waited, once', async () => {
     const waker = createWaker()
     waker.wake()
-    const started = Date.now()
-    await waker.wait(60_000)
-    assert.ok(Date.now() - started < 1000)
+    assert.equal(await settledBeforeNextTurn(waker.wait(60_000)), true)
+    const next = waker.wait(60_000)
+    assert.equal(await settledBeforeNextTurn(next), false, 'the wake was used up by the first wait')
+    waker.wake()
+    await next
   })
 
-  it('wakes a waiting loop', async () => {
+  it('wakes a waiting loop, and only on wake', async () => {
     const waker = createWaker()
     const waiting = waker.wait(60_000)
+    assert.equal(await settledBeforeNextTurn(waiting), false, 'nothing ends the wait before a wake')
     waker.wake()
-    await waiting
+    assert.equal(await settledBeforeNextTurn(waiting), true)
   })
 
   it('times out when nothing happens', async () => {
-    await createWaker().wait(1)
+    const waker = createWaker()
+    await waker.wait(1)
+    // The timeout consumed nothing: a later wake still reaches the next wait.
+    waker.wake()
+    assert.equal(await settledBeforeNextTurn(waker.wait(60_000)), true)
   })
 })
 
