@@ -1,8 +1,8 @@
 // NewsML-G2 2.35 newsItem (Power conformance) for one story version, in its original language or
 // in one translation. Pure: the body depends on the input only, since deliveries are signed once
-// and retried byte for byte. Element order follows the 2.35 XSD sequences (see the notes in
-// /work/shared/notes/facts.md, "IPTC formats"); the golden files under
-// test/fixtures/golden/newsml-g2/ are validated against the XSD in the tests.
+// and retried byte for byte. Element order follows the 2.35 XSD sequences (IPTC's XSD is in the
+// conformance kit beside the checkout, ../shared/conformance/); the golden files under
+// test/fixtures/golden/newsml-g2-2.35/ are validated against it in the tests and in CI.
 import { NASHRA_SCHEMES } from './identifiers.ts'
 import type { FormatInput, RenderedDocument } from './registry.ts'
 import { assertFormatVersion, langIfDifferent, type Story, storyOf, type Text } from './story.ts'
