@@ -6,6 +6,7 @@ import pg from 'pg'
 import { createPgArticles } from './pg-articles.ts'
 import { createPgDeliveries } from './pg-deliveries.ts'
 import { createPgFanout } from './pg-fanout.ts'
+import { createPgGauges } from './pg-gauges.ts'
 import { createPgGlossary } from './pg-glossary.ts'
 import { migratePg } from './pg-migrations.ts'
 import { createPgSubscribers } from './pg-subscribers.ts'
@@ -83,6 +84,7 @@ export function openPgStorage (connectionString: string, options: PgStorageOptio
     ...createPgFanout(db),
     ...createPgTranslation(db),
     ...createPgGlossary(db),
+    ...createPgGauges(db),
 
     async nextDueTime (kind, now) {
       const [row] = await db.rows<{ t: string | null }>(kind === 'versions' ? NEXT_DUE_VERSION : NEXT_DUE_DELIVERY, [now])

@@ -8,6 +8,7 @@ import { sqliteMigrations } from './sqlite-migrations.ts'
 import { createSqliteArticles } from './sqlite-articles.ts'
 import { createSqliteDeliveries } from './sqlite-deliveries.ts'
 import { createSqliteFanout } from './sqlite-fanout.ts'
+import { createSqliteGauges } from './sqlite-gauges.ts'
 import { createSqliteGlossary } from './sqlite-glossary.ts'
 import { createSqliteSubscribers } from './sqlite-subscribers.ts'
 import { createSqliteTranslation } from './sqlite-translation.ts'
@@ -84,6 +85,7 @@ export function openSqliteStorage (databasePath: string): Storage {
     ...createSqliteFanout(db),
     ...createSqliteTranslation(db),
     ...createSqliteGlossary(db),
+    ...createSqliteGauges(db),
 
     async nextDueTime (kind, now) {
       const sql = kind === 'versions'

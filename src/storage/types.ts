@@ -332,4 +332,17 @@ export interface Storage {
    * waiting behind an earlier version/sequence is left out: finishing that work wakes the loops.
    */
   nextDueTime(kind: 'versions' | 'deliveries', now: string): Promise<string | null>
+
+  /** What /metrics shows about the work waiting, read at scrape time through indexes. */
+  pipelineGauges(): Promise<PipelineGauges>
+}
+
+/** Statuses a version can still leave (and `failed`, which waits for a person): each counted at scrape. */
+export const GAUGED_VERSION_STATUSES = ['received', 'translating', 'translated', 'failed'] as const
+
+export interface PipelineGauges {
+  /** Versions per status in GAUGED_VERSION_STATUSES (absent: none). `distributed` grows forever and is not counted. */
+  versions: Partial<Record<(typeof GAUGED_VERSION_STATUSES)[number], number>>
+  /** One entry per subscriber with pending push deliveries. */
+  outbox: Array<{ subscriberId: string; depth: number; oldestCreatedAt: string }>
 }

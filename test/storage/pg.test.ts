@@ -9,6 +9,7 @@ import { openPgStorage } from '../../src/storage/pg.ts'
 import type { ClaimedDelivery, Storage } from '../../src/storage/types.ts'
 import { storageContract } from './contract.ts'
 import { deliveryContract } from './contract-delivery.ts'
+import { gaugesContract } from './contract-gauges.ts'
 
 const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test'
 /** The URL for messages: a password in it stays out of test output. */
@@ -49,6 +50,7 @@ if (unreachable !== null && process.env['CI'] !== undefined) {
 } else {
   storageContract('pg', openPg)
   deliveryContract('pg', openPg)
+  gaugesContract('pg', openPg)
 
   describe('pg: two instances sharing one database', () => {
     let a: Storage

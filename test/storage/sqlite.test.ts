@@ -3,6 +3,7 @@ import { openSqliteStorage } from '../../src/storage/sqlite.ts'
 import { tempDir } from '../helpers/app.ts'
 import { storageContract } from './contract.ts'
 import { deliveryContract } from './contract-delivery.ts'
+import { gaugesContract } from './contract-gauges.ts'
 
 const openSqlite = async () => {
   const tmp = await tempDir()
@@ -11,3 +12,4 @@ const openSqlite = async () => {
 
 storageContract('sqlite', openSqlite)
 deliveryContract('sqlite', openSqlite)
+gaugesContract('sqlite', openSqlite)

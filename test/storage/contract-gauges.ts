@@ -1,0 +1,58 @@
+// The storage contract for /metrics gauges: versions still in the pipeline by status, and the
+// push outbox per subscriber (depth and oldest pending row). Every backend must pass it.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { ArticleContent } from '../../src/articles/types.ts'
+import type { Storage, SubscriberWithSecret } from '../../src/storage/types.ts'
+
+const at = (s: number): string => new Date(Date.UTC(2026, 11, 3, 9, 0, 0) + s * 1000).toISOString()
+const content: ArticleContent = { headline: 'عنوان', paragraphs: ['فقرة'], language: 'ar' }
+const doc = { lang: 'en', format: 'newsml-g2', contentType: 'application/xml', body: '<x/>' }
+
+function subscriber (id: string, mode: 'push' | 'pull' = 'push'): SubscriberWithSecret {
+  return {
+    id, name: id, mode, url: mode === 'push' ? `http://127.0.0.1/${id}` : null, format: 'newsml-g2', languages: ['en'],
+    filters: {}, active: true, disabledReason: null, createdAt: at(0), updatedAt: at(0), secret: `secret-${id}`
+  } as SubscriberWithSecret
+}
+
+export function gaugesContract (name: string, open: () => Promise<{ storage: Storage; cleanup(): Promise<void> }>): void {
+  describe(`storage contract, metrics gauges: ${name}`, () => {
+    let storage: Storage
+    let cleanup: () => Promise<void>
+    before(async () => {
+      ({ storage, cleanup } = await open())
+      await storage.migrate()
+    })
+    after(async () => {
+      await storage.close()
+      await cleanup()
+    })
+
+    it('counts nothing on an empty database', async () => {
+      assert.deepEqual(await storage.pipelineGauges(), { versions: {}, outbox: [] })
+    })
+
+    it('counts versions still in the pipeline and pending push deliveries per subscriber', async () => {
+      await storage.createSubscriber(subscriber('deep'))
+      await storage.createSubscriber(subscriber('shallow'))
+      await storage.createSubscriber(subscriber('reader', 'pull'))
+      // Two stories distributed (one at 10 s, one at 20 s), one still waiting for translation.
+      for (const [guid, s] of [['g1', 10], ['g2', 20]] as const) {
+        const v = await storage.ingestVersion({ guid, contentHash: guid, content, now: at(s) })
+        const recipients = guid === 'g1' ? ['deep', 'shallow', 'reader'] : ['deep']
+        await storage.distribute(v.versionId, recipients.map((subscriberId) => ({ subscriberId, ...doc })), at(s))
+      }
+      await storage.ingestVersion({ guid: 'g3', contentHash: 'g3', content, now: at(30) })
+
+      const gauges = await storage.pipelineGauges()
+      assert.deepEqual(gauges.versions, { received: 1 })
+      const outbox = [...gauges.outbox].sort((a, b) => a.subscriberId.localeCompare(b.subscriberId))
+      // The pull subscriber's feed rows are not an outbox: nothing is waiting to be pushed.
+      assert.deepEqual(outbox, [
+        { subscriberId: 'deep', depth: 2, oldestCreatedAt: at(10) },
+        { subscriberId: 'shallow', depth: 1, oldestCreatedAt: at(10) }
+      ])
+    })
+  })
+}
