@@ -4,7 +4,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autoload from '@fastify/autoload'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
 import { bootstrapAdminKey } from './auth/api-keys.ts'
 import type { Config } from './config.ts'
 import { createAddressPolicy } from './delivery/address-guard.ts'
@@ -13,12 +13,18 @@ import { createFeedNotifier } from './delivery/feed-notifier.ts'
 import { createRateLimiter } from './delivery/rate-limit.ts'
 import authPlugin from './http/auth.ts'
 import corePlugin from './http/core.ts'
+import { registerLimits } from './http/limits.ts'
+import observabilityPlugin from './http/observability.ts'
+import { registerOpenApi } from './http/openapi.ts'
 import { installProblemHandlers } from './http/problem.ts'
+import { createMetrics } from './metrics/registry.ts'
+import { instrumentTranslator } from './metrics/translator.ts'
 import { createPipeline } from './pipeline/runner.ts'
 import { openPgStorage } from './storage/pg.ts'
 import { openSqliteStorage } from './storage/sqlite.ts'
 import type { Storage } from './storage/types.ts'
 import { translatorFromConfig } from './translation/from-config.ts'
+import type { ResilientProvider } from './translation/resilient.ts'
 import type { TranslationProvider } from './translation/types.ts'
 
 const ROUTES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'routes')
@@ -34,6 +40,8 @@ export interface BuildOptions {
   /** Receives a generated first admin key, to show it once. */
   onAdminKeyGenerated?: (key: string) => void
   logger?: boolean
+  /** Told about every route as it is registered (the OpenAPI test checks each is documented). */
+  onRoute?: (route: RouteOptions) => void
 }
 
 export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -42,9 +50,14 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       ? false
       : { level: config.logLevel, redact: ['req.headers.authorization'] },
     bodyLimit: 4 * 1024 * 1024,
+    // Idle sockets, slow senders and idle keep-alive connections are cut (HTTP_*_TIMEOUT).
+    connectionTimeout: config.http.connectionTimeoutMs,
+    requestTimeout: config.http.requestTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
     ajv: { customOptions: { removeAdditional: false, allErrors: true } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute)
   const now = options.now ?? (() => new Date())
   const storage = options.storage ??
     (config.databaseUrl === undefined ? openSqliteStorage(config.databasePath) : openPgStorage(config.databaseUrl))
@@ -52,8 +65,13 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   if (options.storage === undefined) owned.push(storage)
   try {
     await storage.migrate()
-    const translator = options.translator ?? await translatorFromConfig(config.translation, app.log)
-    if (options.translator === undefined) owned.unshift(translator)
+    const engine = options.translator ?? await translatorFromConfig(config.translation, app.log)
+    if (options.translator === undefined) owned.unshift(engine)
+    const metrics = createMetrics({
+      subscriberLabels: config.http.metricsSubscriberLabels,
+      ...('breaker' in engine ? { breakerState: () => (engine as ResilientProvider).breaker.state } : {})
+    })
+    const translator = instrumentTranslator(engine, metrics)
     const addressPolicy = createAddressPolicy({
       allowPrivateNetworks: config.webhookAllowPrivateNetworks,
       allowCidrs: config.delivery.allowCidrs
@@ -72,7 +90,13 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       leaseMs: config.leaseMs,
       delivery: config.delivery,
       feed,
-      rateLimiter: createRateLimiter(config.delivery.ratePerSecond)
+      rateLimiter: createRateLimiter(config.delivery.ratePerSecond),
+      observer: {
+        deliveryRecorded (outcome, durationMs) {
+          metrics.deliveryAttempts.inc({ outcome })
+          metrics.deliveryDuration.observe({ outcome }, durationMs / 1000)
+        }
+      }
     })
 
     const { generated } = await bootstrapAdminKey(storage, config.adminApiKey, now())
@@ -81,6 +105,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     installProblemHandlers(app)
     await app.register(corePlugin, { config, storage, pipeline, addressPolicy, feed, now })
     await app.register(authPlugin)
+    await app.register(observabilityPlugin, { metrics })
+    await registerLimits(app, config.http)
+    await registerOpenApi(app, config.http.publicBaseUrl)
     await app.register(autoload, { dir: ROUTES_DIR, forceESM: true })
 
     if (options.startWorkers !== false) {

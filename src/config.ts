@@ -2,6 +2,7 @@
 // Fastify exists, so the server, workers and scripts share one typed object. Every bad value is
 // named in the error, all of them at once, so an operator fixes a deployment in one go.
 import path from 'node:path'
+import { type HttpConfig, readHttpConfig } from './http/http-config.ts'
 import { readTranslationOptions, type TranslationOptions } from './translation/config-options.ts'
 
 export type TranslationConfig =
@@ -27,6 +28,8 @@ export interface Config {
   /** How long a worker holds a claimed job before another may take it over. */
   leaseMs: number
   delivery: DeliveryConfig
+  /** Server timeouts, inbound limits, /metrics access, PUBLIC_BASE_URL (src/http/http-config.ts). */
+  http: HttpConfig
 }
 
 export interface DeliveryConfig {
@@ -105,6 +108,7 @@ export function loadConfig (env: Env = process.env, cwd = process.cwd()): Config
   const translation = readTranslation(read, problems)
 
   const delivery = readDelivery(read, problems)
+  const http = readHttpConfig(read, problems)
 
   if (problems.length > 0) throw new ConfigError(problems)
   return {
@@ -118,7 +122,8 @@ export function loadConfig (env: Env = process.env, cwd = process.cwd()): Config
     logLevel,
     providerName: read('PROVIDER_NAME') ?? 'Nashra',
     leaseMs: 60_000,
-    delivery: delivery!
+    delivery: delivery!,
+    http
   }
 }
 

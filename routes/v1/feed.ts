@@ -39,8 +39,9 @@ const feed: FastifyPluginAsyncTypebox = async (app) => {
       subscriberId,
       provider: { name: app.config.providerName },
       items: page.items,
-      // Feed readers resolve links against the address they polled, so the links name it.
-      href: `${request.protocol}://${request.host}${request.url.split('?')[0]}`,
+      // Feed readers resolve links against the address they polled, so the links name it: the
+      // public one (PUBLIC_BASE_URL) behind a proxy, where Nashra sees only its own address.
+      href: `${app.config.http.publicBaseUrl ?? `${request.protocol}://${request.host}`}${request.url.split('?')[0]}`,
       after,
       limit,
       next: page.next,

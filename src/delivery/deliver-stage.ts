@@ -78,6 +78,7 @@ export async function attemptDelivery (ctx: PipelineContext, delivery: ClaimedDe
 /** Records finished attempts in one transaction, then disables subscribers that asked for it. */
 export async function recordFinished (ctx: PipelineContext, finished: FinishedAttempt[]): Promise<void> {
   const results = await ctx.storage.recordAttempts(finished.map((f) => ({ deliveryId: f.delivery.id, attempt: f.attempt, outcome: f.outcome })))
+  for (const f of finished) ctx.observer?.deliveryRecorded(f.outcome.status, f.result.durationMs)
   const now = ctx.now()
   for (const [i, { delivery, result, outcome }] of finished.entries()) {
     const log = ctx.log.child({ deliveryId: delivery.id, webhookId: delivery.webhookId, subscriberId: delivery.subscriberId })

@@ -20,6 +20,13 @@ export interface PipelineContext {
   delivery: DeliveryConfig
   feed: FeedNotifier
   rateLimiter: RateLimiter
+  /** Told about finished work (for /metrics); absent in tests that do not look. */
+  observer?: PipelineObserver
+}
+
+export interface PipelineObserver {
+  /** A webhook attempt was recorded with this outcome after taking durationMs. */
+  deliveryRecorded(outcome: 'delivered' | 'pending' | 'dead', durationMs: number): void
 }
 
 export function isoAfter (now: Date, ms: number): string {
