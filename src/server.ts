@@ -1,6 +1,9 @@
-// The entry point: load config, build, listen, and shut down cleanly on SIGTERM/SIGINT.
+// The entry point: load config, build, listen, and shut down cleanly on SIGTERM/SIGINT. A
+// failure to start prints one readable line on stderr and exits non-zero.
+import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.ts'
 import { type Config, ConfigError, loadConfig } from './config.ts'
+import { describeStartupFailure } from './startup-error.ts'
 
 function configOrExit (): Config {
   try {
@@ -14,34 +17,54 @@ function configOrExit (): Config {
 
 const config = configOrExit()
 
-const app = await buildApp(config, {
-  onAdminKeyGenerated (key) {
-    // Printed once, straight to the terminal and never to the log stream: only the hash is kept.
-    process.stdout.write(`\nNo ADMIN_API_KEY was set, so one was generated. It is shown this once:\n\n  ${key}\n\n` +
-      'Keep it safe; Nashra stores only its hash. Set ADMIN_API_KEY to choose your own.\n\n')
-  }
-})
-
-let closing = false
-async function shutdown (signal: string): Promise<void> {
-  if (closing) return
-  closing = true
-  app.log.info({ signal }, 'shutting down: no new work, finishing what is in flight')
-  try {
-    await app.close()
-    process.exitCode = 0
-  } catch (err) {
-    app.log.error({ err }, 'error while shutting down')
-    process.exitCode = 1
-  }
-}
-process.once('SIGTERM', () => { void shutdown('SIGTERM') })
-process.once('SIGINT', () => { void shutdown('SIGINT') })
-
-try {
-  await app.listen({ port: config.port, host: config.host })
-} catch (err) {
-  app.log.error({ err }, 'could not start listening')
-  await app.close()
+/** One readable line on stderr and a non-zero exit: no stack for the operator to decode. */
+function failStartup (err: unknown, stage: 'build' | 'listen'): void {
+  process.stderr.write(`nashra: ${describeStartupFailure(err, config, stage)}\n`)
   process.exitCode = 1
 }
+
+async function build (): Promise<FastifyInstance | null> {
+  try {
+    return await buildApp(config, {
+      onAdminKeyGenerated (key) {
+        // Printed once, straight to the terminal and never to the log stream: only the hash is kept.
+        process.stdout.write(`\nNo ADMIN_API_KEY was set, so one was generated. It is shown this once:\n\n  ${key}\n\n` +
+          'Keep it safe; Nashra stores only its hash. Set ADMIN_API_KEY to choose your own.\n\n')
+      }
+    })
+  } catch (err) {
+    // buildApp has closed whatever it opened: the process ends by itself.
+    failStartup(err, 'build')
+    return null
+  }
+}
+
+async function serve (app: FastifyInstance): Promise<void> {
+  let closing = false
+  async function shutdown (signal: string): Promise<void> {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down: no new work, finishing what is in flight')
+    try {
+      await app.close()
+      process.exitCode = 0
+    } catch (err) {
+      app.log.error({ err }, 'error while shutting down')
+      process.exitCode = 1
+    }
+  }
+  process.once('SIGTERM', () => { void shutdown('SIGTERM') })
+  process.once('SIGINT', () => { void shutdown('SIGINT') })
+
+  try {
+    await app.listen({ port: config.port, host: config.host })
+  } catch (err) {
+    failStartup(err, 'listen')
+    closing = true
+    process.removeAllListeners('SIGTERM').removeAllListeners('SIGINT')
+    await app.close()
+  }
+}
+
+const app = await build()
+if (app !== null) await serve(app)
