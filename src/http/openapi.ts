@@ -26,6 +26,8 @@ const PROBLEMS: Record<number, string> = {
   503: 'Nashra is overloaded (event loop saturated); Retry-After says when to try again.'
 }
 
+const SUCCESS: Record<number, string> = { 200: 'OK', 201: 'Created', 202: 'Accepted: the work is queued', 204: 'Done, nothing to return' }
+
 const problemResponse = (status: number): unknown => ({
   description: PROBLEMS[status] ?? 'A problem',
   content: { 'application/problem+json': { schema: Problem } }
@@ -55,7 +57,10 @@ export function documentRoute ({ schema = {}, url, route }: { schema?: FastifySc
   const roles = rolesOf(route.onRequest)
   const own = schema as FastifySchema & { summary?: string; description?: string; security?: unknown[] }
   const secured = roles !== undefined || own.security !== undefined
-  const response: Record<string, unknown> = { ...(schema.response as Record<string, unknown> | undefined) }
+  const response: Record<string, unknown> = {}
+  for (const [status, body] of Object.entries(schema.response as Record<string, { description?: string }> | undefined ?? {})) {
+    response[status] = body.description === undefined && SUCCESS[Number(status)] !== undefined ? { ...body, description: SUCCESS[Number(status)] } : body
+  }
   for (const status of problemStatuses(schema, route, secured)) response[status] = problemResponse(status)
   const description = [own.description ?? doc?.description, roles === undefined ? undefined : `Roles: ${roles.join(', ')}.`]
     .filter((s) => s !== undefined).join('\n\n')
