@@ -4,7 +4,7 @@
 //   HTTP_REQUEST_TIMEOUT      whole request, headers and body, must arrive within (default 30s: slow clients)
 //   HTTP_KEEP_ALIVE_TIMEOUT   idle keep-alive connection kept open (default 72s, above common proxies' 60 s)
 //   RATE_LIMIT_PER_MINUTE     requests per API key (or per address without a key) per minute (default 1200)
-//   MAX_EVENT_LOOP_DELAY      answer 503 while the event loop lags more than this (default 1s)
+//   MAX_EVENT_LOOP_DELAY      answer 503 while the event loop lags more than this (default 1s; `off` disables)
 //   METRICS_TOKEN             a bearer token for /metrics besides admin keys (≥ 24 characters)
 //   METRICS_SUBSCRIBER_LABELS subscribers labelled in outbox gauges, deepest first; the rest summed (default 20)
 //   PUBLIC_BASE_URL           https://nashra.example.org: the address absolute links use behind a proxy
@@ -60,7 +60,8 @@ export function readHttpConfig (read: (name: string) => string | undefined, prob
     requestTimeoutMs: duration('HTTP_REQUEST_TIMEOUT', '30s'),
     keepAliveTimeoutMs: duration('HTTP_KEEP_ALIVE_TIMEOUT', '72s'),
     rateLimitPerMinute: count('RATE_LIMIT_PER_MINUTE', 1200, 1_000_000),
-    maxEventLoopDelayMs: duration('MAX_EVENT_LOOP_DELAY', '1s'),
+    // 0: no load shedding (`off`), for test suites that load a small machine on purpose.
+    maxEventLoopDelayMs: read('MAX_EVENT_LOOP_DELAY') === 'off' ? 0 : duration('MAX_EVENT_LOOP_DELAY', '1s'),
     ...(metricsToken === undefined ? {} : { metricsToken }),
     metricsSubscriberLabels: count('METRICS_SUBSCRIBER_LABELS', 20, 1000),
     ...(publicBaseUrl === undefined ? {} : { publicBaseUrl })

@@ -35,6 +35,7 @@ export async function registerLimits (app: FastifyInstance, config: HttpConfig):
     errorResponseBuilder: (_request, context) => new HttpError(429, 'NASHRA_RATE_LIMITED', 'Too many requests',
       `This key may make ${context.max} requests a minute; try again in ${Math.ceil(context.ttl / 1000)} s.`)
   })
+  if (config.maxEventLoopDelayMs === 0) return
   await app.register(underPressure, {
     maxEventLoopDelay: config.maxEventLoopDelayMs,
     retryAfter: SHED_RETRY_AFTER_S,

@@ -22,6 +22,9 @@ export function testConfig (dir: string, env: Record<string, string> = {}): Conf
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     TRANSLATE_API_ENDPOINT: 'http://127.0.0.1:9', // never called when a test injects a translator
     LOG_LEVEL: 'silent',
+    // Seven test files share two cores: a lagging event loop is expected here, not overload.
+    // test/app/limits.test.ts turns shedding on to test it.
+    MAX_EVENT_LOOP_DELAY: 'off',
     ...env
   })
 }

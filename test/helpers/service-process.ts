@@ -29,7 +29,7 @@ export async function startServiceProcess (env: Record<string, string>, timeoutM
   const port = await freePort()
   const child = spawn(process.execPath, [path.join(repoRoot, 'src', 'server.ts')], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', MAX_EVENT_LOOP_DELAY: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''

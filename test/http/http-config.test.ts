@@ -34,6 +34,11 @@ describe('HTTP front configuration', () => {
     })
   })
 
+  it('turns load shedding off with `off`, and only then', () => {
+    assert.equal(loadConfig({ MAX_EVENT_LOOP_DELAY: 'off' }).http.maxEventLoopDelayMs, 0)
+    assert.throws(() => loadConfig({ MAX_EVENT_LOOP_DELAY: '0s' }), ConfigError)
+  })
+
   it('names every bad value at once', () => {
     let error: unknown
     try {
