@@ -23,6 +23,7 @@ import { createPipeline } from './pipeline/runner.ts'
 import { openPgStorage } from './storage/pg.ts'
 import { openSqliteStorage } from './storage/sqlite.ts'
 import type { Storage } from './storage/types.ts'
+import { withEngineLimits } from './translation/engine-limits.ts'
 import { translatorFromConfig } from './translation/from-config.ts'
 import type { ResilientProvider } from './translation/resilient.ts'
 import type { TranslationProvider } from './translation/types.ts'
@@ -65,13 +66,17 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   if (options.storage === undefined) owned.push(storage)
   try {
     await storage.migrate()
-    const engine = options.translator ?? await translatorFromConfig(config.translation, app.log)
+    const engine = options.translator ?? await translatorFromConfig(config.translation, app.log, config.throughput)
     if (options.translator === undefined) owned.unshift(engine)
     const metrics = createMetrics({
       subscriberLabels: config.http.metricsSubscriberLabels,
       ...('breaker' in engine ? { breakerState: () => (engine as ResilientProvider).breaker.state } : {})
     })
-    const translator = instrumentTranslator(engine, metrics)
+    // Every engine call, whoever made the engine, within TRANSLATION_CONCURRENCY and the chars
+    // budget; the metrics see the calls themselves, not the wait for a slot.
+    const translator = withEngineLimits(instrumentTranslator(engine, metrics),
+      { concurrency: config.throughput.concurrency, charsPerWindow: config.throughput.charsPerMinute })
+    owned.unshift(translator)
     const addressPolicy = createAddressPolicy({
       allowPrivateNetworks: config.webhookAllowPrivateNetworks,
       allowCidrs: config.delivery.allowCidrs
@@ -89,6 +94,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       providerName: config.providerName,
       leaseMs: config.leaseMs,
       delivery: config.delivery,
+      throughput: config.throughput,
       feed,
       rateLimiter: createRateLimiter(config.delivery.ratePerSecond),
       observer: {

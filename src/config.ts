@@ -30,7 +30,23 @@ export interface Config {
   delivery: DeliveryConfig
   /** Server timeouts, inbound limits, /metrics access, PUBLIC_BASE_URL (src/http/http-config.ts). */
   http: HttpConfig
+  throughput: TranslationThroughput
 }
+
+/** How hard Nashra may drive the translation engine, and how long it keeps trying. */
+export interface TranslationThroughput {
+  /** translateText calls in flight at once (also the number of versions translated at once). */
+  concurrency: number
+  /** Codepoints sent per sliding minute: Google's per-project quota, or a budget below it. */
+  charsPerMinute: number
+  /** A transient engine failure never fails a version younger than this: the engine may come back. */
+  retryWindowMs: number
+  /** Latency of every answer of the embedded emulator (0: none); for demos and benches. */
+  emulatorLatencyMs: number
+}
+
+/** Google's default quota for general-model characters per project per minute (v2 and v3). */
+export const GOOGLE_CHARS_PER_MINUTE = 6_000_000
 
 export interface DeliveryConfig {
   /** Delays before each retry of a failed delivery (±20% jitter); past the last, it is dead. */
@@ -110,6 +126,8 @@ export function loadConfig (env: Env = process.env, cwd = process.cwd()): Config
   const delivery = readDelivery(read, problems)
   const http = readHttpConfig(read, problems)
 
+  const throughput = readThroughput(read, problems)
+
   if (problems.length > 0) throw new ConfigError(problems)
   return {
     port: port!,
@@ -123,7 +141,8 @@ export function loadConfig (env: Env = process.env, cwd = process.cwd()): Config
     providerName: read('PROVIDER_NAME') ?? 'Nashra',
     leaseMs: 60_000,
     delivery: delivery!,
-    http
+    http,
+    throughput
   }
 }
 
@@ -162,6 +181,29 @@ function readDelivery (read: (name: string) => string | undefined, problems: str
     shutdownGraceMs: duration('SHUTDOWN_GRACE', '10s')
   }
   return config
+}
+
+function readThroughput (read: (name: string) => string | undefined, problems: string[]): TranslationThroughput {
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = read(name)?.replaceAll('_', '')
+    const value = raw === undefined ? fallback : /^\d+$/.test(raw) ? Number(raw) : Number.NaN
+    if (!(value >= min && value <= max)) problems.push(`${name} must be an integer from ${min} to ${max}, got "${read(name)}"`)
+    return value
+  }
+  const duration = (name: string, fallback: string, allowZero: boolean): number => {
+    const value = parseDurations(read(name) ?? fallback)
+    if (value === undefined || value.length !== 1 || (!allowZero && value[0] === 0)) {
+      problems.push(`${name} must be one ${allowZero ? '' : 'positive '}duration like "250ms" or "24h" (units ms, s, m, h, d), got "${read(name)}"`)
+      return 0
+    }
+    return value[0]!
+  }
+  return {
+    concurrency: integer('TRANSLATION_CONCURRENCY', 16, 1, 256),
+    charsPerMinute: integer('TRANSLATION_CHARS_PER_MINUTE', GOOGLE_CHARS_PER_MINUTE, 1000, 1_000_000_000),
+    retryWindowMs: duration('TRANSLATION_RETRY_WINDOW', '24h', false),
+    emulatorLatencyMs: duration('EMULATOR_LATENCY', '0ms', true)
+  }
 }
 
 function readTranslation (read: (name: string) => string | undefined, problems: string[]): TranslationConfig | undefined {

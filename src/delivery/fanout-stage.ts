@@ -26,10 +26,22 @@ async function recipients (ctx: PipelineContext, version: StoredVersion): Promis
   return [...langs].map(([id, set]) => ({ subscriber: subscribers.get(id)!, langs: [...set].sort() }))
 }
 
-export async function runDistributionStage (ctx: PipelineContext): Promise<boolean> {
+/** Claims the next version ready to go out; null when none is. The runner runs several at once. */
+export async function claimDistribution (ctx: PipelineContext): Promise<(() => Promise<void>) | null> {
   const now = ctx.now()
   const version = await ctx.storage.claimVersionForDistribution(now.toISOString(), isoAfter(now, ctx.leaseMs))
-  if (version === null) return false
+  return version === null ? null : () => distributeClaimed(ctx, version)
+}
+
+/** Distributes one version; false when none was ready. */
+export async function runDistributionStage (ctx: PipelineContext): Promise<boolean> {
+  const job = await claimDistribution(ctx)
+  if (job === null) return false
+  await job()
+  return true
+}
+
+async function distributeClaimed (ctx: PipelineContext, version: StoredVersion): Promise<void> {
   const source = version.content.language
   const translations = new Map<string, StoredTranslation>()
   for (const t of await ctx.storage.listTranslations(version.id)) translations.set(t.lang, t)
@@ -65,5 +77,4 @@ export async function runDistributionStage (ctx: PipelineContext): Promise<boole
   ctx.feed.notify(new Set(created.map((d) => d.subscriberId)))
   ctx.log.info({ articleId: version.articleId, version: version.version, event: version.event, deliveries: created.length, skipped },
     'version distributed')
-  return true
 }

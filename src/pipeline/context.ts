@@ -1,7 +1,7 @@
 // What every pipeline stage needs, passed explicitly (no module-level singletons).
 import type { FastifyBaseLogger } from 'fastify'
 import type { Dispatcher } from 'undici'
-import type { DeliveryConfig } from '../config.ts'
+import type { DeliveryConfig, TranslationThroughput } from '../config.ts'
 import type { FeedNotifier } from '../delivery/feed-notifier.ts'
 import type { RateLimiter } from '../delivery/rate-limit.ts'
 import type { Storage } from '../storage/types.ts'
@@ -18,6 +18,8 @@ export interface PipelineContext {
   providerName: string
   leaseMs: number
   delivery: DeliveryConfig
+  /** Engine calls in flight, chars per minute, how long transient failures are retried. */
+  throughput: TranslationThroughput
   feed: FeedNotifier
   rateLimiter: RateLimiter
   /** Told about finished work (for /metrics); absent in tests that do not look. */

@@ -1,14 +1,26 @@
-// Two loops inside the service process: one moves versions through translation and fan-out, one
-// (delivery/loop.ts) sends webhooks with bounded concurrency. Both sleep until woken (new work
-// committed) or until the earliest scheduled retry is due. stop() lets in-flight work finish
-// (for at most SHUTDOWN_GRACE, then cuts it) and leaves no timer.
+// Two loops inside the service process. The process loop claims versions and runs several at
+// once: up to TRANSLATION_CONCURRENCY in translation (the engine limits in
+// translation/engine-limits.ts decide how many calls really leave) and a few in distribution,
+// each distribution starting as soon as its version is translated. Order needs no help from
+// here: a version is only claimable for distribution once every earlier version of its story is
+// out, so versions of one story never overtake each other however the engine orders its answers.
+// The delivery loop (delivery/loop.ts) sends webhooks with bounded concurrency. Both sleep until
+// woken (new work committed, a job finished) or until the earliest scheduled retry is due.
+// While the engine's circuit is open nothing is claimed for translation; when a probe may go,
+// exactly one version is, and the backlog follows once it succeeds. stop() lets in-flight work
+// finish (deliveries for at most SHUTDOWN_GRACE, then cut) and leaves no timer.
 import { createDeliveryLoop } from '../delivery/loop.ts'
-import { runDistributionStage } from '../delivery/fanout-stage.ts'
-import { runTranslationStage } from '../translation/stage.ts'
-import { type PipelineContext, sleepUntilDue } from './context.ts'
+import { claimDistribution } from '../delivery/fanout-stage.ts'
+import { claimTranslation } from '../translation/stage.ts'
+import { IDLE_POLL_MS, type PipelineContext, sleepUntilDue } from './context.ts'
 import { createWaker } from './waker.ts'
 
 const ERROR_PAUSE_MS = 1_000
+/**
+ * Distributions in flight. Rendering is synchronous CPU work on this thread, so more would not
+ * render faster; a few let one version's storage round trips overlap another's.
+ */
+export const DISTRIBUTION_CONCURRENCY = 4
 
 export interface Pipeline {
   start(): void
@@ -17,6 +29,8 @@ export interface Pipeline {
   stop(): Promise<void>
 }
 
+type Job = () => Promise<void>
+
 export function createPipeline (ctx: PipelineContext): Pipeline {
   const processWaker = createWaker()
   let stopping = false
@@ -24,19 +38,58 @@ export function createPipeline (ctx: PipelineContext): Pipeline {
   // Aborted when shutdown's grace period runs out: attempts still in flight are cut and recorded.
   const abort = new AbortController()
   const delivery = createDeliveryLoop(ctx, abort.signal)
+  const translating = new Set<Promise<void>>()
+  const distributing = new Set<Promise<void>>()
+
+  function launch (running: Set<Promise<void>>, job: Job, what: string, then?: () => void): void {
+    const run: Promise<void> = job()
+      .catch((err: unknown) => { ctx.log.error({ err }, `${what} failed; the version is claimed again when its lease runs out`) })
+      .finally(() => {
+        running.delete(run)
+        then?.()
+        processWaker.wake()
+      })
+    running.add(run)
+  }
+
+  /** Claims and launches jobs while there is room; true when it launched any. */
+  async function fill (running: Set<Promise<void>>, limit: number, claim: () => Promise<Job | null>, what: string, then?: () => void): Promise<boolean> {
+    let launched = false
+    while (!stopping && running.size < limit) {
+      const job = await claim()
+      if (job === null) break
+      launch(running, job, what, then)
+      launched = true
+    }
+    return launched
+  }
 
   async function processLoop (): Promise<void> {
     while (!stopping) {
       try {
-        const translated = await runTranslationStage(ctx)
-        const distributed = stopping ? false : await runDistributionStage(ctx)
-        if (distributed) delivery.wake()
-        if (!translated && !distributed && !stopping) await sleepUntilDue(ctx, 'versions', processWaker)
+        // Distribution first: a kill, or a version its partners wait for, goes before new claims.
+        const distributed = await fill(distributing, DISTRIBUTION_CONCURRENCY, () => claimDistribution(ctx), 'distribution', () => delivery.wake())
+        const health = ctx.translator.health
+        const now = ctx.now().getTime()
+        const blockedUntil = health?.blockedUntil(now)
+        // On probation (after failures, until a call succeeds) one version tests the engine.
+        const limit = health?.onProbation() === true ? 1 : ctx.throughput.concurrency
+        const translated = blockedUntil === undefined && await fill(translating, limit, () => claimTranslation(ctx), 'translation')
+        if (distributed || translated || stopping) continue
+        const full = distributing.size >= DISTRIBUTION_CONCURRENCY || translating.size >= limit
+        if (blockedUntil !== undefined || full) {
+          // Claimable work may be waiting, but not for us yet: a finished job or the breaker's
+          // next probe time ends the wait, not the database.
+          await processWaker.wait(Math.min(IDLE_POLL_MS, (blockedUntil ?? Number.POSITIVE_INFINITY) - now))
+        } else {
+          await sleepUntilDue(ctx, 'versions', processWaker)
+        }
       } catch (err) {
         ctx.log.error({ err }, 'pipeline stage failed; pausing before the next try')
         if (!stopping) await processWaker.wait(ERROR_PAUSE_MS)
       }
     }
+    while (translating.size + distributing.size > 0) await Promise.all([...translating, ...distributing])
   }
 
   return {

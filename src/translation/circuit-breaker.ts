@@ -10,7 +10,9 @@ export interface BreakerOptions {
   maxCooldownMs: number
 }
 
-export const DEFAULT_BREAKER: BreakerOptions = { failureThreshold: 5, cooldownMs: 15_000, maxCooldownMs: 5 * 60_000 }
+// Probes at most 20 s apart however long the outage lasts, so a returning engine is noticed
+// within a probe's timeout plus 20 s (issue 11: recovery within a minute), at one call per probe.
+export const DEFAULT_BREAKER: BreakerOptions = { failureThreshold: 5, cooldownMs: 5_000, maxCooldownMs: 20_000 }
 
 export type BreakerState = 'closed' | 'open' | 'half-open'
 

@@ -2,14 +2,18 @@
 // With no Google configuration at all, the project's emulator starts in-process so a fresh
 // machine runs the whole path, loudly marked.
 import type { FastifyBaseLogger } from 'fastify'
-import type { TranslationConfig } from '../config.ts'
+import type { TranslationConfig, TranslationThroughput } from '../config.ts'
 import { DEFAULT_TRANSLATE_TIMEOUT_MS } from './config-options.ts'
 import { startEmulator } from './emulator/server.ts'
 import { createGoogleV3Provider, type GoogleV3Options } from './google-v3.ts'
 import { type ResilientProvider, withResilience } from './resilient.ts'
 import type { TranslationProvider } from './types.ts'
 
-export async function translatorFromConfig (config: TranslationConfig, log: FastifyBaseLogger): Promise<ResilientProvider> {
+export async function translatorFromConfig (
+  config: TranslationConfig,
+  log: FastifyBaseLogger,
+  throughput?: Pick<TranslationThroughput, 'emulatorLatencyMs'>
+): Promise<ResilientProvider> {
   const common: GoogleV3Options = {
     projectId: config.projectId,
     location: config.location,
@@ -23,7 +27,8 @@ export async function translatorFromConfig (config: TranslationConfig, log: Fast
   if (config.kind === 'google') return resilient(createGoogleV3Provider(common))
   if (config.kind === 'endpoint') return resilient(createGoogleV3Provider({ ...common, endpoint: config.endpoint }))
 
-  const emulator = await startEmulator()
+  // EMULATOR_LATENCY makes the stand-in answer as slowly as Google does (~250 ms), for demos and benches.
+  const emulator = await startEmulator({ delayMs: throughput?.emulatorLatencyMs ?? 0 })
   log.warn(
     `TRANSLATIONS ARE PSEUDO-TRANSLATIONS: no Google configuration was given, so Nashra started its own ` +
     `emulator of Google Cloud Translation at ${emulator.url.href}. Every "translation" it makes is a marked, ` +

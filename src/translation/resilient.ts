@@ -89,7 +89,7 @@ export function withResilience (inner: TranslationProvider, options: ResilienceO
     ...(inner.model === undefined ? {} : { model: inner.model }),
     ...(inner.plainTextOnly === undefined ? {} : { plainTextOnly: inner.plainTextOnly }),
     breaker,
-    health: { blockedUntil: (at) => breaker.blockedUntil(at) },
+    health: { blockedUntil: (at) => breaker.blockedUntil(at), onProbation: () => breaker.state !== 'closed' },
     translate,
     async close () {
       closed = true

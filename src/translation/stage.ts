@@ -14,36 +14,60 @@ import { targetLanguages, translateVersion } from './translate-version.ts'
 
 export { isRetryable } from './errors.ts'
 
-/** Runs of the stage a version may take before it is failed for good. */
-const MAX_ATTEMPTS = 8
+/**
+ * A transient failure (the engine is down, slow or over quota) fails a version only once it is
+ * older than the retry window (TRANSLATION_RETRY_WINDOW, 24 h by default) and has had at least
+ * this many runs, so a version retried by hand after a long outage still gets a few tries.
+ */
+const MIN_ATTEMPTS = 8
 
+/** Back-off between runs after an isolated transient failure (the engine itself answers others). */
 export function backoffMs (attempt: number): number {
   return backoffWithJitter(attempt, 1000, 5 * 60_000)
 }
 
-/** Runs one version through translation; false when there was nothing to do. */
-export async function runTranslationStage (ctx: PipelineContext): Promise<boolean> {
+/** The work on one claimed version: translate, save, or schedule another try. Never throws. */
+export type TranslationJob = () => Promise<void>
+
+/** Claims the next due version; null when nothing is due. The runner runs several jobs at once. */
+export async function claimTranslation (ctx: PipelineContext): Promise<TranslationJob | null> {
   const now = ctx.now()
   const version = await ctx.storage.claimVersionForTranslation(now.toISOString(), isoAfter(now, ctx.leaseMs))
-  if (version === null) return false
+  return version === null ? null : () => translateClaimed(ctx, version)
+}
+
+/** Runs one version through translation; false when there was nothing to do. */
+export async function runTranslationStage (ctx: PipelineContext): Promise<boolean> {
+  const job = await claimTranslation(ctx)
+  if (job === null) return false
+  await job()
+  return true
+}
+
+async function translateClaimed (ctx: PipelineContext, version: ClaimedVersion): Promise<void> {
   const log = ctx.log.child({ articleId: version.articleId, version: version.version })
 
-  // The engine is cooling down after repeated failures: put the version back, uncounted, until
-  // the breaker lets a probe through, instead of spending one of its attempts on a refusal.
+  // The engine is cooling down after repeated failures (the breaker opened after this claim):
+  // put the version back, uncounted, until the breaker lets a probe through.
+  const now = ctx.now()
   const blockedUntil = ctx.translator.health?.blockedUntil(now.getTime())
   if (blockedUntil !== undefined) {
     const until = new Date(blockedUntil).toISOString()
     await ctx.storage.postponeTranslation(version.id, `translation engine unavailable; next try at ${until}`, until)
     log.info({ until }, 'translation engine unavailable; version postponed')
-    return true
+    return
   }
 
   try {
     const langs = await languagesFor(ctx, version)
     const glossary = prepareGlossary(await ctx.storage.getGlossary(), version.content.language)
     const deps = { provider: ctx.translator, storage: ctx.storage, glossary, now: ctx.now }
-    const translations = []
-    for (const lang of langs) translations.push(await translateVersion(deps, version, lang))
+    // All languages at once; the engine limits (engine-limits.ts) decide how many calls really
+    // leave. Every language is waited for, so what succeeded is in the memory before a retry.
+    const results = await Promise.allSettled(langs.map((lang) => translateVersion(deps, version, lang)))
+    const rejected = results.find((r) => r.status === 'rejected')
+    if (rejected !== undefined) throw rejected.reason
+    const translations = results.flatMap((r) => r.status === 'fulfilled' ? [r.value] : [])
     await ctx.storage.saveTranslations(version.id, translations, ctx.now().toISOString())
     log.info({
       langs,
@@ -53,7 +77,6 @@ export async function runTranslationStage (ctx: PipelineContext): Promise<boolea
   } catch (err) {
     await handleFailure(ctx, version, err, log)
   }
-  return true
 }
 
 async function languagesFor (ctx: PipelineContext, version: ClaimedVersion): Promise<string[]> {
@@ -71,11 +94,15 @@ async function languagesFor (ctx: PipelineContext, version: ClaimedVersion): Pro
 
 async function handleFailure (ctx: PipelineContext, version: ClaimedVersion, err: unknown, log: PipelineContext['log']): Promise<void> {
   const reason = `translation failed: ${(err as Error).message}`
-  if (isRetryable(err) && version.attempts < MAX_ATTEMPTS) {
-    const now = ctx.now().getTime()
-    // At least what Google's RetryInfo asked for, and not before the circuit breaker lets calls through.
-    const blocked = err instanceof EngineUnavailableError ? err.until : ctx.translator.health?.blockedUntil(now) ?? now
-    const delay = Math.max(backoffMs(version.attempts), retryDelayMs(err) ?? 0, blocked - now)
+  const now = ctx.now().getTime()
+  const age = now - Date.parse(version.versionCreated)
+  if (isRetryable(err) && (version.attempts < MIN_ATTEMPTS || age < ctx.throughput.retryWindowMs)) {
+    // The engine is out (its circuit is open): come back exactly when a probe may go. Waiting
+    // longer would only delay recovery; the runner claims nothing meanwhile, so nothing churns.
+    const blocked = err instanceof EngineUnavailableError ? err.until : ctx.translator.health?.blockedUntil(now)
+    const wait = blocked === undefined ? backoffMs(version.attempts) : blocked - now
+    // At least what Google's RetryInfo asked for.
+    const delay = Math.max(wait, retryDelayMs(err) ?? 0)
     log.warn({ err, attempt: version.attempts, retryInMs: delay }, 'translation failed; will retry')
     await ctx.storage.scheduleTranslationRetry(version.id, reason, isoAfter(ctx.now(), delay))
   } else {

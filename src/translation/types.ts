@@ -25,6 +25,11 @@ export interface TranslateResult {
 export interface EngineHealth {
   /** undefined when a call may be made now; else the time (ms since epoch) calls resume. */
   blockedUntil(now: number): number | undefined
+  /**
+   * True after failures until a call succeeds again (circuit open or half-open): one call at a
+   * time should test the engine instead of the whole backlog.
+   */
+  onProbation(): boolean
 }
 
 export interface TranslationProvider {

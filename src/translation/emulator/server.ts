@@ -18,6 +18,10 @@ export type Behaviour =
   | { kind: 'hang' }
   /** Answers with exactly this, e.g. `{}` to see how a client copes with a short reply. */
   | { kind: 'reply'; status: number; body: unknown }
+  /** Answers normally, but only after ms (instead of the emulator's latency): out-of-order replies. */
+  | { kind: 'delay'; ms: number }
+  /** Destroys the connection without answering: the client sees ECONNRESET. */
+  | { kind: 'reset' }
 
 export interface LoggedRequest {
   method: string
@@ -34,7 +38,7 @@ export interface EmulatorOptions {
   host?: string
   /** 0 (the default) picks an ephemeral port. */
   port?: number
-  /** Wait this long before answering every API request, to make calls observably slow. */
+  /** Wait this long before answering every API request, to make calls observably slow (EMULATOR_LATENCY). */
   delayMs?: number
   /** Glossary resources by full name (projects/…/locations/…/glossaries/…). */
   glossaries?: Record<string, EmulatorGlossary>
@@ -68,6 +72,13 @@ export interface Emulator {
   translateRequests(): TranslateTextBody[]
   /** Adds or replaces a glossary resource. */
   defineGlossary(name: string, glossary: EmulatorGlossary): void
+  /** API requests received and not yet answered (hanging ones included), now and at most. */
+  concurrency(): { inFlight: number; peak: number }
+  resetPeak(): void
+  /** Stops listening (and drops open connections): clients get ECONNREFUSED until accept(). */
+  refuse(): Promise<void>
+  /** Listens again on the same port. */
+  accept(): Promise<void>
   close(): Promise<void>
 }
 
@@ -86,6 +97,8 @@ export async function startEmulator (options: EmulatorOptions = {}): Promise<Emu
   let scripted: ((request: LoggedRequest) => Behaviour | undefined) | undefined
   const glossaries = new Map(Object.entries(options.glossaries ?? {}))
   let closing: Promise<void> | undefined
+  let inFlight = 0
+  let peak = 0
 
   const log = (entry: LoggedRequest): void => {
     requests.push(entry)
@@ -103,15 +116,15 @@ export async function startEmulator (options: EmulatorOptions = {}): Promise<Emu
     res.end(payload)
   }
 
-  const answer = (res: ServerResponse, reply: ApiReply): void => {
-    if (delayMs <= 0) {
+  const answer = (res: ServerResponse, reply: ApiReply, ms = delayMs): void => {
+    if (ms <= 0) {
       send(res, reply)
       return
     }
     const timer = setTimeout(() => {
       timers.delete(timer)
       if (!res.destroyed) send(res, reply)
-    }, delayMs)
+    }, ms)
     timers.add(timer)
   }
 
@@ -134,6 +147,10 @@ export async function startEmulator (options: EmulatorOptions = {}): Promise<Emu
     }
     const behaviour = queue.shift() ?? scripted?.(entry)
     if (behaviour?.kind === 'hang') return
+    if (behaviour?.kind === 'reset') {
+      req.socket.destroy()
+      return
+    }
     if (behaviour?.kind === 'reply') return answer(res, { status: behaviour.status, body: behaviour.body })
     if (behaviour?.kind === 'fail') {
       const message = behaviour.message ?? `Scripted failure (HTTP ${behaviour.status}).`
@@ -148,23 +165,37 @@ export async function startEmulator (options: EmulatorOptions = {}): Promise<Emu
     }
     const body = parsed?.value ?? {}
     const [, parent = '', method] = route
-    answer(res, method === 'translateText' ? translateText(parent, body, glossaries) : detectLanguageReply(body))
+    const reply = method === 'translateText' ? translateText(parent, body, glossaries) : detectLanguageReply(body)
+    answer(res, reply, behaviour?.kind === 'delay' ? behaviour.ms : delayMs)
   }
 
   const server = createServer((req, res) => {
+    // Counted from arrival until the answer is written or the connection goes: what the engine
+    // has "in flight", which is how benches and tests see the service's real concurrency.
+    inFlight++
+    peak = Math.max(peak, inFlight)
+    let counted = true
+    const done = (): void => {
+      if (!counted) return
+      counted = false
+      inFlight--
+    }
+    res.once('finish', done)
+    res.once('close', done)
     handle(req, res).catch((err: unknown) => {
       // A bug here must not take the test process down; answer like Google's 500 instead.
       if (!res.headersSent && !res.destroyed) send(res, googleError(500, `Emulator error: ${String(err)}`))
     })
   })
 
-  await new Promise<void>((resolve, reject) => {
+  const listen = (port: number): Promise<void> => new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(options.port ?? 0, host, () => {
+    server.listen(port, host, () => {
       server.off('error', reject)
       resolve()
     })
   })
+  await listen(options.port ?? 0)
   const { port } = server.address() as AddressInfo
   const url = new URL(`http://${host.includes(':') ? `[${host}]` : host}:${port}`)
 
@@ -188,6 +219,18 @@ export async function startEmulator (options: EmulatorOptions = {}): Promise<Emu
     defineGlossary: (name, glossary) => {
       glossaries.set(name, glossary)
     },
+    concurrency: () => ({ inFlight, peak }),
+    resetPeak: () => {
+      peak = inFlight
+    },
+    refuse: () => new Promise<void>((resolve, reject) => {
+      if (!server.listening) return resolve()
+      server.close((err) => (err ? reject(err) : resolve()))
+      server.closeAllConnections()
+    }),
+    accept: async () => {
+      if (!server.listening) await listen(port)
+    },
     waitForRequests: (count) => {
       if (requests.length >= count) return Promise.resolve(requests.slice())
       if (closing) return Promise.reject(new Error('Emulator is closed'))
@@ -201,6 +244,10 @@ export async function startEmulator (options: EmulatorOptions = {}): Promise<Emu
         timers.clear()
         for (const w of waiters) w.reject(new Error(`Emulator closed after ${requests.length} requests`))
         waiters = []
+        if (!server.listening) {
+          resolve()
+          return
+        }
         server.close((err) => (err ? reject(err) : resolve()))
         // Hanging requests and idle keep-alive sockets would otherwise hold close() open.
         server.closeAllConnections()
