@@ -50,6 +50,21 @@ describe('loadConfig', () => {
     })
   })
 
+  it('bounds translation throughput: engine calls in flight, chars per minute, retry window, emulator latency', () => {
+    assert.deepEqual(loadConfig({}).throughput, { concurrency: 16, charsPerMinute: 6_000_000, retryWindowMs: 86_400_000, emulatorLatencyMs: 0 })
+    assert.deepEqual(loadConfig({
+      TRANSLATION_CONCURRENCY: '4', TRANSLATION_CHARS_PER_MINUTE: '1_000_000', TRANSLATION_RETRY_WINDOW: '2h', EMULATOR_LATENCY: '250ms'
+    }).throughput, { concurrency: 4, charsPerMinute: 1_000_000, retryWindowMs: 7_200_000, emulatorLatencyMs: 250 })
+    assert.throws(() => loadConfig({
+      TRANSLATION_CONCURRENCY: '0', TRANSLATION_CHARS_PER_MINUTE: 'lots', TRANSLATION_RETRY_WINDOW: '0s', EMULATOR_LATENCY: 'slow'
+    }), (err: unknown) => {
+      assert.ok(err instanceof ConfigError)
+      assert.deepEqual(err.problems.map((p) => /^[A-Z_]+/.exec(p)?.[0]),
+        ['TRANSLATION_CONCURRENCY', 'TRANSLATION_CHARS_PER_MINUTE', 'TRANSLATION_RETRY_WINDOW', 'EMULATOR_LATENCY'])
+      return true
+    })
+  })
+
   it('parses retry schedules with units', () => {
     assert.deepEqual(parseDurations('200ms, 0.2s,1s,5m,2h'), [200, 200, 1000, 300_000, 7_200_000])
     assert.equal(parseDurations('5'), undefined)

@@ -4,6 +4,8 @@
 //   EMULATOR_HOST  interface to bind (default 127.0.0.1: nothing outside the machine reaches it)
 //   EMULATOR_FAULT_RATE  share of translateText calls that fail like Google under load (0…1, default 0)
 //   EMULATOR_FAULT_SEED  seed of the fault sequence (default 1), to replay a run
+//   EMULATOR_LATENCY     how long every answer takes, e.g. "250ms" like Google (default 0)
+import { parseDurations } from '../../config.ts'
 import { randomFaults } from './faults.ts'
 import { startEmulator } from './server.ts'
 
@@ -23,12 +25,20 @@ function readRate (value: string | undefined): number {
   return rate
 }
 
+function readLatency (value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 0
+  const ms = parseDurations(value.trim())
+  if (ms === undefined || ms.length !== 1) throw new Error(`EMULATOR_LATENCY must be one duration like "250ms" (units ms, s, m), got "${value}"`)
+  return ms[0]!
+}
+
 async function main (): Promise<void> {
   const rate = readRate(process.env['EMULATOR_FAULT_RATE'])
   const seed = Number(process.env['EMULATOR_FAULT_SEED'] ?? '1')
   const emulator = await startEmulator({
     host: process.env['EMULATOR_HOST']?.trim() || '127.0.0.1',
     port: readPort(process.env['EMULATOR_PORT']),
+    delayMs: readLatency(process.env['EMULATOR_LATENCY']),
   })
   if (rate > 0) emulator.script(randomFaults({ rate, seed: Number.isFinite(seed) ? seed : 1 }))
   const base = emulator.url.origin
