@@ -4,7 +4,7 @@
 // kill: everyone who ever had the story, filters or not — and the kill jumps the queue.
 import type { StoredTranslation, StoredVersion } from '../articles/types.ts'
 import { getFormat } from '../formats/registry.ts'
-import { isoAfter, type PipelineContext } from '../pipeline/context.ts'
+import { isoAfter, type PipelineContext, type VersionJob } from '../pipeline/context.ts'
 import type { NewDelivery, Subscriber } from '../storage/types.ts'
 import { matchesFilters } from './filters.ts'
 
@@ -27,17 +27,17 @@ async function recipients (ctx: PipelineContext, version: StoredVersion): Promis
 }
 
 /** Claims the next version ready to go out; null when none is. The runner runs several at once. */
-export async function claimDistribution (ctx: PipelineContext): Promise<(() => Promise<void>) | null> {
+export async function claimDistribution (ctx: PipelineContext): Promise<VersionJob | null> {
   const now = ctx.now()
   const version = await ctx.storage.claimVersionForDistribution(now.toISOString(), isoAfter(now, ctx.leaseMs))
-  return version === null ? null : () => distributeClaimed(ctx, version)
+  return version === null ? null : { versionId: version.id, run: () => distributeClaimed(ctx, version) }
 }
 
 /** Distributes one version; false when none was ready. */
 export async function runDistributionStage (ctx: PipelineContext): Promise<boolean> {
   const job = await claimDistribution(ctx)
   if (job === null) return false
-  await job()
+  await job.run()
   return true
 }
 

@@ -31,6 +31,12 @@ export interface PipelineObserver {
   deliveryRecorded(outcome: 'delivered' | 'pending' | 'dead', durationMs: number): void
 }
 
+/** The work on one claimed version (translate it, or distribute it), run by the process loop. */
+export interface VersionJob {
+  versionId: string
+  run(): Promise<void>
+}
+
 export function isoAfter (now: Date, ms: number): string {
   return new Date(now.getTime() + ms).toISOString()
 }

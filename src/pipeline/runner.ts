@@ -12,7 +12,7 @@
 import { createDeliveryLoop } from '../delivery/loop.ts'
 import { claimDistribution } from '../delivery/fanout-stage.ts'
 import { claimTranslation } from '../translation/stage.ts'
-import { IDLE_POLL_MS, type PipelineContext, sleepUntilDue } from './context.ts'
+import { IDLE_POLL_MS, type PipelineContext, sleepUntilDue, type VersionJob } from './context.ts'
 import { createWaker } from './waker.ts'
 
 const ERROR_PAUSE_MS = 1_000
@@ -29,7 +29,6 @@ export interface Pipeline {
   stop(): Promise<void>
 }
 
-type Job = () => Promise<void>
 
 export function createPipeline (ctx: PipelineContext): Pipeline {
   const processWaker = createWaker()
@@ -38,26 +37,29 @@ export function createPipeline (ctx: PipelineContext): Pipeline {
   // Aborted when shutdown's grace period runs out: attempts still in flight are cut and recorded.
   const abort = new AbortController()
   const delivery = createDeliveryLoop(ctx, abort.signal)
-  const translating = new Set<Promise<void>>()
-  const distributing = new Set<Promise<void>>()
+  // Jobs in flight by version id. A version whose lease ran out while its job still runs (a long
+  // wait for the engine) can be claimed again; the job already running finishes it.
+  const translating = new Map<string, Promise<void>>()
+  const distributing = new Map<string, Promise<void>>()
 
-  function launch (running: Set<Promise<void>>, job: Job, what: string, then?: () => void): void {
-    const run: Promise<void> = job()
-      .catch((err: unknown) => { ctx.log.error({ err }, `${what} failed; the version is claimed again when its lease runs out`) })
+  function launch (running: Map<string, Promise<void>>, job: VersionJob, what: string, then?: () => void): void {
+    const run: Promise<void> = job.run()
+      .catch((err: unknown) => { ctx.log.error({ err, versionId: job.versionId }, `${what} failed; the version is claimed again when its lease runs out`) })
       .finally(() => {
-        running.delete(run)
+        running.delete(job.versionId)
         then?.()
         processWaker.wake()
       })
-    running.add(run)
+    running.set(job.versionId, run)
   }
 
   /** Claims and launches jobs while there is room; true when it launched any. */
-  async function fill (running: Set<Promise<void>>, limit: number, claim: () => Promise<Job | null>, what: string, then?: () => void): Promise<boolean> {
+  async function fill (running: Map<string, Promise<void>>, limit: number, claim: () => Promise<VersionJob | null>, what: string, then?: () => void): Promise<boolean> {
     let launched = false
     while (!stopping && running.size < limit) {
       const job = await claim()
       if (job === null) break
+      if (running.has(job.versionId)) continue
       launch(running, job, what, then)
       launched = true
     }
@@ -89,7 +91,7 @@ export function createPipeline (ctx: PipelineContext): Pipeline {
         if (!stopping) await processWaker.wait(ERROR_PAUSE_MS)
       }
     }
-    while (translating.size + distributing.size > 0) await Promise.all([...translating, ...distributing])
+    while (translating.size + distributing.size > 0) await Promise.all([...translating.values(), ...distributing.values()])
   }
 
   return {

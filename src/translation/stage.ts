@@ -6,7 +6,7 @@
 import { matchesFilters } from '../delivery/filters.ts'
 import { HttpError, notFound } from '../http/errors.ts'
 import type { ClaimedVersion, Storage } from '../storage/types.ts'
-import { isoAfter, type PipelineContext } from '../pipeline/context.ts'
+import { isoAfter, type PipelineContext, type VersionJob } from '../pipeline/context.ts'
 import { backoffWithJitter, EngineUnavailableError, isRetryable, retryDelayMs } from './errors.ts'
 import { prepareGlossary } from './glossary.ts'
 import { engineLanguageCode } from './languages.ts'
@@ -26,21 +26,18 @@ export function backoffMs (attempt: number): number {
   return backoffWithJitter(attempt, 1000, 5 * 60_000)
 }
 
-/** The work on one claimed version: translate, save, or schedule another try. Never throws. */
-export type TranslationJob = () => Promise<void>
-
 /** Claims the next due version; null when nothing is due. The runner runs several jobs at once. */
-export async function claimTranslation (ctx: PipelineContext): Promise<TranslationJob | null> {
+export async function claimTranslation (ctx: PipelineContext): Promise<VersionJob | null> {
   const now = ctx.now()
   const version = await ctx.storage.claimVersionForTranslation(now.toISOString(), isoAfter(now, ctx.leaseMs))
-  return version === null ? null : () => translateClaimed(ctx, version)
+  return version === null ? null : { versionId: version.id, run: () => translateClaimed(ctx, version) }
 }
 
 /** Runs one version through translation; false when there was nothing to do. */
 export async function runTranslationStage (ctx: PipelineContext): Promise<boolean> {
   const job = await claimTranslation(ctx)
   if (job === null) return false
-  await job()
+  await job.run()
   return true
 }
 
