@@ -17,9 +17,11 @@ export function createPgFanout (db: PgDb): FanoutMethods {
     async distribute (versionId, deliveries, now) {
       return db.tx(async (sql) => {
         // Locked: an instance whose lease ran out and one that took it over cannot both fan out.
-        const [version] = await sql.rows<{ article_id: string; version: number; event: Delivery['event'] }>(
-          'SELECT article_id, version, event FROM versions WHERE id = $1 FOR UPDATE', [versionId])
+        const [version] = await sql.rows<{ article_id: string; version: number; event: Delivery['event']; status: string }>(
+          'SELECT article_id, version, event, status FROM versions WHERE id = $1 FOR UPDATE', [versionId])
         if (version === undefined) throw new Error(`no version ${versionId}`)
+        // A kill overtook the version while it was being rendered: it must never leave.
+        if (version.status === 'superseded') return []
 
         // Sequence numbers: each subscriber row is locked (in id order, so two fan-outs never
         // deadlock) and its counter moved past the block this fan-out takes: gap-free, and a

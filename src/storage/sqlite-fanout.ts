@@ -11,8 +11,10 @@ export function createSqliteFanout (db: Db): FanoutMethods {
   return {
     async distribute (versionId, deliveries, now) {
       return transaction(db, () => {
-        const version = db.prepare('SELECT article_id, version, event FROM versions WHERE id = ?').get(versionId) as
-          { article_id: string; version: number; event: Delivery['event'] }
+        const version = db.prepare('SELECT article_id, version, event, status FROM versions WHERE id = ?').get(versionId) as
+          { article_id: string; version: number; event: Delivery['event']; status: string }
+        // A kill overtook the version while it was being rendered: it must never leave.
+        if (version.status === 'superseded') return []
         const nextSequence = db.prepare(`UPDATE subscribers SET next_sequence = next_sequence + 1 WHERE id = ?
           RETURNING next_sequence - 1 AS seq, mode`)
         const insert = db.prepare(`INSERT INTO deliveries (id, webhook_id, subscriber_id, version_id, sequence, lang, format,

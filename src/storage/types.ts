@@ -263,7 +263,10 @@ export interface Storage {
 
   /** Claims the oldest `translated` version, to be rendered and fanned out. */
   claimVersionForDistribution(now: string, leaseUntil: string): Promise<ClaimedVersion | null>
-  /** One transaction: the outbox rows (with sequence numbers and webhook ids) and `distributed`. */
+  /**
+   * One transaction: the outbox rows (with sequence numbers and webhook ids) and `distributed`.
+   * Nothing, and [], for a version a kill superseded meanwhile (distributions run concurrently).
+   */
   distribute(versionId: string, deliveries: NewDelivery[], now: string): Promise<Delivery[]>
 
   createSubscriber(subscriber: SubscriberWithSecret): Promise<void>

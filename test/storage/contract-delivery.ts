@@ -109,6 +109,21 @@ export function deliveryContract (name: string, open: () => Promise<{ storage: S
       assert.ok((await storage.listDeliveries('k1', { limit: 100 })).some((d) => d.versionId === other.versionId && d.status === 'pending'))
     })
 
+    it('does not distribute a version a kill overtook while it was being rendered', async () => {
+      await storage.createSubscriber(subscriber('ko'))
+      const v1 = await storage.ingestVersion({ guid: 'g-ko', contentHash: 'ko1', content, now: at(150) })
+      let claimed = await storage.claimVersionForTranslation(at(150), at(160))
+      while (claimed !== null && claimed.id !== v1.versionId) claimed = await storage.claimVersionForTranslation(at(150), at(160))
+      await storage.saveTranslations(v1.versionId, [translation(v1.versionId)], at(151))
+      assert.equal((await storage.claimVersionForDistribution(at(152), at(170)))?.id, v1.versionId)
+      // The kill arrives while version 1 is being rendered, and is distributed first.
+      const kill = await storage.createKillVersion(v1.articleId, at(153))
+      await storage.distribute(kill!.versionId, [{ subscriberId: 'ko', ...doc, priority: 1 }], at(154))
+      assert.deepEqual(await storage.distribute(v1.versionId, [{ subscriberId: 'ko', ...doc }], at(155)), [])
+      assert.equal((await storage.getVersion(v1.articleId, 1))?.status, 'superseded')
+      assert.deepEqual((await storage.listDeliveries('ko', { limit: 10 })).map((d) => d.versionId), [kill!.versionId])
+    })
+
     it('replays deliveries from a time on, in their original order and ids', async () => {
       await storage.createSubscriber(subscriber('rp'))
       await distributedStory('g-rp1', ['rp'], 100)
