@@ -44,9 +44,9 @@ export function isoAfter (now: Date, ms: number): string {
 /** Sleep cap while idle: a safety net, since every state change also wakes the loops. */
 export const IDLE_POLL_MS = 5_000
 
-/** Sleeps until the earliest claimable work of this kind is due, a wake, or IDLE_POLL_MS. */
-export async function sleepUntilDue (ctx: PipelineContext, kind: 'versions' | 'deliveries', waker: Waker): Promise<void> {
+/** Sleeps until the earliest claimable work of this kind is due, a wake, or maxMs. */
+export async function sleepUntilDue (ctx: PipelineContext, kind: 'versions' | 'deliveries', waker: Waker, maxMs = IDLE_POLL_MS): Promise<void> {
   const due = await ctx.storage.nextDueTime(kind, ctx.now().toISOString())
-  const ms = due === null ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, Date.parse(due) - ctx.now().getTime())
+  const ms = due === null ? maxMs : Math.min(maxMs, Date.parse(due) - ctx.now().getTime())
   await waker.wait(ms)
 }

@@ -66,9 +66,21 @@ export function createPipeline (ctx: PipelineContext): Pipeline {
     return launched
   }
 
+  // Leases of versions in flight are extended every third of a lease: a version may wait for the
+  // engine (slots, the chars budget, retries) longer than one lease, and must not be taken over.
+  let leasesRenewedAt = ctx.now().getTime()
+  async function renewLeases (): Promise<void> {
+    const now = ctx.now().getTime()
+    if (now - leasesRenewedAt < ctx.leaseMs / 3) return
+    leasesRenewedAt = now
+    const ids = [...translating.keys(), ...distributing.keys()]
+    if (ids.length > 0) await ctx.storage.extendVersionLeases(ids, new Date(now + ctx.leaseMs).toISOString())
+  }
+
   async function processLoop (): Promise<void> {
     while (!stopping) {
       try {
+        await renewLeases()
         // Distribution first: a kill, or a version its partners wait for, goes before new claims.
         const distributed = await fill(distributing, DISTRIBUTION_CONCURRENCY, () => claimDistribution(ctx), 'distribution', () => delivery.wake())
         const health = ctx.translator.health
@@ -79,12 +91,15 @@ export function createPipeline (ctx: PipelineContext): Pipeline {
         const translated = blockedUntil === undefined && await fill(translating, limit, () => claimTranslation(ctx), 'translation')
         if (distributed || translated || stopping) continue
         const full = distributing.size >= DISTRIBUTION_CONCURRENCY || translating.size >= limit
+        // With jobs in flight, wake in time to extend their leases.
+        const renewIn = translating.size + distributing.size > 0 ? leasesRenewedAt + ctx.leaseMs / 3 - now : IDLE_POLL_MS
+        const maxMs = Math.max(0, Math.min(IDLE_POLL_MS, renewIn))
         if (blockedUntil !== undefined || full) {
           // Claimable work may be waiting, but not for us yet: a finished job or the breaker's
           // next probe time ends the wait, not the database.
-          await processWaker.wait(Math.min(IDLE_POLL_MS, (blockedUntil ?? Number.POSITIVE_INFINITY) - now))
+          await processWaker.wait(Math.min(maxMs, (blockedUntil ?? Number.POSITIVE_INFINITY) - now))
         } else {
-          await sleepUntilDue(ctx, 'versions', processWaker)
+          await sleepUntilDue(ctx, 'versions', processWaker, maxMs)
         }
       } catch (err) {
         ctx.log.error({ err }, 'pipeline stage failed; pausing before the next try')

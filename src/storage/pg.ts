@@ -62,6 +62,11 @@ export function openPgStorage (connectionString: string, options: PgStorageOptio
       // instance left runs out (leaseMs) and its work is then taken over by any instance.
     },
 
+    async extendVersionLeases (versionIds, leaseUntil) {
+      if (versionIds.length === 0) return
+      await db.run('UPDATE versions SET lease_until = $1 WHERE lease_until IS NOT NULL AND id = ANY($2::text[])', [leaseUntil, versionIds])
+    },
+
     async insertApiKey (key) {
       await db.run('INSERT INTO api_keys (id, hash, role, label, subscriber_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
         [key.id, key.hash, key.role, key.label, key.subscriberId, key.createdAt])

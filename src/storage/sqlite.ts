@@ -64,6 +64,12 @@ export function openSqliteStorage (databasePath: string): Storage {
       })
     },
 
+    async extendVersionLeases (versionIds, leaseUntil) {
+      if (versionIds.length === 0) return
+      db.prepare(`UPDATE versions SET lease_until = ? WHERE lease_until IS NOT NULL
+        AND id IN (SELECT value FROM json_each(?))`).run(leaseUntil, JSON.stringify(versionIds))
+    },
+
     async insertApiKey (key) {
       db.prepare('INSERT INTO api_keys (id, hash, role, label, subscriber_id, created_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(key.id, key.hash, key.role, key.label, key.subscriberId, key.createdAt)

@@ -243,6 +243,11 @@ export interface Storage {
   close(): Promise<void>
   /** Called once at start by the only process using the database: releases leases a crash left. */
   releaseAllLeases(): Promise<void>
+  /**
+   * Extends the leases of versions a worker is still translating or distributing (a long wait for
+   * the engine), so no one else takes them over. Versions no longer leased are left alone.
+   */
+  extendVersionLeases(versionIds: string[], leaseUntil: string): Promise<void>
 
   insertApiKey(key: ApiKeyRecord & { hash: string }): Promise<void>
   findApiKeyByHash(hash: string): Promise<(ApiKeyRecord & { hash: string }) | null>

@@ -147,6 +147,22 @@ export function storageContract (name: string, open: () => Promise<{ storage: St
       assert.equal((await storage.claimVersionForTranslation(at(302), at(402)))?.id, v.versionId)
     })
 
+    it('extends the leases of versions still being worked on', async () => {
+      const v = await storage.ingestVersion({ guid: 'g-lease', contentHash: 'l', content: content('l'), now: at(0) })
+      let claimed = await storage.claimVersionForTranslation(at(500), at(510))
+      while (claimed !== null && claimed.id !== v.versionId) {
+        await storage.markVersionFailed(claimed.id, 'drained', at(500))
+        claimed = await storage.claimVersionForTranslation(at(500), at(510))
+      }
+      await storage.extendVersionLeases([v.versionId, 'no-such-version'], at(600))
+      assert.equal(await storage.claimVersionForTranslation(at(550), at(560)), null, 'still leased past the first lease')
+      assert.equal((await storage.claimVersionForTranslation(at(600), at(610)))?.id, v.versionId, 'free once the extension ran out')
+      await storage.scheduleTranslationRetry(v.versionId, 'later', at(700))
+      await storage.extendVersionLeases([v.versionId], at(900))
+      assert.equal((await storage.claimVersionForTranslation(at(700), at(710)))?.id, v.versionId, 'a released version is not leased again')
+      await storage.extendVersionLeases([], at(900))
+    })
+
     it('stores API keys by hash', async () => {
       await storage.insertApiKey({ id: 'k1', hash: 'abc', role: 'editor', label: 'CMS', subscriberId: null, createdAt: at(0) })
       assert.equal((await storage.findApiKeyByHash('abc'))?.role, 'editor')
