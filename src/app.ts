@@ -131,7 +131,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     app.addHook('onClose', async () => {
       // No new engine calls once shutdown starts: versions still queued for the engine are
       // rescheduled (a transient failure) and run again at the next start.
-      await engine.close()
+      await translator.close()
       await pipeline.stop()
       for (const resource of owned) await resource.close()
     })
