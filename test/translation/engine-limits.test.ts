@@ -69,18 +69,20 @@ describe('engine limits', () => {
 
   it('never sends more codepoints than the budget in any sliding window', async () => {
     const engine = scriptedEngine(true)
-    const windowMs = 200
+    const windowMs = 400
     const limited = withEngineLimits(engine, { concurrency: 16, charsPerWindow: 1000, windowMs })
-    // 12 requests of 250 codepoints (Arabic letters, two UTF-16 units each are not the measure).
+    // 12 requests of 250 codepoints each: three times the budget of one window.
     const text = 'ب'.repeat(250)
     const seen: number[] = []
     engine.onCall = () => seen.push(limited.load().charsInWindow)
     await Promise.all(Array.from({ length: 12 }, () => limited.translate(request(text))))
     assert.ok(seen.every((n) => n <= 1000), `the limiter's own window held ${Math.max(...seen)} codepoints`)
     const times = engine.calls.map((c) => c.at)
-    // The limiter admits a call a moment before the engine sees it: a couple of ms of slack.
+    // The limiter's own accounting is exact (above). Seen from the engine, a call arrives a moment
+    // after its admission — on a loaded machine a GC pause can make that tens of ms — so the
+    // engine-side check allows a tenth of the window of slack.
     for (const t of times) {
-      const inWindow = times.filter((u) => u > t - windowMs + 2 && u <= t).length * 250
+      const inWindow = times.filter((u) => u > t - windowMs + windowMs / 10 && u <= t).length * 250
       assert.ok(inWindow <= 1000, `${inWindow} codepoints in the window ending at ${t - times[0]!} ms`)
     }
     // 3000 codepoints at 1000 per window: the last call cannot start before two windows passed.
