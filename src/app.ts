@@ -70,7 +70,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     if (options.translator === undefined) owned.unshift(engine)
     const metrics = createMetrics({
       subscriberLabels: config.http.metricsSubscriberLabels,
-      ...('breaker' in engine ? { breakerState: () => (engine as ResilientProvider).breaker.state } : {})
+      ...('breaker' in engine ? { breakerState: () => (engine as ResilientProvider).breaker.state } : {}),
+      // Read at scrape time, after the limits below exist.
+      engineLoad: () => translator.load()
     })
     // Every engine call, whoever made the engine, within TRANSLATION_CONCURRENCY and the chars
     // budget; the metrics see the calls themselves, not the wait for a slot.

@@ -4,6 +4,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { GAUGED_VERSION_STATUSES, type PipelineGauges } from '../storage/types.ts'
 import type { BreakerState } from '../translation/circuit-breaker.ts'
+import type { EngineLoad } from '../translation/engine-limits.ts'
 
 /** Where subscribers past the label cap are summed, so the label set stays bounded. */
 export const OTHER_SUBSCRIBERS = '_other'
@@ -27,15 +28,19 @@ export interface MetricsOptions {
   subscriberLabels: number
   /** The translation engine's circuit breaker, when it has one. */
   breakerState?: () => BreakerState
+  /** Calls in flight and codepoints sent in the last minute (translation/engine-limits.ts). */
+  engineLoad?: () => EngineLoad
 }
 
-export function createMetrics ({ subscriberLabels, breakerState: readBreaker }: MetricsOptions): Metrics {
+export function createMetrics ({ subscriberLabels, breakerState: readBreaker, engineLoad }: MetricsOptions): Metrics {
   const registry = new Registry()
   const registers = [registry]
   const versions = new Gauge({ name: 'nashra_versions', help: 'Story versions still in the pipeline, by status (failed ones wait for a person).', labelNames: ['status'], registers })
   const outboxDepth = new Gauge({ name: 'nashra_outbox_depth', help: `Pending push deliveries per subscriber (the ${subscriberLabels} deepest; the rest summed as "${OTHER_SUBSCRIBERS}").`, labelNames: ['subscriber'], registers })
   const outboxAge = new Gauge({ name: 'nashra_outbox_oldest_pending_age_seconds', help: 'Age of the oldest pending push delivery per subscriber (the rest: the oldest among them).', labelNames: ['subscriber'], registers })
   const breakerState = new Gauge({ name: 'nashra_translation_circuit_state', help: 'The translation engine\'s circuit breaker: 1 for the state it is in.', labelNames: ['state'], registers })
+  const engineInFlight = new Gauge({ name: 'nashra_translation_engine_in_flight', help: 'translateText calls in flight (at most TRANSLATION_CONCURRENCY).', registers })
+  const engineChars = new Gauge({ name: 'nashra_translation_characters_last_minute', help: 'Codepoints sent to the engine in the last minute (at most TRANSLATION_CHARS_PER_MINUTE).', registers })
 
   return {
     registry,
@@ -82,6 +87,11 @@ export function createMetrics ({ subscriberLabels, breakerState: readBreaker }: 
       breakerState.reset()
       const breaker = readBreaker?.()
       if (breaker !== undefined) for (const state of BREAKER_STATES) breakerState.set({ state }, state === breaker ? 1 : 0)
+      const load = engineLoad?.()
+      if (load !== undefined) {
+        engineInFlight.set(load.inFlight)
+        engineChars.set(load.charsInWindow)
+      }
     }
   }
 }

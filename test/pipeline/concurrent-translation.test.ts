@@ -58,6 +58,12 @@ describe('concurrent translation', () => {
       assert.ok(peak > 1, `the engine saw ${peak} call(s) at a time`)
       assert.ok(peak <= 4, `the engine saw ${peak} calls at once, over the limit of 4`)
       assert.equal(new Set(received.map((r) => `${header(r, 'x-nashra-article-id')} ${header(r, 'content-language')}`)).size, 24)
+      // Operators see the engine's load in /metrics: nothing in flight now, the burst's characters.
+      const metrics = (await s.app.inject({ url: '/metrics', headers: auth() })).body
+      assert.match(metrics, /^nashra_translation_engine_in_flight 0$/m)
+      const chars = Number(/^nashra_translation_characters_last_minute (\d+)$/m.exec(metrics)?.[1])
+      const sent = s.emulator.translateRequests().reduce((n, r) => n + r.contents.reduce((m, c) => m + [...c].length, 0), 0)
+      assert.equal(chars, sent, 'every codepoint the emulator received is counted against the budget')
     } finally {
       await s.close()
     }
