@@ -62,8 +62,9 @@ async function translateClaimed (ctx: PipelineContext, version: ClaimedVersion):
     // All languages at once; the engine limits (engine-limits.ts) decide how many calls really
     // leave. Every language is waited for, so what succeeded is in the memory before a retry.
     const results = await Promise.allSettled(langs.map((lang) => translateVersion(deps, version, lang)))
-    const rejected = results.find((r) => r.status === 'rejected')
-    if (rejected !== undefined) throw rejected.reason
+    // A permanent error decides the version's fate over a transient one in another language.
+    const reasons = results.flatMap((r) => r.status === 'rejected' ? [r.reason as unknown] : [])
+    if (reasons.length > 0) throw reasons.find((reason) => !isRetryable(reason)) ?? reasons[0]
     const translations = results.flatMap((r) => r.status === 'fulfilled' ? [r.value] : [])
     await ctx.storage.saveTranslations(version.id, translations, ctx.now().toISOString())
     log.info({

@@ -146,14 +146,18 @@ describe('engine outage', () => {
     })
   }
 
-  it('fails a version at once, with the reason, when the engine refuses the request (400)', async () => {
+  it('fails a version at once, with the reason, when the engine refuses a request (400), even if another language only met a 503', async () => {
     const emulator = await startEmulator()
-    emulator.script(() => ({ kind: 'fail', status: 400, message: 'Target language is invalid.' }))
-    const translator = withResilience(createGoogleV3Provider({ projectId: 'nashra-test', location: 'global', endpoint: emulator.url, timeoutMs: 1000 }))
+    emulator.script((r) => ((r.body as { targetLanguageCode?: string }).targetLanguageCode === 'fr'
+      ? { kind: 'fail', status: 400, message: 'Target language is invalid.' }
+      : { kind: 'fail', status: 503, message: 'The service is currently unavailable.' }))
+    const translator = withResilience(createGoogleV3Provider({ projectId: 'nashra-test', location: 'global', endpoint: emulator.url, timeoutMs: 1000 }),
+      { retry: { attempts: 1 } })
     let t: TestApp | undefined
     try {
       t = await buildTestApp({ translator })
       await t.app.ready()
+      await t.app.inject({ method: 'POST', url: '/v1/subscribers', headers: auth(), payload: { name: 'Wire', mode: 'pull', languages: ['en', 'fr'] } })
       const res = await t.app.inject({ method: 'POST', url: '/v1/articles', headers: auth(), payload: story(9) })
       const { id } = res.json() as { id: string }
       const view = await eventually(async () => {
@@ -161,7 +165,7 @@ describe('engine outage', () => {
         return v.status === 'failed' ? v : undefined
       }, 10_000, 'the version to fail')
       assert.match(view.statusReason ?? '', /Target language is invalid/)
-      assert.equal(emulator.translateRequests().length, 1, 'no retry of a refused request')
+      assert.equal(emulator.translateRequests().length, 2, 'one run: no retry of a refused request')
     } finally {
       await t?.close()
       await translator.close()
