@@ -1,6 +1,7 @@
 // Requests and responses of /v1/articles.
 import { type Static, Type } from 'typebox'
 import { DeliveryStatus } from './subscribers.ts'
+import { Problem } from './problem.ts'
 
 export const ArticleInput = Type.Object({
   guid: Type.Optional(Type.String({ minLength: 1, maxLength: 512, pattern: '^\\S+$', description: "The publisher's stable id of the story; generated when absent." })),
@@ -25,6 +26,15 @@ export const VersionStatus = Type.Union([
   Type.Literal('received'), Type.Literal('translating'), Type.Literal('translated'),
   Type.Literal('distributed'), Type.Literal('failed'), Type.Literal('superseded')
 ])
+
+/** 409 to a post under the guid of a killed story: the problem names the kill. A kill is final. */
+export const StoryKilledProblem = Type.Intersect([Problem, Type.Object({
+  articleId: Type.String(),
+  killedAt: Type.String({ format: 'date-time' }),
+  killVersion: Type.Integer(),
+  /** The editor's reason for the kill, when one was given. */
+  reason: Type.Union([Type.String(), Type.Null()])
+})])
 
 export const IngestReply = Type.Object({
   id: Type.String(),

@@ -5,13 +5,13 @@ import { killArticle } from '../../src/articles/kill.ts'
 import { articleView } from '../../src/articles/view.ts'
 import { renderRendition } from '../../src/formats/rendition.ts'
 import { retryArticle } from '../../src/translation/stage.ts'
-import { ArticleInput, ArticleParams, ArticleView, IngestReply, RenditionParams, RenditionQuery } from '../../schemas/articles.ts'
+import { ArticleInput, ArticleParams, ArticleView, IngestReply, RenditionParams, RenditionQuery, StoryKilledProblem } from '../../schemas/articles.ts'
 import { ProblemResponses } from '../../schemas/problem.ts'
 
 const articles: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/articles', {
     onRequest: app.requireRole('editor', 'admin'),
-    schema: { body: ArticleInput, response: { 200: IngestReply, 202: IngestReply, ...ProblemResponses } }
+    schema: { body: ArticleInput, response: { 200: IngestReply, 202: IngestReply, ...ProblemResponses, 409: StoryKilledProblem } }
   }, async (request, reply) => {
     const outcome = await ingestArticle(app.storage, request.body, app.now())
     if (outcome.kind === 'created') app.pipeline.wake()

@@ -1,6 +1,6 @@
 // Ingest: a validated article becomes version n of its story, or nothing when it is unchanged.
 import { randomUUID } from 'node:crypto'
-import { badRequest } from '../http/errors.ts'
+import { badRequest, HttpError } from '../http/errors.ts'
 import type { IngestOutcome, Storage } from '../storage/types.ts'
 import { assertTranslatableSource } from '../translation/source-guard.ts'
 import { type ArticleFields, contentHash, normalizeArticle } from './normalize.ts'
@@ -9,7 +9,7 @@ export async function ingestArticle (
   storage: Storage,
   fields: ArticleFields & { guid?: string | undefined; correction?: boolean | undefined },
   now: Date
-): Promise<IngestOutcome & { guid: string }> {
+): Promise<Exclude<IngestOutcome, { kind: 'killed' }> & { guid: string }> {
   const content = normalizeArticle(fields)
   // Schema validation sees strings; only after decoding and trimming do we know they hold text.
   if (content.headline === '') throw badRequest('/body/headline', 'is empty once whitespace is removed')
@@ -18,5 +18,16 @@ export async function ingestArticle (
   assertTranslatableSource(content)
   const guid = fields.guid ?? `urn:uuid:${randomUUID()}`
   const outcome = await storage.ingestVersion({ guid, contentHash: contentHash(content), content, correction: fields.correction, now: now.toISOString() })
+  if (outcome.kind === 'killed') throw storyKilled(guid, outcome)
   return { ...outcome, guid }
+}
+
+/**
+ * A kill is final, as on every wire: partners were told to withdraw the story, and a CMS re-save
+ * must not bring it back. The problem names the kill; the story goes out again under a new guid.
+ */
+function storyKilled (guid: string, kill: { articleId: string; version: number; killedAt: string }): HttpError {
+  return new HttpError(409, 'NASHRA_STORY_KILLED', 'Story killed',
+    `The story ${guid} was killed at ${kill.killedAt} (version ${kill.version}); a kill is final. Publish it again under a new guid.`,
+    { extensions: { articleId: kill.articleId, killedAt: kill.killedAt, killVersion: kill.version, reason: null } })
 }

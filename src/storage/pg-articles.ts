@@ -49,9 +49,14 @@ export function createPgArticles (db: PgDb): ArticleMethods {
             'SELECT id, current_version FROM articles WHERE guid = $1 FOR UPDATE', [guid])
           if (article === undefined) throw new Error(`article ${guid} vanished while ingesting`)
           articleId = article.id
-          const [latest] = await sql.rows<{ id: string; content_hash: string; status: StoredVersion['status'] }>(
-            'SELECT id, content_hash, status FROM versions WHERE article_id = $1 AND version = $2', [articleId, article.current_version])
+          const [latest] = await sql.rows<{ id: string; content_hash: string; status: StoredVersion['status']; event: string;
+            created_at: string }>('SELECT id, content_hash, status, event, created_at FROM versions WHERE article_id = $1 AND version = $2',
+          [articleId, article.current_version])
           if (latest === undefined) throw new Error(`article ${articleId} has no version ${article.current_version}`)
+          // A kill is final: the same guid never carries the story again (publish under a new guid).
+          if (latest.event === 'kill') return {
+            kind: 'killed', articleId, versionId: latest.id, version: article.current_version, status: latest.status, killedAt: latest.created_at
+          }
           if (latest.content_hash === contentHash) {
             return { kind: 'unchanged', articleId, versionId: latest.id, version: article.current_version, status: latest.status }
           }

@@ -105,7 +105,7 @@ export function createPgFanout (db: PgDb): FanoutMethods {
         await sql.run(`UPDATE versions SET status = 'superseded', status_reason = 'a kill overtook this version',
           lease_until = NULL, next_attempt_at = NULL, updated_at = $1
           WHERE article_id = $2 AND status IN ('received', 'translating', 'translated')`, [now, articleId])
-        // A distinct hash, so re-posting the same content afterwards republishes the story.
+        // A distinct hash; ingest refuses the guid from now on (a kill is final).
         await sql.run(`INSERT INTO versions (id, article_id, version, content_hash, content, event, pub_status, status,
           next_attempt_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'kill', 'canceled', 'translated', $6, $6, $6)`,
         [versionId, articleId, version, `kill:${latest.content_hash}`, latest.content, now])

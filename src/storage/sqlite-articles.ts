@@ -43,8 +43,13 @@ export function createSqliteArticles (db: Db): ArticleMethods {
           db.prepare('INSERT INTO articles (id, guid, current_version, created_at) VALUES (?, ?, 1, ?)').run(articleId, guid, now)
         } else {
           articleId = article.id
-          const latest = db.prepare('SELECT id, content_hash, status FROM versions WHERE article_id = ? AND version = ?')
-            .get(articleId, article.current_version) as { id: string; content_hash: string; status: StoredVersion['status'] }
+          const latest = db.prepare('SELECT id, content_hash, status, event, created_at FROM versions WHERE article_id = ? AND version = ?')
+            .get(articleId, article.current_version) as { id: string; content_hash: string; status: StoredVersion['status'];
+              event: string; created_at: string }
+          // A kill is final: the same guid never carries the story again (publish under a new guid).
+          if (latest.event === 'kill') return {
+            kind: 'killed', articleId, versionId: latest.id, version: article.current_version, status: latest.status, killedAt: latest.created_at
+          }
           if (latest.content_hash === contentHash) {
             return { kind: 'unchanged', articleId, versionId: latest.id, version: article.current_version, status: latest.status }
           }

@@ -68,7 +68,7 @@ export function createSqliteFanout (db: Db): FanoutMethods {
         db.prepare(`UPDATE versions SET status = 'superseded', status_reason = 'a kill overtook this version',
           lease_until = NULL, next_attempt_at = NULL, updated_at = ?
           WHERE article_id = ? AND status IN ('received', 'translating', 'translated')`).run(now, articleId)
-        // A distinct hash, so re-posting the same content afterwards republishes the story.
+        // A distinct hash; ingest refuses the guid from now on (a kill is final).
         db.prepare(`INSERT INTO versions (id, article_id, version, content_hash, content, event, pub_status, status,
           next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'kill', 'canceled', 'translated', ?, ?, ?)`)
           .run(versionId, articleId, version, `kill:${latest.content_hash}`, latest.content, now, now, now)

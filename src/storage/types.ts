@@ -27,6 +27,8 @@ export interface NewVersionInput {
 export type IngestOutcome =
   | { kind: 'created'; articleId: string; versionId: string; version: number; status: VersionStatus }
   | { kind: 'unchanged'; articleId: string; versionId: string; version: number; status: VersionStatus }
+  /** The story was killed: a kill is final, so nothing was stored. */
+  | { kind: 'killed'; articleId: string; versionId: string; version: number; status: VersionStatus; killedAt: string }
 
 /** A version claimed by a worker; attempts counts this claim too. */
 export type ClaimedVersion = StoredVersion & { attempts: number }

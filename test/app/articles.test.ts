@@ -42,6 +42,25 @@ describe('POST /v1/articles', () => {
     assert.equal(corrected.event, 'correction')
   })
 
+  it('refuses a post under a killed guid with 409 naming the kill, and stores nothing', async () => {
+    const guid = 'urn:test:killed-for-good'
+    const first = (await post({ ...summitPost, guid })).json()
+    const kill = await t.app.inject({ method: 'POST', url: `/v1/articles/${first.id}/kill`, headers: auth() })
+    assert.equal(kill.statusCode, 202)
+    for (const body of [{ ...summitPost, guid }, { ...summitPost, guid, headline: 'عنوان جديد', correction: true }]) {
+      const again = await post(body)
+      assert.equal(again.statusCode, 409)
+      assert.match(String(again.headers['content-type']), /application\/problem\+json/)
+      const problem = again.json()
+      assert.equal(problem.code, 'NASHRA_STORY_KILLED')
+      assert.deepEqual([problem.articleId, problem.killVersion], [first.id, 2])
+      assert.match(problem.killedAt, /^\d{4}-\d\d-\d\dT/)
+      assert.match(problem.detail, /new guid/)
+    }
+    const view = (await t.app.inject({ url: `/v1/articles/${first.id}`, headers: auth() })).json()
+    assert.deepEqual([view.version, view.event, view.pubStatus], [2, 'kill', 'canceled'])
+  })
+
   it('generates a guid when none is given', async () => {
     const res = await post({ headline: 'خبر', body: 'فقرة أولى' })
     assert.equal(res.statusCode, 202)
