@@ -152,7 +152,8 @@ export const FeedItemView = Type.Object({
   lang: Type.String(),
   format: Type.String(),
   contentType: Type.String(),
-  body: Type.String(),
+  /** The document: a JSON format (ninjs) as an object, an XML one as its text. */
+  body: Type.Union([Type.String(), Type.Record(Type.String(), Type.Unknown())]),
   createdAt: Type.String()
 })
 

@@ -16,7 +16,7 @@ export interface FeedRequest {
 }
 
 export async function readFeed (storage: Storage, notifier: FeedNotifier, subscriberId: string,
-  request: FeedRequest, signal: AbortSignal): Promise<{ items: FeedItem[]; next: number }> {
+  request: FeedRequest, signal: AbortSignal): Promise<{ items: FeedItemView[]; next: number }> {
   const deadline = Date.now() + request.waitMs
   let items = await storage.readFeed(subscriberId, request.after, request.limit)
   while (items.length === 0 && !signal.aborted && !notifier.closed) {
@@ -25,7 +25,16 @@ export async function readFeed (storage: Storage, notifier: FeedNotifier, subscr
     await notifier.wait(subscriberId, Math.min(left, RECHECK_MS), signal)
     items = await storage.readFeed(subscriberId, request.after, request.limit)
   }
-  return { items, next: items.at(-1)?.sequence ?? request.after }
+  return { items: items.map(feedItemView), next: items.at(-1)?.sequence ?? request.after }
+}
+
+/** A feed item as a reader gets it: JSON documents (ninjs) embedded as objects, XML as text. */
+export type FeedItemView = Omit<FeedItem, 'body'> & { body: string | Record<string, unknown> }
+
+export function feedItemView (item: FeedItem): FeedItemView {
+  // Content types are fixed by the formatters (src/formats/registry.ts); only JSON ones parse.
+  const json = /^application\/(?:[\w.+-]+\+)?json\b/.test(item.contentType)
+  return json ? { ...item, body: JSON.parse(item.body) as Record<string, unknown> } : item
 }
 
 /**
