@@ -63,7 +63,7 @@ function ninjs31 (story: Story): JsonObject {
   // A category the Media Topics table does not know is still the editor's classification.
   if (subjects.length === 0 && story.category !== undefined) subjects.push({ name: story.category, literal: story.category })
   if (subjects.length > 0) doc['subjects'] = subjects
-  const counts = bodyCounts(story.paragraphs)
+  const counts = bodyCounts(story.withdrawn === true && story.notice !== undefined ? [story.notice] : story.paragraphs)
   doc['bodies'] = [{
     role: 'main',
     contentType: 'application/xhtml+xml',
@@ -78,15 +78,17 @@ function ninjs31 (story: Story): JsonObject {
       role: `${NASHRA_SCHEMES.nrol}machineTranslation`,
       literal: `${story.translator.engine} ${story.translator.model}`,
     }]
-    associations.push({
+    const original: JsonObject = {
       name: 'original',
       rel: `${NASHRA_SCHEMES.nrel}translationOf`,
       uri: story.originalGuid,
       type: 'text',
       version: String(story.version),
       language: story.sourceLang,
-      headlines: [{ role: 'main', value: story.originalHeadline?.value ?? '' }],
-    })
+    }
+    // A kill names its original without its headline.
+    if (story.originalHeadline !== undefined) original['headlines'] = [{ role: 'main', value: story.originalHeadline.value }]
+    associations.push(original)
   }
   // Pictures, in order, as associated picture objects: the caption in the item's language.
   for (const [index, image] of story.images.entries()) {

@@ -80,6 +80,8 @@ function body (story: Story): XmlElement {
       story.dateline !== undefined && dateline(story)),
     el('body.content', {},
       story.paragraphs.map((paragraph) => el('p', {}, inlineNodes(paragraph, NITF_INLINE))),
+      // A kill's body is its notice alone (story.ts says why).
+      story.withdrawn === true && el('p', { 'xml:lang': story.lang === 'en' ? undefined : 'en', 'its:dir': story.lang === 'en' ? undefined : 'ltr' }, story.notice),
       story.images.map((image) => media(image, story.lang))))
 }
 

@@ -76,6 +76,12 @@ export interface Story {
   translator?: Translator
   /** An English note for the receiving desk on updates, corrections and kills. */
   notice?: string
+  /**
+   * A kill: the document says that the story is withdrawn and which one (identifiers, dates,
+   * classification), never what it said. Headline, byline, dateline, body and pictures are gone;
+   * formats put the notice where the body would be.
+   */
+  withdrawn?: true
   provider: { name: string; uri?: string }
 }
 
@@ -101,6 +107,7 @@ export function storyOf (version: StoredVersion, translation: StoredTranslation 
     notice: notice(version.event, version.version),
     provider: { name: collapseWhitespace(provider.name), uri: provider.uri },
   }
+  if (version.event === 'kill') return killed(base, version, translation)
   if (translation === null) {
     const byline = original(content.byline)
     const dateline = original(content.dateline)
@@ -128,8 +135,6 @@ export function storyOf (version: StoredVersion, translation: StoredTranslation 
   // A byline or dateline the engine did not translate is still worth showing, tagged as original.
   const byline = line(translation.byline, lang) ?? original(content.byline)
   const dateline = line(translation.dateline, lang) ?? original(content.dateline)
-  const engine = collapseWhitespace(translation.engine)
-  const model = collapseWhitespace(translation.model)
   return withoutUndefined({
     ...base,
     guid: translationItemGuid(version.guid, lang),
@@ -147,14 +152,45 @@ export function storyOf (version: StoredVersion, translation: StoredTranslation 
     paragraphs: paragraphs(translation.paragraphs),
     // A caption the engine did not translate is still worth showing, tagged as original.
     images: images(content.images, (i, caption) => line(translation.captions?.[i] ?? undefined, lang) ?? original(caption)),
-    translator: {
-      kind: 'machine',
-      engine,
-      model,
-      sourceLang,
-      targetLang: lang,
-      description: `Machine translation from ${sourceLang} to ${lang} (engine: ${engine}; model: ${model})`,
-    },
+    translator: translatorOf(translation, sourceLang, lang),
+  })
+}
+
+function translatorOf (translation: StoredTranslation, sourceLang: string, lang: string): Translator {
+  const engine = collapseWhitespace(translation.engine)
+  const model = collapseWhitespace(translation.model)
+  return {
+    kind: 'machine',
+    engine,
+    model,
+    sourceLang,
+    targetLang: lang,
+    description: `Machine translation from ${sourceLang} to ${lang} (engine: ${engine}; model: ${model})`,
+  }
+}
+
+/**
+ * A kill withdraws words (a defamation, a wrong name) that must not go out again, so it carries,
+ * as AP and Reuters kills do, the notice, the identifiers and metadata without a headline: no
+ * story text in any language. Its headline is the withdrawal itself, in English like the notice.
+ */
+function killed (base: Omit<Story, 'guid' | 'lang' | 'dir' | 'isTranslation' | 'versionCreated' | 'headline' | 'paragraphs' |
+  'images'>, version: StoredVersion, translation: StoredTranslation | null): Story {
+  const lang = translation === null ? base.sourceLang : assertLanguageTag(translation.lang, 'translation.lang')
+  return withoutUndefined({
+    ...base,
+    guid: translation === null ? base.originalGuid : translationItemGuid(version.guid, lang),
+    lang,
+    dir: languageDirection(lang),
+    isTranslation: translation !== null,
+    // The kill is this version's only content: it came into being when the kill was made.
+    versionCreated: version.versionCreated,
+    contentModified: version.versionCreated,
+    headline: text('Kill: story withdrawn', 'en'),
+    paragraphs: [],
+    images: [],
+    translator: translation === null ? undefined : translatorOf(translation, base.sourceLang, lang),
+    withdrawn: true,
   })
 }
 

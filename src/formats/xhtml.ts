@@ -13,17 +13,24 @@ export function paragraphElements (paragraphs: readonly string[]): XmlElement[] 
   return paragraphs.map((paragraph) => el('p', {}, inlineNodes(paragraph, XHTML_INLINE)))
 }
 
+/** The body's paragraphs; a kill's body is its notice alone (story.ts says why). */
+function bodyParagraphs (story: Story): XmlElement[] {
+  if (story.withdrawn !== true || story.notice === undefined) return paragraphElements(story.paragraphs)
+  const lang = story.lang.toLowerCase() === 'en' ? undefined : 'en'
+  return [el('p', { lang, 'xml:lang': lang, dir: lang === undefined ? undefined : 'ltr' }, story.notice)]
+}
+
 /** A complete XHTML document: NewsML-G2 inlineXML takes exactly one element. */
 export function xhtmlDocument (story: Story): XmlElement {
   return el('html', { xmlns: XHTML_NAMESPACE, lang: story.lang, 'xml:lang': story.lang, dir: rtl(story) },
     el('head', {}, el('title', {}, story.headline.value)),
-    el('body', {}, paragraphElements(story.paragraphs), figures(story)))
+    el('body', {}, bodyParagraphs(story), figures(story)))
 }
 
 /** One XHTML `<div>` holding the body (Atom xhtml content, ninjs body value). */
 export function xhtmlDiv (story: Story): XmlElement {
   return el('div', { xmlns: XHTML_NAMESPACE, lang: story.lang, 'xml:lang': story.lang, dir: rtl(story) },
-    paragraphElements(story.paragraphs), figures(story))
+    bodyParagraphs(story), figures(story))
 }
 
 function figures (story: Story): XmlElement[] {

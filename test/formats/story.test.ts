@@ -4,6 +4,7 @@ import { describe, it } from 'node:test'
 import type { StoredVersion } from '../../src/articles/types.ts'
 import { assertFormatVersion, storyOf } from '../../src/formats/story.ts'
 import { storyFixture } from '../fixtures/articles/stories.ts'
+import { goldenCases } from './golden-cases.ts'
 
 const v1 = storyFixture('jerash-olives-v1')
 const en = v1.translations.find((t) => t.lang === 'en')!
@@ -84,5 +85,25 @@ describe('assertFormatVersion', () => {
     assert.doesNotThrow(() => assertFormatVersion('ninjs', undefined, ['3.1', '2.2']))
     assert.doesNotThrow(() => assertFormatVersion('ninjs', '2.2', ['3.1', '2.2']))
     assert.throws(() => assertFormatVersion('ninjs', '1.6', ['3.1', '2.2']), /ninjs has no version "1.6"; versions: 3.1, 2.2/)
+  })
+})
+
+describe('a kill carries no story text', () => {
+  it('says the story is withdrawn, with identifiers and metadata, in every format, version and language', () => {
+    const kill = storyFixture('amman-bus-fares')
+    const killCases = goldenCases().filter((c) => c.story.name === kill.name)
+    assert.ok(killCases.length >= 12)
+    // Every line of text the story had, in the original and in each translation.
+    const words = [kill.version.content, ...kill.translations].flatMap((t) => [t.headline, ...t.paragraphs, t.byline ?? '', t.dateline ?? ''])
+      .filter((w) => w.length > 0)
+    for (const c of killCases) {
+      const body = c.render()
+      for (const w of words) assert.ok(!body.includes(w) && !body.includes(JSON.stringify(w).slice(1, -1)), `${c.file} repeats "${w}"`)
+      assert.ok(body.includes('this story has been withdrawn'), `${c.file} carries the kill notice`)
+      assert.ok(body.includes('canceled'), `${c.file} says canceled`)
+      assert.ok(body.includes(kill.version.guid), `${c.file} names the story`)
+    }
+    const story = storyOf(kill.version, kill.translations[0]!, provider)
+    assert.deepEqual([story.withdrawn, story.paragraphs, story.images, story.byline, story.originalHeadline], [true, [], [], undefined, undefined])
   })
 })
