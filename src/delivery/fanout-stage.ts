@@ -3,7 +3,7 @@
 // Recipients of an ordinary version: active subscribers whose filters match. Recipients of a
 // kill: everyone who ever had the story, filters or not — and the kill jumps the queue.
 import type { StoredTranslation, StoredVersion } from '../articles/types.ts'
-import { getFormat } from '../formats/registry.ts'
+import { carriesAllLanguages, getFormat } from '../formats/registry.ts'
 import { isoAfter, type PipelineContext, type VersionJob } from '../pipeline/context.ts'
 import type { NewDelivery, Subscriber } from '../storage/types.ts'
 import { matchesFilters } from './filters.ts'
@@ -56,6 +56,23 @@ async function distributeClaimed (ctx: PipelineContext, version: StoredVersion):
       skipped.push(`format ${subscriber.format} ${subscriber.formatVersion ?? ''} for subscriber ${subscriber.id}`)
       continue
     }
+    if (carriesAllLanguages(subscriber.format)) {
+      // One message per version: the original with every wanted translation there is, keyed by
+      // the set of languages so subscribers wanting the same ones share a rendering.
+      const wanted = new Set([...subscriber.languages, ...langs])
+      const carried = [...translations.values()].filter((t) => wanted.has(t.lang))
+      for (const lang of wanted) {
+        if (lang !== source && !translations.has(lang)) skipped.push(`${lang} translation for subscriber ${subscriber.id}`)
+      }
+      const key = `${subscriber.format}\u0000${subscriber.formatVersion ?? ''}\u0000${carried.map((t) => t.lang).sort().join(' ')}`
+      let doc = rendered.get(key)
+      if (doc === undefined) {
+        doc = formatter({ version, translation: null, translations: carried, provider: { name: ctx.providerName } })
+        rendered.set(key, doc)
+      }
+      deliveries.push({ subscriberId: subscriber.id, lang: source, format: subscriber.format, ...doc, priority: version.event === 'kill' ? 1 : 0 })
+      continue
+    }
     for (const lang of langs) {
       const translation = lang === source ? null : translations.get(lang)
       if (translation === undefined) {
@@ -66,8 +83,7 @@ async function distributeClaimed (ctx: PipelineContext, version: StoredVersion):
       const key = `${subscriber.format}\u0000${subscriber.formatVersion ?? ''}\u0000${lang}`
       let doc = rendered.get(key)
       if (doc === undefined) {
-        // All translations ride along for formats that carry several languages (newsml-g2-message).
-        doc = formatter({ version, translation, translations: [...translations.values()], provider: { name: ctx.providerName } })
+        doc = formatter({ version, translation, provider: { name: ctx.providerName } })
         rendered.set(key, doc)
       }
       deliveries.push({ subscriberId: subscriber.id, lang, format: subscriber.format, ...doc, priority: version.event === 'kill' ? 1 : 0 })

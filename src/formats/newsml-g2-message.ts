@@ -4,8 +4,9 @@
 // Which translations ride along is decided by the requested language, which keeps the formatter
 // contract (version, language) → document that every other format has:
 // - the original language (translation === null): the original and every translation given in
-//   `translations` (a subscriber that wants all languages in one message subscribes to "ar");
-// - a translation's language: the original and that one translation.
+//   `translations`. The distribution stage renders it this way, once per version and subscriber,
+//   with the translations the subscriber wants (registry.ts: allLanguagesInOne);
+// - a translation's language: the original and that one translation (renditions API).
 // Items are ordered original first, then by language tag, so the bytes never depend on the
 // order storage happened to return translations in.
 import type { StoredTranslation } from '../articles/types.ts'

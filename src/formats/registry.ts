@@ -50,6 +50,12 @@ interface FormatEntry {
   render: Formatter
   /** Versions of the standard, the default first. */
   versions: readonly [string, ...string[]]
+  /**
+   * One document carries the original and every wanted translation (render with translation
+   * null and the wanted `translations`): a subscriber gets one message per version, not one per
+   * language.
+   */
+  allLanguagesInOne?: true
 }
 
 // Frozen, and read only through Object.hasOwn below, so a subscriber's format string such as
@@ -57,7 +63,7 @@ interface FormatEntry {
 const registry = Object.freeze({
   atom: { render: renderAtomEntry, versions: ATOM_VERSIONS },
   'newsml-g2': { render: renderNewsmlG2, versions: NEWSML_G2_VERSIONS },
-  'newsml-g2-message': { render: renderNewsmlG2Message, versions: NEWSML_G2_VERSIONS },
+  'newsml-g2-message': { render: renderNewsmlG2Message, versions: NEWSML_G2_VERSIONS, allLanguagesInOne: true },
   ninjs: { render: renderNinjs, versions: NINJS_VERSIONS },
   nitf: { render: renderNitf, versions: NITF_VERSIONS },
 } satisfies Record<string, FormatEntry>)
@@ -81,6 +87,11 @@ export function getFormat (name: string, formatVersion?: string | null): Formatt
   if (formatVersion === undefined || formatVersion === null) return entry.render
   if (!entry.versions.includes(formatVersion)) return undefined
   return (input) => entry.render({ ...input, formatVersion })
+}
+
+/** Whether the format puts every language of a version into one document (see FormatEntry). */
+export function carriesAllLanguages (name: string): boolean {
+  return isFormatName(name) && (registry[name] as FormatEntry).allLanguagesInOne === true
 }
 
 export function isFormatName (name: string): name is FormatName {
