@@ -90,7 +90,9 @@ export const DeliveryStatus = Type.Union([
 
 export const DeliveryListQuery = Type.Object({
   status: Type.Optional(DeliveryStatus),
-  after: Type.Optional(Type.Integer({ minimum: 0, description: 'Only deliveries with a higher sequence number.' })),
+  after: Type.Optional(Type.Integer({
+    minimum: 0, description: 'Only deliveries with a higher sequence number; queued ones, not sent yet and without a number, come last.'
+  })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 }))
 }, { additionalProperties: false })
 
@@ -109,7 +111,7 @@ export const DeliveryRecord = Type.Object({
   articleId: Type.String(),
   version: Type.Integer(),
   event: Type.String(),
-  sequence: Type.Integer(),
+  sequence: Type.Union([Type.Integer(), Type.Null()], { description: 'Given when the message first leaves; null while it waits in the queue.' }),
   lang: Type.String(),
   format: Type.String(),
   status: Type.String(),
@@ -119,6 +121,7 @@ export const DeliveryRecord = Type.Object({
   lastError: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String(),
   deliveredAt: Type.Union([Type.String(), Type.Null()]),
+  replayedAt: Type.Union([Type.String({ description: 'When an admin queued it again after delivery or death: it goes out as a replay.' }), Type.Null()]),
   attemptLog: Type.Optional(Type.Array(AttemptView))
 })
 

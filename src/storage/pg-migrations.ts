@@ -184,6 +184,24 @@ export const pgMigrations: PgMigration[] = [
     response_excerpt TEXT
   );
   CREATE INDEX attempts_by_delivery ON attempts (delivery_id);
+  ` },
+  { id: 80, name: 'partner sequence numbers given when a message first leaves; one queue head per subscriber; replays marked', sql: `
+  -- The same change as SQLite migration 80 (see there for why).
+  ALTER TABLE deliveries RENAME COLUMN sequence TO position;
+  ALTER TABLE deliveries ADD COLUMN sequence INTEGER;
+  ALTER TABLE deliveries ADD COLUMN replayed_at TEXT COLLATE "C";
+  UPDATE deliveries SET sequence = position;
+  CREATE UNIQUE INDEX deliveries_sequence ON deliveries (subscriber_id, sequence);
+  ALTER TABLE subscribers RENAME COLUMN next_sequence TO next_position;
+  ALTER TABLE subscribers ADD COLUMN next_sequence INTEGER NOT NULL DEFAULT 1;
+  UPDATE subscribers SET next_sequence = next_position;
+  UPDATE deliveries d SET next_attempt_at = NULL, lease_until = NULL WHERE d.status = 'pending'
+    AND d.sequence > (SELECT MIN(h.sequence) FROM deliveries h WHERE h.subscriber_id = d.subscriber_id AND h.status = 'pending');
+  CREATE UNIQUE INDEX deliveries_head ON deliveries (subscriber_id) WHERE status = 'pending' AND next_attempt_at IS NOT NULL;
+  CREATE INDEX deliveries_numbered_queue ON deliveries (subscriber_id, sequence) WHERE status = 'pending' AND sequence IS NOT NULL;
+  CREATE INDEX deliveries_queue ON deliveries (subscriber_id, priority DESC, position) WHERE status = 'pending' AND sequence IS NULL;
+  CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+  DROP INDEX IF EXISTS deliveries_claim;
   ` }
 ]
 

@@ -106,7 +106,7 @@ export interface DeliveryRow {
   webhook_id: string
   subscriber_id: string
   version_id: string
-  sequence: number
+  sequence: number | null
   lang: string
   format: string
   content_type: string
@@ -119,6 +119,7 @@ export interface DeliveryRow {
   last_error: string | null
   created_at: string
   delivered_at: string | null
+  replayed_at: string | null
   event: Delivery['event']
   article_id: string
   version: number
@@ -145,7 +146,8 @@ export function toDelivery (row: DeliveryRow): Delivery {
     lastStatusCode: row.last_status_code,
     lastError: row.last_error,
     createdAt: row.created_at,
-    deliveredAt: row.delivered_at
+    deliveredAt: row.delivered_at,
+    replayedAt: row.replayed_at
   }
 }
 

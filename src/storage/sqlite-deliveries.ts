@@ -1,11 +1,13 @@
 // The delivery outbox on SQLite: rows written with the version's fan-out, claimed under a lease,
-// one in flight per subscriber, in sequence order (kills first), with every attempt logged.
+// one in flight per subscriber (the queue head, sqlite-queue.ts), numbered as they first leave,
+// with every attempt logged.
 import { randomUUID } from 'node:crypto'
 import {
   type Db, DELIVERY_CLAIMABLE, preparedLater, transaction
 } from './sqlite-tx.ts'
 import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, DeliverySummary, Storage, StoredAttempt } from './types.ts'
 import { type DeliveryRow, toDelivery } from './rows.ts'
+import type { SqliteQueue } from './sqlite-queue.ts'
 
 /** Selects deliveries with their document and the version facts every caller needs. */
 export const SELECT_DELIVERY = `SELECT d.*, doc.content_type, doc.body, v.event, v.article_id, v.version
@@ -16,7 +18,7 @@ type DeliveryMethods = Pick<Storage, 'claimDueDeliveries' | 'recordAttempt' | 'r
 
 const RECENT_DOCUMENTS = 32
 
-export function createSqliteDeliveries (db: Db): DeliveryMethods {
+export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMethods {
   const getDelivery = (id: string): Delivery | null => {
     const row = db.prepare(`${SELECT_DELIVERY} WHERE d.id = ?`).get(id)
     return row === undefined ? null : toDelivery(row as unknown as DeliveryRow)
@@ -36,6 +38,8 @@ export function createSqliteDeliveries (db: Db): DeliveryMethods {
       outcome.status === 'pending' ? outcome.nextAttemptAt : null,
       outcome.status === 'delivered' ? attempt.at : null, deliveryId) as { subscriber_id: string } | undefined
     if (row === undefined) return { failingSince: null }
+    // The message is out of the queue (delivered or dead): the next one becomes the head.
+    if (outcome.status !== 'pending') queue.advance(row.subscriber_id, attempt.at)
     if (outcome.status === 'delivered') {
       clearFailing().run(row.subscriber_id)
       return { failingSince: null }
@@ -44,10 +48,11 @@ export function createSqliteDeliveries (db: Db): DeliveryMethods {
     return { failingSince: failing.failing_since }
   }
 
-  const findCandidates = preparedLater(db, `SELECT d.id, d.subscriber_id
-    FROM deliveries d INDEXED BY deliveries_claim JOIN subscribers s ON s.id = d.subscriber_id
-    WHERE ${DELIVERY_CLAIMABLE} ORDER BY d.priority DESC, d.next_attempt_at, d.sequence LIMIT :limit`)
-  const takeLease = preparedLater(db, 'UPDATE deliveries SET lease_until = ? WHERE id = ?')
+  // Only queue heads have a due time: walking deliveries_due visits one row per subscriber at most.
+  const findCandidates = preparedLater(db, `SELECT d.id, d.subscriber_id, d.sequence
+    FROM deliveries d INDEXED BY deliveries_due JOIN subscribers s ON s.id = d.subscriber_id
+    WHERE ${DELIVERY_CLAIMABLE} ORDER BY d.next_attempt_at LIMIT :limit`)
+  const takeLease = preparedLater(db, 'UPDATE deliveries SET lease_until = ?, sequence = ? WHERE id = ?')
   const loadClaimed = preparedLater(db, `SELECT d.*, v.event, v.article_id, v.version, s.url, s.secret,
       s.previous_secret, s.previous_secret_until
     FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id JOIN versions v ON v.id = d.version_id WHERE d.id = ?`)
@@ -68,16 +73,13 @@ export function createSqliteDeliveries (db: Db): DeliveryMethods {
   return {
     async claimDueDeliveries (now, leaseUntil, limit) {
       return transaction(db, () => {
-        // Step 1 picks ids only (walking deliveries_claim, stopping early); bodies are read for the
+        // Step 1 picks ids only (walking deliveries_due, stopping early); bodies are read for the
         // chosen few in step 2, not for every candidate.
-        const candidates = findCandidates().all({ now, limit: limit * 2 }) as Array<{ id: string; subscriber_id: string }>
+        const candidates = findCandidates().all({ now, limit }) as Array<{ id: string; subscriber_id: string; sequence: number | null }>
         const claimed: ClaimedDelivery[] = []
-        const subscribers = new Set<string>()
-        for (const { id, subscriber_id: subscriberId } of candidates) {
-          // One in flight per subscriber: a kill and an ordinary head may both qualify at once.
-          if (subscribers.has(subscriberId) || claimed.length >= limit) continue
-          subscribers.add(subscriberId)
-          takeLease().run(leaseUntil, id)
+        for (const { id, subscriber_id: subscriberId, sequence } of candidates) {
+          // A message takes its number when it first leaves, and keeps it for every retry.
+          takeLease().run(leaseUntil, sequence ?? queue.takeSequence(subscriberId), id)
           const claimedRow = loadClaimed().get(id) as unknown as Omit<DeliveryRow, 'content_type' | 'body'> & {
             document_hash: string; url: string; secret: string; previous_secret: string | null; previous_secret_until: string | null }
           const row = { ...claimedRow, ...documentFor(claimedRow.document_hash) }
@@ -85,7 +87,7 @@ export function createSqliteDeliveries (db: Db): DeliveryMethods {
           if (row.previous_secret !== null && row.previous_secret_until !== null && row.previous_secret_until > now) {
             secrets.push(row.previous_secret)
           }
-          claimed.push({ ...toDelivery(row), url: row.url, secrets })
+          claimed.push({ ...toDelivery(row), sequence: row.sequence!, url: row.url, secrets })
         }
         return claimed
       })
@@ -131,8 +133,10 @@ export function createSqliteDeliveries (db: Db): DeliveryMethods {
     },
 
     async listDeliveries (subscriberId, { status, limit, afterSequence }) {
+      // Numbered rows by sequence, then the queued ones (no number yet) in queue order.
       const rows = db.prepare(`${SELECT_DELIVERY} WHERE d.subscriber_id = :subscriberId
-        AND (:status IS NULL OR d.status = :status) AND d.sequence > :after ORDER BY d.sequence LIMIT :limit`)
+        AND (:status IS NULL OR d.status = :status) AND (d.sequence > :after OR d.sequence IS NULL)
+        ORDER BY d.sequence IS NULL, d.sequence, d.priority DESC, d.position LIMIT :limit`)
         .all({ subscriberId, status: status ?? null, after: afterSequence ?? 0, limit })
       return rows.map((row) => toDelivery(row as unknown as DeliveryRow))
     },
@@ -154,17 +158,26 @@ export function createSqliteDeliveries (db: Db): DeliveryMethods {
     async retryDelivery (id, now) {
       return transaction(db, () => {
         // The attempt log keeps the history; the counter restarts the retry schedule.
-        db.prepare(`UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_until = NULL
-          WHERE id = ? AND status NOT IN ('feed', 'canceled') AND (lease_until IS NULL OR lease_until <= ?)`).run(now, id, now)
+        // The queue head goes now; a row waiting in the queue keeps its place.
+        db.prepare(`UPDATE deliveries SET attempts = 0, next_attempt_at = CASE WHEN next_attempt_at IS NULL THEN NULL ELSE ? END
+          WHERE id = ? AND status = 'pending' AND (lease_until IS NULL OR lease_until <= ?)`).run(now, id, now)
+        // Delivered or dead: queued again as a replay, in sequence order (it keeps its number).
+        const requeued = db.prepare(`UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = NULL,
+          lease_until = NULL, replayed_at = ? WHERE id = ? AND status IN ('delivered', 'dead') RETURNING subscriber_id`)
+          .get(now, id) as { subscriber_id: string } | undefined
+        if (requeued !== undefined) queue.advance(requeued.subscriber_id, now)
         return getDelivery(id)
       })
     },
 
     async replayDeliveries (subscriberId, since, now) {
-      const result = db.prepare(`UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_until = NULL
-        WHERE subscriber_id = ? AND created_at >= ? AND status IN ('delivered', 'dead', 'pending')
-          AND (lease_until IS NULL OR lease_until <= ?)`).run(now, subscriberId, since, now)
-      return Number(result.changes)
+      return transaction(db, () => {
+        const result = db.prepare(`UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = NULL,
+          lease_until = NULL, replayed_at = ? WHERE subscriber_id = ? AND created_at >= ? AND status IN ('delivered', 'dead')`)
+          .run(now, subscriberId, since)
+        queue.advance(subscriberId, now)
+        return Number(result.changes)
+      })
     }
   }
 }

@@ -2,12 +2,13 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { newWebhookId } from './sqlite-deliveries.ts'
 import { FEED_COLUMNS, type FeedRow, toFeedItem } from './rows.ts'
+import type { SqliteQueue } from './sqlite-queue.ts'
 import { type Db, transaction } from './sqlite-tx.ts'
 import type { Delivery, Storage, StoryRecipient } from './types.ts'
 
 type FanoutMethods = Pick<Storage, 'distribute' | 'createKillVersion' | 'listStoryRecipients' | 'readFeed'>
 
-export function createSqliteFanout (db: Db): FanoutMethods {
+export function createSqliteFanout (db: Db, queue: SqliteQueue): FanoutMethods {
   return {
     async distribute (versionId, deliveries, now) {
       return transaction(db, () => {
@@ -15,13 +16,12 @@ export function createSqliteFanout (db: Db): FanoutMethods {
           { article_id: string; version: number; event: Delivery['event']; status: string }
         // A kill overtook the version while it was being rendered: it must never leave.
         if (version.status === 'superseded') return []
-        const nextSequence = db.prepare(`UPDATE subscribers SET next_sequence = next_sequence + 1 WHERE id = ?
-          RETURNING next_sequence - 1 AS seq, mode`)
-        const insert = db.prepare(`INSERT INTO deliveries (id, webhook_id, subscriber_id, version_id, sequence, lang, format,
-          document_hash, status, priority, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        const insert = db.prepare(`INSERT INTO deliveries (id, webhook_id, subscriber_id, version_id, position, sequence, lang, format,
+          document_hash, status, priority, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)`)
         const storeDocument = db.prepare('INSERT OR IGNORE INTO documents (hash, content_type, body) VALUES (?, ?, ?)')
         const hashes = new Map<string, string>()
         const created: Delivery[] = []
+        const queues = new Set<string>()
         for (const d of deliveries) {
           // Most subscribers share a rendering: hash it once, store it once.
           const key = `${d.contentType}\n${d.body}`
@@ -31,24 +31,33 @@ export function createSqliteFanout (db: Db): FanoutMethods {
             storeDocument.run(hash, d.contentType, d.body)
             hashes.set(key, hash)
           }
-          const { seq, mode } = nextSequence.get(d.subscriberId) as { seq: number; mode: string }
-          // Pull subscribers read their items from the feed; nothing is pushed.
+          const { position, mode } = queue.takePosition(d.subscriberId)
+          // Pull subscribers read their items from the feed, numbered as they are written; a push
+          // delivery waits in its subscriber's queue and is numbered when it first leaves.
           const status = mode === 'pull' ? 'feed' : 'pending'
-          const row = { id: randomUUID(), webhookId: newWebhookId(), nextAttemptAt: status === 'pending' ? now : null }
-          insert.run(row.id, row.webhookId, d.subscriberId, versionId, seq, d.lang, d.format, hash,
-            status, d.priority ?? 0, row.nextAttemptAt, now)
+          const sequence = status === 'feed' ? queue.takeSequence(d.subscriberId) : null
+          if (status === 'pending') queues.add(d.subscriberId)
+          const row = { id: randomUUID(), webhookId: newWebhookId(), nextAttemptAt: null }
+          insert.run(row.id, row.webhookId, d.subscriberId, versionId, position, sequence, d.lang, d.format, hash,
+            status, d.priority ?? 0, now)
           created.push({
-            ...d, ...row, versionId, sequence: seq, event: version.event, articleId: version.article_id, version: version.version,
-            priority: d.priority ?? 0, status, attempts: 0, lastStatusCode: null, lastError: null, createdAt: now, deliveredAt: null
+            ...d, ...row, versionId, sequence, event: version.event, articleId: version.article_id, version: version.version,
+            priority: d.priority ?? 0, status, attempts: 0, lastStatusCode: null, lastError: null, createdAt: now, deliveredAt: null,
+            replayedAt: null
           })
         }
         if (version.event === 'kill') {
-          // Earlier versions not yet out would only resurrect a withdrawn story: they never leave.
-          db.prepare(`UPDATE deliveries SET status = 'canceled', next_attempt_at = NULL, last_error = 'superseded by a kill'
-            WHERE status = 'pending' AND (lease_until IS NULL OR lease_until <= ?)
-              AND version_id IN (SELECT id FROM versions WHERE article_id = ? AND version < ?)`)
-            .run(now, version.article_id, version.version)
+          // Earlier versions never sent would only resurrect a withdrawn story: they never leave.
+          // They hold no sequence number, so the partner sees no gap; one already sent (numbered)
+          // stays, and the kill follows it.
+          const canceled = db.prepare(`UPDATE deliveries SET status = 'canceled', next_attempt_at = NULL, last_error = 'superseded by a kill'
+            WHERE status = 'pending' AND sequence IS NULL
+              AND version_id IN (SELECT id FROM versions WHERE article_id = ? AND version < ?) RETURNING subscriber_id`)
+            .all(version.article_id, version.version) as Array<{ subscriber_id: string }>
+          for (const c of canceled) queues.add(c.subscriber_id)
         }
+        // New rows, a kill that goes first, a canceled head: each touched queue gets its head.
+        for (const subscriberId of queues) queue.advance(subscriberId, now)
         db.prepare(`UPDATE versions SET status = 'distributed', status_reason = NULL, lease_until = NULL,
           next_attempt_at = NULL, updated_at = ? WHERE id = ?`).run(now, versionId)
         return created

@@ -226,5 +226,29 @@ export const sqliteMigrations: Migration[] = [
   INSERT INTO api_keys_new (id, hash, role, label, created_at) SELECT id, hash, role, label, created_at FROM api_keys;
   DROP TABLE api_keys;
   ALTER TABLE api_keys_new RENAME TO api_keys;
+  ` },
+  { id: 80, name: 'partner sequence numbers given when a message first leaves; one queue head per subscriber; replays marked', sql: `
+  -- The enqueue counter becomes the queue position; sequence is what the partner sees, given to a
+  -- push delivery when it is first sent (a canceled item never takes one) and to a feed item
+  -- when it is written. Rows already written keep their numbers.
+  ALTER TABLE deliveries RENAME COLUMN sequence TO position;
+  ALTER TABLE deliveries ADD COLUMN sequence INTEGER;
+  ALTER TABLE deliveries ADD COLUMN replayed_at TEXT;
+  UPDATE deliveries SET sequence = position;
+  CREATE UNIQUE INDEX deliveries_sequence ON deliveries (subscriber_id, sequence);
+  ALTER TABLE subscribers RENAME COLUMN next_sequence TO next_position;
+  ALTER TABLE subscribers ADD COLUMN next_sequence INTEGER NOT NULL DEFAULT 1;
+  UPDATE subscribers SET next_sequence = next_position;
+  -- The head of each subscriber's queue is its one pending row with a due time; rows behind it
+  -- wait with none. Existing queues: the lowest sequence is the head.
+  UPDATE deliveries SET next_attempt_at = NULL, lease_until = NULL WHERE status = 'pending'
+    AND sequence > (SELECT MIN(h.sequence) FROM deliveries h WHERE h.subscriber_id = deliveries.subscriber_id AND h.status = 'pending');
+  CREATE UNIQUE INDEX deliveries_head ON deliveries (subscriber_id) WHERE status = 'pending' AND next_attempt_at IS NOT NULL;
+  -- What becomes the head next: numbered rows (replays, re-queued) by sequence, then the rest,
+  -- kills first, in the order they were queued.
+  CREATE INDEX deliveries_numbered_queue ON deliveries (subscriber_id, sequence) WHERE status = 'pending' AND sequence IS NOT NULL;
+  CREATE INDEX deliveries_queue ON deliveries (subscriber_id, priority DESC, position) WHERE status = 'pending' AND sequence IS NULL;
+  -- The claim walks the heads by due time (deliveries_due); this served the old claim.
+  DROP INDEX IF EXISTS deliveries_claim;
   ` }
 ]

@@ -61,17 +61,14 @@ export const NO_EARLIER_PENDING_VERSION = `NOT EXISTS (
     AND e.status NOT IN ('distributed', 'failed', 'superseded'))`
 
 /**
- * A push delivery that may leave once due (needs :now): lease free, its subscriber active, no
- * other delivery to that subscriber in flight, and none pending with a lower sequence — order
- * survives retries. A kill (priority > 0) goes ahead of earlier queued items.
+ * A push delivery that may leave once due (needs :now): the head of its subscriber's queue (the
+ * one pending row with a due time, see sqlite-queue.ts), lease free, its subscriber an active,
+ * non-deleted push subscriber. Only heads have a due time, so order and one-in-flight per
+ * subscriber hold without looking at the rest of the outbox.
  */
-export const DELIVERY_READY = `d.status = 'pending' AND s.active = 1 AND s.mode = 'push' AND s.deleted_at IS NULL
+export const DELIVERY_READY = `d.status = 'pending' AND d.next_attempt_at IS NOT NULL
   AND (d.lease_until IS NULL OR d.lease_until <= :now)
-  AND NOT EXISTS (SELECT 1 FROM deliveries f INDEXED BY deliveries_in_flight
-    WHERE f.subscriber_id = d.subscriber_id AND f.lease_until IS NOT NULL
-    AND f.lease_until > :now AND f.status = 'pending')
-  AND (d.priority > 0 OR NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.subscriber_id = d.subscriber_id
-    AND e.status = 'pending' AND e.sequence < d.sequence))`
+  AND s.active = 1 AND s.mode = 'push' AND s.deleted_at IS NULL`
 
 /** A push delivery that may leave now. */
 export const DELIVERY_CLAIMABLE = `${DELIVERY_READY} AND d.next_attempt_at <= :now`

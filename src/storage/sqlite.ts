@@ -9,6 +9,7 @@ import { createSqliteArticles } from './sqlite-articles.ts'
 import { createSqliteDeliveries } from './sqlite-deliveries.ts'
 import { createSqliteFanout } from './sqlite-fanout.ts'
 import { createSqliteGauges } from './sqlite-gauges.ts'
+import { createSqliteQueue } from './sqlite-queue.ts'
 import { createSqliteGlossary } from './sqlite-glossary.ts'
 import { createSqliteSubscribers } from './sqlite-subscribers.ts'
 import { createSqliteTranslation } from './sqlite-translation.ts'
@@ -19,6 +20,7 @@ export function openSqliteStorage (databasePath: string): Storage {
   if (databasePath !== ':memory:') mkdirSync(path.dirname(databasePath), { recursive: true })
   const raw = new DatabaseSync(databasePath)
   const db = cachingStatements(raw)
+  const queue = createSqliteQueue(db)
   db.exec('PRAGMA journal_mode = WAL')
   db.exec('PRAGMA synchronous = NORMAL')
   db.exec('PRAGMA foreign_keys = ON')
@@ -87,8 +89,8 @@ export function openSqliteStorage (databasePath: string): Storage {
 
     ...createSqliteArticles(db),
     ...createSqliteSubscribers(db),
-    ...createSqliteDeliveries(db),
-    ...createSqliteFanout(db),
+    ...createSqliteDeliveries(db, queue),
+    ...createSqliteFanout(db, queue),
     ...createSqliteTranslation(db),
     ...createSqliteGlossary(db),
     ...createSqliteGauges(db),

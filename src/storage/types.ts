@@ -86,7 +86,7 @@ export interface NewDelivery {
   format: string
   contentType: string
   body: string
-  /** Kills go ahead of queued work: > 0 is claimed first and does not wait behind earlier items. */
+  /** Kills go ahead of queued work that has not been sent yet: > 0 becomes the queue head first. */
   priority?: number
 }
 
@@ -95,7 +95,12 @@ export interface Delivery extends NewDelivery {
   /** Standard Webhooks message id: stable across retries of this delivery. */
   webhookId: string
   versionId: string
-  sequence: number
+  /**
+   * The subscriber's sequence number, given when the message first leaves (push) or is written
+   * into the feed (pull): consecutive in the order the partner gets messages. Null while a push
+   * delivery waits in the queue; a delivery canceled before it was sent never takes one.
+   */
+  sequence: number | null
   /** Why the version exists: becomes the x-nashra-event header. */
   event: VersionEvent
   articleId: string
@@ -107,10 +112,14 @@ export interface Delivery extends NewDelivery {
   lastError: string | null
   createdAt: string
   deliveredAt: string | null
+  /** When an admin queued it again after it was delivered or dead (retry, replay): a replay. */
+  replayedAt: string | null
 }
 
 /** A delivery claimed by a worker, with what it needs to send. */
 export interface ClaimedDelivery extends Delivery {
+  /** Claimed deliveries always have their number: the claim gives it. */
+  sequence: number
   url: string
   /** Current secret first; during a rotation's overlap the previous one too. */
   secrets: string[]
@@ -292,8 +301,9 @@ export interface Storage {
   listSubscriberEvents(id: string): Promise<SubscriberEvent[]>
 
   /**
-   * Claims due push deliveries, at most one per subscriber, never one that would overtake an
-   * earlier pending delivery to the same subscriber (kills excepted), highest priority first.
+   * Claims due push deliveries: only a subscriber's queue head can be due, so at most one per
+   * subscriber is ever in flight. A head without a sequence number takes the subscriber's next
+   * one here, so numbers follow the order messages leave in.
    */
   claimDueDeliveries(now: string, leaseUntil: string, limit: number): Promise<ClaimedDelivery[]>
   /** Records the attempt, applies the outcome, and tracks since when the subscriber has failed. */
@@ -306,9 +316,16 @@ export interface Storage {
   getDelivery(id: string): Promise<Delivery | null>
   listDeliveries(subscriberId: string, options: { status?: DeliveryStatus; limit: number; afterSequence?: number }): Promise<Delivery[]>
   listAttempts(deliveryId: string): Promise<StoredAttempt[]>
-  /** Queues one delivery again (same webhook id, body and sequence); null when it does not exist. */
+  /**
+   * Queues one delivery again (same webhook id, body and sequence; marked as a replay when it was
+   * delivered or dead): now when it is the queue head, else in sequence order behind the head.
+   * Null when it does not exist.
+   */
   retryDelivery(id: string, now: string): Promise<Delivery | null>
-  /** Queues again every delivery to the subscriber created at or after since; returns how many. */
+  /**
+   * Queues again, marked as replays and in sequence order, every delivered or dead delivery to
+   * the subscriber created at or after since; returns how many.
+   */
   replayDeliveries(subscriberId: string, since: string, now: string): Promise<number>
   /** Items of a subscriber's feed with sequence > after, oldest first. */
   readFeed(subscriberId: string, after: number, limit: number): Promise<FeedItem[]>

@@ -138,6 +138,83 @@ export function deliveryContract (name: string, open: () => Promise<{ storage: S
       const again = (await storage.claimDueDeliveries(at(110), at(130), 10)).find((c) => c.subscriberId === 'rp')
       assert.deepEqual([again?.sequence, again?.webhookId, again?.attempts], [2, before[1]!.webhookId, 0])
       assert.equal((await storage.listAttempts(again!.id)).length, 1, 'the attempt log keeps the history')
+      assert.equal(again?.replayedAt, at(110), 'marked as a replay')
+    })
+
+    // Sequencing (issue 12): numbers follow the order messages leave in, nothing canceled takes one,
+    // one message per subscriber is in flight, kills included, and a sent message is never overtaken.
+    const ok = { statusCode: 204, durationMs: 1, error: null, responseExcerpt: null }
+    async function sendNext (subscriberId: string, now: number, outcome: 'delivered' | 'retry' = 'delivered') {
+      const claimed = await storage.claimDueDeliveries(at(now), at(now + 30), 10)
+      const mine = claimed.filter((d) => d.subscriberId === subscriberId)
+      assert.ok(mine.length <= 1, 'never two in flight for one subscriber')
+      const d = mine[0]
+      if (d === undefined) return undefined
+      await storage.recordAttempt(d.id, { ...ok, at: at(now), statusCode: outcome === 'retry' ? 503 : 204 },
+        outcome === 'retry' ? { status: 'pending', nextAttemptAt: at(now + 5) } : { status: 'delivered' })
+      return d
+    }
+
+    it('numbers push messages as they leave: a kill goes first, cancels what was never sent, and leaves no gap', async () => {
+      await storage.createSubscriber(subscriber('sq'))
+      const a1 = await distributedStory('g-sq-a', ['sq'], 300)
+      await distributedStory('g-sq-b', ['sq'], 301)
+      const a2 = await storage.ingestVersion({ guid: 'g-sq-a', contentHash: 'a2', content, now: at(302) })
+      await storage.distribute(a2.versionId, [{ subscriberId: 'sq', ...doc }], at(302))
+      // a1 leaves first and fails: it holds number 1 from now on.
+      const first = await sendNext('sq', 303, 'retry')
+      assert.deepEqual([first?.versionId, first?.sequence], [a1.versionId, 1])
+      const queued = await storage.listDeliveries('sq', { limit: 10 })
+      assert.deepEqual(queued.map((d) => d.sequence), [1, null, null], 'queued messages have no number yet')
+
+      // The kill: two languages, both behind the message already sent, ahead of everything unsent.
+      const kill = await storage.createKillVersion(a1.articleId, at(304))
+      await storage.distribute(kill!.versionId, [{ subscriberId: 'sq', ...doc, priority: 1 }, { subscriberId: 'sq', ...doc, lang: 'fr', priority: 1 }], at(304))
+      const canceled = (await storage.listDeliveries('sq', { limit: 10 })).find((d) => d.versionId === a2.versionId)
+      assert.deepEqual([canceled?.status, canceled?.sequence], ['canceled', null], 'never sent, never numbered')
+      assert.deepEqual(await storage.claimDueDeliveries(at(305), at(330), 10), [], 'the retrying message holds its place')
+
+      const sent = [first!]
+      for (let now = 308; sent.length < 5 && now < 340; now++) {
+        const d = await sendNext('sq', now)
+        if (d !== undefined) sent.push(d)
+      }
+      assert.deepEqual(sent.map((d) => [d.sequence, d.event]), [[1, 'new'], [1, 'new'], [2, 'kill'], [3, 'kill'], [4, 'new']])
+      assert.equal(sent[1]?.webhookId, sent[0]?.webhookId, 'a retry is the same message')
+      assert.deepEqual((await storage.listDeliveries('sq', { limit: 10 })).filter((d) => d.status !== 'canceled').map((d) => d.sequence),
+        [1, 2, 3, 4], 'every number the partner could see, none skipped')
+      assert.equal(await sendNext('sq', 341), undefined)
+    })
+
+    it('replays in sequence order, marked, ahead of messages never sent, and numbers new ones after', async () => {
+      await storage.createSubscriber(subscriber('rq'))
+      for (const [i, guid] of ['g-rq1', 'g-rq2', 'g-rq3'].entries()) await distributedStory(guid, ['rq'], 400 + i)
+      const delivered = []
+      for (let now = 403; now < 406; now++) delivered.push(await sendNext('rq', now))
+      await distributedStory('g-rq4', ['rq'], 406)
+      assert.equal(await storage.replayDeliveries('rq', at(400), at(407)), 3)
+      const order = []
+      for (let now = 408; now < 412; now++) order.push(await sendNext('rq', now))
+      // The new story was never sent: the replayed messages (numbered) go first, then it takes 4.
+      assert.deepEqual(order.map((d) => [d?.sequence, d?.webhookId, d?.replayedAt !== null]), [
+        [1, delivered[0]?.webhookId, true], [2, delivered[1]?.webhookId, true], [3, delivered[2]?.webhookId, true], [4, order[3]?.webhookId, false]
+      ])
+      // Retrying one delivered message queues it again as a replay, with its number.
+      const again = await storage.retryDelivery(delivered[1]!.id, at(413))
+      assert.deepEqual([again?.status, again?.sequence, again?.replayedAt], ['pending', 2, at(413)])
+      assert.deepEqual([(await sendNext('rq', 414))?.sequence], [2])
+    })
+
+    it('numbers feed items as they are written; a kill cancels nothing a pull reader may have read', async () => {
+      await storage.createSubscriber(subscriber('fq', { mode: 'pull', url: null }))
+      const v1 = await distributedStory('g-fq', ['fq'], 500)
+      const v2 = await storage.ingestVersion({ guid: 'g-fq', contentHash: 'fq2', content, now: at(501) })
+      await storage.distribute(v2.versionId, [{ subscriberId: 'fq', ...doc }], at(501))
+      const kill = await storage.createKillVersion(v1.articleId, at(502))
+      await storage.distribute(kill!.versionId, [{ subscriberId: 'fq', ...doc, priority: 1 }], at(502))
+      const feed = await storage.readFeed('fq', 0, 10)
+      assert.deepEqual(feed.map((i) => [i.sequence, i.event]), [[1, 'new'], [2, 'update'], [3, 'kill']])
+      assert.deepEqual(await storage.claimDueDeliveries(at(503), at(530), 10).then((c) => c.filter((d) => d.subscriberId === 'fq')), [])
     })
   })
 }
