@@ -1,12 +1,14 @@
 // The delivery outbox on PostgreSQL: rows written with the version's fan-out, claimed under a
-// lease, one in flight per subscriber, in sequence order (kills first), every attempt logged.
-// Several instances claim from the same table; see claimDueDeliveries for how they stay apart.
+// lease, one in flight per subscriber (the queue head, pg-queue.ts), numbered as they first
+// leave, every attempt logged. Several instances claim from the same table; see
+// claimDueDeliveries for how they stay apart.
+import { advanceQueue, takeSequence } from './pg-queue.ts'
 import { DELIVERY_CLAIMABLE, type PgDb, type Sql } from './pg-tx.ts'
 import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, DeliverySummary, Storage, StoredAttempt } from './types.ts'
 import { type DeliveryRow, toDelivery } from './rows.ts'
 
 const DELIVERY_COLUMNS = `d.id, d.webhook_id, d.subscriber_id, d.version_id, d.sequence, d.lang, d.format, d.status, d.priority,
-  d.attempts, d.next_attempt_at, d.last_status_code, d.last_error, d.created_at, d.delivered_at,
+  d.attempts, d.next_attempt_at, d.last_status_code, d.last_error, d.created_at, d.delivered_at, d.replayed_at,
   doc.content_type, doc.body, v.event, v.article_id, v.version`
 
 /** Selects deliveries with their document and the version facts every caller needs. */
@@ -16,20 +18,15 @@ const SELECT_DELIVERY = `SELECT ${DELIVERY_COLUMNS}
 type DeliveryMethods = Pick<Storage, 'claimDueDeliveries' | 'recordAttempt' | 'recordAttempts' | 'postponeDelivery' |
   'listDeliveriesForArticle' | 'getDelivery' | 'listDeliveries' | 'listAttempts' | 'retryDelivery' | 'replayDeliveries'>
 
-// Step 1: candidate ids in claim order. FOR UPDATE SKIP LOCKED passes over rows another instance
-// is claiming (or another transaction is changing) right now instead of waiting for them.
-const FIND_CANDIDATES = `SELECT d.id, d.subscriber_id FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-  WHERE ${DELIVERY_CLAIMABLE('$1')} ORDER BY d.priority DESC, d.next_attempt_at, d.sequence LIMIT $2
+// Step 1: candidate heads in due order (only queue heads have a due time, so at most one per
+// subscriber). FOR UPDATE SKIP LOCKED passes over rows another instance is claiming (or another
+// transaction is changing) right now instead of waiting for them; a row updated meanwhile is
+// checked again against the WHERE before it is returned.
+const FIND_CANDIDATES = `SELECT d.id, d.subscriber_id, d.sequence FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+  WHERE ${DELIVERY_CLAIMABLE('$1')} ORDER BY d.next_attempt_at LIMIT $2
   FOR UPDATE OF d SKIP LOCKED`
-// Step 2: one claimer per subscriber at a time. Row locks alone cannot keep a subscriber to one
-// in flight: instance A may take the queue head while B takes a kill (priority > 0) of the same
-// subscriber, different rows. A transaction-scoped advisory lock keyed by schema and subscriber
-// serialises the two; try, not wait: a subscriber being claimed elsewhere is simply skipped.
-const LOCK_SUBSCRIBER = `SELECT pg_try_advisory_xact_lock(hashtextextended(current_schema() || '/' || $1, 0)) AS locked`
-// Step 3: under that lock, in a statement whose snapshot is newer than any claim that held it,
-// the candidate is checked again and leased only if it still may leave.
-const TAKE_LEASE = `UPDATE deliveries d SET lease_until = $3 FROM subscribers s
-  WHERE d.id = $2 AND s.id = d.subscriber_id AND ${DELIVERY_CLAIMABLE('$1')} RETURNING d.id`
+// Step 2: the lease, and the number the message keeps for every retry.
+const TAKE_LEASE = 'UPDATE deliveries SET lease_until = $2, sequence = $3 WHERE id = $1'
 const LOAD_CLAIMED = `SELECT ${DELIVERY_COLUMNS}, s.url, s.secret, s.previous_secret, s.previous_secret_until
   FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id JOIN versions v ON v.id = d.version_id
     JOIN documents doc ON doc.hash = d.document_hash WHERE d.id = ANY($1::text[])`
@@ -50,6 +47,8 @@ export function createPgDeliveries (db: PgDb): DeliveryMethods {
     [outcome.status, attempt.statusCode, attempt.error, outcome.status === 'pending' ? outcome.nextAttemptAt : null,
       outcome.status === 'delivered' ? attempt.at : null, deliveryId])
     if (row === undefined) return { failingSince: null }
+    // The message is out of the queue (delivered or dead): the next one becomes the head.
+    if (outcome.status !== 'pending') await advanceQueue(sql, row.subscriber_id, attempt.at)
     // A success only writes when the subscriber was failing; a failure keeps the first failure's time.
     if (outcome.status === 'delivered') {
       await sql.run('UPDATE subscribers SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL', [row.subscriber_id])
@@ -63,16 +62,14 @@ export function createPgDeliveries (db: PgDb): DeliveryMethods {
   return {
     async claimDueDeliveries (now, leaseUntil, limit) {
       return db.tx(async (sql) => {
-        const candidates = await sql.rows<{ id: string; subscriber_id: string }>(FIND_CANDIDATES, [now, limit * 2])
+        const candidates = await sql.rows<{ id: string; subscriber_id: string; sequence: number | null }>(FIND_CANDIDATES, [now, limit])
         const claimedIds: string[] = []
-        const subscribers = new Set<string>()
-        for (const { id, subscriber_id: subscriberId } of candidates) {
-          // One in flight per subscriber: a kill and an ordinary head may both qualify at once.
-          if (subscribers.has(subscriberId) || claimedIds.length >= limit) continue
-          subscribers.add(subscriberId)
-          const [lock] = await sql.rows<{ locked: boolean }>(LOCK_SUBSCRIBER, [subscriberId])
-          if (lock?.locked !== true) continue
-          if (await sql.run(TAKE_LEASE, [now, id, leaseUntil]) === 1) claimedIds.push(id)
+        for (const { id, subscriber_id: subscriberId, sequence } of candidates) {
+          // A message takes its number when it first leaves; a subscriber busy elsewhere waits a turn.
+          const number = sequence ?? await takeSequence(sql, subscriberId)
+          if (number === null) continue
+          await sql.run(TAKE_LEASE, [id, leaseUntil, number])
+          claimedIds.push(id)
         }
         if (claimedIds.length === 0) return []
         // Bodies are read for the chosen few only, not for every candidate.
@@ -85,7 +82,7 @@ export function createPgDeliveries (db: PgDb): DeliveryMethods {
           if (row.previous_secret !== null && row.previous_secret_until !== null && row.previous_secret_until > now) {
             secrets.push(row.previous_secret)
           }
-          return { ...toDelivery(row), url: row.url, secrets }
+          return { ...toDelivery(row), sequence: row.sequence!, url: row.url, secrets }
         })
       })
     },
@@ -132,8 +129,10 @@ export function createPgDeliveries (db: PgDb): DeliveryMethods {
     },
 
     async listDeliveries (subscriberId, { status, limit, afterSequence }) {
+      // Numbered rows by sequence, then the queued ones (no number yet) in queue order.
       const rows = await db.rows<DeliveryRow>(`${SELECT_DELIVERY} WHERE d.subscriber_id = $1
-        AND ($2::text IS NULL OR d.status = $2) AND d.sequence > $3 ORDER BY d.sequence LIMIT $4`,
+        AND ($2::text IS NULL OR d.status = $2) AND (d.sequence > $3 OR d.sequence IS NULL)
+        ORDER BY d.sequence IS NULL, d.sequence, d.priority DESC, d.position LIMIT $4`,
       [subscriberId, status ?? null, afterSequence ?? 0, limit])
       return rows.map(toDelivery)
     },
@@ -155,16 +154,26 @@ export function createPgDeliveries (db: PgDb): DeliveryMethods {
     async retryDelivery (id, now) {
       return db.tx(async (sql) => {
         // The attempt log keeps the history; the counter restarts the retry schedule.
-        await sql.run(`UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, lease_until = NULL
-          WHERE id = $2 AND status NOT IN ('feed', 'canceled') AND (lease_until IS NULL OR lease_until <= $1)`, [now, id])
+        // The queue head goes now; a row waiting in the queue keeps its place.
+        await sql.run(`UPDATE deliveries SET attempts = 0, next_attempt_at = CASE WHEN next_attempt_at IS NULL THEN NULL ELSE $1 END
+          WHERE id = $2 AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $1)`, [now, id])
+        // Delivered or dead: queued again as a replay, in sequence order (it keeps its number).
+        const [requeued] = await sql.rows<{ subscriber_id: string }>(`UPDATE deliveries SET status = 'pending', attempts = 0,
+          next_attempt_at = NULL, lease_until = NULL, replayed_at = $1 WHERE id = $2 AND status IN ('delivered', 'dead')
+          RETURNING subscriber_id`, [now, id])
+        if (requeued !== undefined) await advanceQueue(sql, requeued.subscriber_id, now)
         return getDelivery(sql, id)
       })
     },
 
     async replayDeliveries (subscriberId, since, now) {
-      return db.run(`UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, lease_until = NULL
-        WHERE subscriber_id = $2 AND created_at >= $3 AND status IN ('delivered', 'dead', 'pending')
-          AND (lease_until IS NULL OR lease_until <= $1)`, [now, subscriberId, since])
+      return db.tx(async (sql) => {
+        const count = await sql.run(`UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = NULL,
+          lease_until = NULL, replayed_at = $1 WHERE subscriber_id = $2 AND created_at >= $3 AND status IN ('delivered', 'dead')`,
+        [now, subscriberId, since])
+        await advanceQueue(sql, subscriberId, now)
+        return count
+      })
     }
   }
 }

@@ -1,5 +1,6 @@
 // Fan-out on PostgreSQL: a version's outbox rows in one transaction, kills, and the pull feed.
 import { createHash, randomUUID } from 'node:crypto'
+import { advanceQueue } from './pg-queue.ts'
 import type { PgDb } from './pg-tx.ts'
 import type { Delivery, Storage, StoryRecipient } from './types.ts'
 import { FEED_COLUMNS, type FeedRow, toFeedItem } from './rows.ts'
@@ -23,25 +24,30 @@ export function createPgFanout (db: PgDb): FanoutMethods {
         // A kill overtook the version while it was being rendered: it must never leave.
         if (version.status === 'superseded') return []
 
-        // Sequence numbers: each subscriber row is locked (in id order, so two fan-outs never
-        // deadlock) and its counter moved past the block this fan-out takes: gap-free, and a
+        // Queue positions (and, for pull subscribers, sequence numbers: a feed item is out the
+        // moment it is written): each subscriber row is locked (in id order, so two fan-outs never
+        // deadlock) and its counters moved past the block this fan-out takes: gap-free, and a
         // concurrent fan-out to the same subscriber waits for this one to commit.
         const counts = new Map<string, number>()
         for (const d of deliveries) counts.set(d.subscriberId, (counts.get(d.subscriberId) ?? 0) + 1)
         const ids = [...counts.keys()]
-        const next = new Map<string, { seq: number; mode: string }>()
+        const next = new Map<string, { position: number; seq: number; mode: string }>()
         if (ids.length > 0) {
           await sql.rows('SELECT id FROM subscribers WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE', [ids])
-          const taken = await sql.rows<{ id: string; first: number; mode: string }>(`UPDATE subscribers s
-            SET next_sequence = s.next_sequence + c.n FROM unnest($1::text[], $2::int[]) AS c(id, n) WHERE s.id = c.id
-            RETURNING s.id, s.next_sequence - c.n AS first, s.mode`, [ids, ids.map((id) => counts.get(id))])
-          for (const t of taken) next.set(t.id, { seq: t.first, mode: t.mode })
+          const taken = await sql.rows<{ id: string; position: number; seq: number; mode: string }>(`UPDATE subscribers s
+            SET next_position = s.next_position + c.n, next_sequence = s.next_sequence + CASE WHEN s.mode = 'pull' THEN c.n ELSE 0 END
+            FROM unnest($1::text[], $2::int[]) AS c(id, n) WHERE s.id = c.id
+            RETURNING s.id, s.next_position - c.n AS position, s.next_sequence - CASE WHEN s.mode = 'pull' THEN c.n ELSE 0 END AS seq,
+              s.mode`, [ids, ids.map((id) => counts.get(id))])
+          for (const t of taken) next.set(t.id, { position: t.position, seq: t.seq, mode: t.mode })
         }
 
         // Most subscribers share a rendering: hash it once, store it once.
         const documents = new Map<string, Document>()
         const created: Delivery[] = []
         const hashes: string[] = []
+        const positions: number[] = []
+        const queues = new Set<string>()
         for (const d of deliveries) {
           const key = `${d.contentType}\n${d.body}`
           let doc = documents.get(key)
@@ -51,15 +57,19 @@ export function createPgFanout (db: PgDb): FanoutMethods {
           }
           const counter = next.get(d.subscriberId)
           if (counter === undefined) throw new Error(`no subscriber ${d.subscriberId}`)
-          const sequence = counter.seq++
-          // Pull subscribers read their items from the feed; nothing is pushed.
+          // Pull subscribers read their items from the feed, numbered as they are written; a push
+          // delivery waits in its subscriber's queue and is numbered when it first leaves.
           const status = counter.mode === 'pull' ? 'feed' : 'pending'
+          const sequence = status === 'feed' ? counter.seq++ : null
+          if (status === 'pending') queues.add(d.subscriberId)
           // Webhook ids have the same form as on SQLite: msg_ and a UUID.
           created.push({
-            ...d, id: randomUUID(), webhookId: `msg_${randomUUID()}`, nextAttemptAt: status === 'pending' ? now : null,
+            ...d, id: randomUUID(), webhookId: `msg_${randomUUID()}`, nextAttemptAt: null,
             versionId, sequence, event: version.event, articleId: version.article_id, version: version.version,
-            priority: d.priority ?? 0, status, attempts: 0, lastStatusCode: null, lastError: null, createdAt: now, deliveredAt: null
+            priority: d.priority ?? 0, status, attempts: 0, lastStatusCode: null, lastError: null, createdAt: now, deliveredAt: null,
+            replayedAt: null
           })
+          positions.push(counter.position++)
           hashes.push(doc.hash)
         }
         if (documents.size > 0) {
@@ -68,23 +78,29 @@ export function createPgFanout (db: PgDb): FanoutMethods {
           await sql.run(`INSERT INTO documents (hash, content_type, body)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT (hash) DO NOTHING`,
           [docs.map((x) => x.hash), docs.map((x) => x.contentType), docs.map((x) => x.body)])
-          await sql.run(`INSERT INTO deliveries (id, webhook_id, subscriber_id, version_id, sequence, lang, format, document_hash,
-              status, priority, next_attempt_at, created_at)
-            SELECT u.id, u.webhook_id, u.subscriber_id, $1::text, u.sequence, u.lang, u.format, u.hash, u.status, u.priority, u.next, $2::text
-            FROM unnest($3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int[],
-              $12::text[]) AS u(id, webhook_id, subscriber_id, sequence, lang, format, hash, status, priority, next)`,
+          await sql.run(`INSERT INTO deliveries (id, webhook_id, subscriber_id, version_id, position, sequence, lang, format,
+              document_hash, status, priority, next_attempt_at, created_at)
+            SELECT u.id, u.webhook_id, u.subscriber_id, $1::text, u.position, u.sequence, u.lang, u.format, u.hash, u.status,
+              u.priority, NULL, $2::text
+            FROM unnest($3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[], $9::text[], $10::text[], $11::text[],
+              $12::int[]) AS u(id, webhook_id, subscriber_id, position, sequence, lang, format, hash, status, priority)`,
           [versionId, now, created.map((d) => d.id), created.map((d) => d.webhookId), created.map((d) => d.subscriberId),
-            created.map((d) => d.sequence), created.map((d) => d.lang), created.map((d) => d.format), hashes,
-            created.map((d) => d.status), created.map((d) => d.priority), created.map((d) => d.nextAttemptAt)])
+            positions, created.map((d) => d.sequence), created.map((d) => d.lang), created.map((d) => d.format), hashes,
+            created.map((d) => d.status), created.map((d) => d.priority)])
         }
         if (version.event === 'kill') {
-          // Earlier versions not yet out would only resurrect a withdrawn story: they never leave.
-          // A delivery leased right now waits for its claim to commit, then is left to finish.
-          await sql.run(`UPDATE deliveries SET status = 'canceled', next_attempt_at = NULL, last_error = 'superseded by a kill'
-            WHERE status = 'pending' AND (lease_until IS NULL OR lease_until <= $1)
-              AND version_id IN (SELECT id FROM versions WHERE article_id = $2 AND version < $3)`,
-          [now, version.article_id, version.version])
+          // Earlier versions never sent would only resurrect a withdrawn story: they never leave.
+          // They hold no sequence number, so the partner sees no gap; one already sent (numbered,
+          // or being numbered by a claim this statement waits for) stays, and the kill follows it.
+          const canceled = await sql.rows<{ subscriber_id: string }>(`UPDATE deliveries SET status = 'canceled', next_attempt_at = NULL,
+            last_error = 'superseded by a kill' WHERE status = 'pending' AND sequence IS NULL
+              AND version_id IN (SELECT id FROM versions WHERE article_id = $1 AND version < $2) RETURNING subscriber_id`,
+          [version.article_id, version.version])
+          for (const c of canceled) queues.add(c.subscriber_id)
         }
+        // New rows, a kill that goes first, a canceled head: each touched queue gets its head,
+        // in id order like the locks above.
+        for (const subscriberId of [...queues].sort()) await advanceQueue(sql, subscriberId, now)
         await sql.run(`UPDATE versions SET status = 'distributed', status_reason = NULL, lease_until = NULL,
           next_attempt_at = NULL, updated_at = $1 WHERE id = $2`, [now, versionId])
         return created

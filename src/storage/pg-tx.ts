@@ -74,16 +74,13 @@ export const NO_EARLIER_PENDING_VERSION = `NOT EXISTS (
     AND e.status NOT IN ('distributed', 'failed', 'superseded'))`
 
 /**
- * A push delivery that may leave once due: lease free, its subscriber active, no other delivery
- * to that subscriber in flight, and none pending with a lower sequence — order survives
- * retries. A kill (priority > 0) goes ahead of earlier queued items. Needs d and s.
+ * A push delivery that may leave once due: the head of its subscriber's queue (the one pending
+ * row with a due time, see pg-queue.ts), lease free, its subscriber an active, non-deleted push
+ * subscriber. Only heads have a due time, so order and one-in-flight per subscriber hold without
+ * looking at the rest of the outbox. Needs d and s.
  */
-export const DELIVERY_READY = (now: string): string => `d.status = 'pending' AND s.active AND s.mode = 'push'
-  AND s.deleted_at IS NULL AND ${LEASE_FREE('d', now)}
-  AND NOT EXISTS (SELECT 1 FROM deliveries f WHERE f.subscriber_id = d.subscriber_id
-    AND f.lease_until IS NOT NULL AND f.lease_until > ${now} AND f.status = 'pending')
-  AND (d.priority > 0 OR NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.subscriber_id = d.subscriber_id
-    AND e.status = 'pending' AND e.sequence < d.sequence))`
+export const DELIVERY_READY = (now: string): string => `d.status = 'pending' AND d.next_attempt_at IS NOT NULL
+  AND ${LEASE_FREE('d', now)} AND s.active AND s.mode = 'push' AND s.deleted_at IS NULL`
 
 /** A push delivery that may leave now. */
 export const DELIVERY_CLAIMABLE = (now: string): string => `${DELIVERY_READY(now)} AND d.next_attempt_at <= ${now}`

@@ -1,7 +1,8 @@
 // The PostgreSQL backend: several Nashra instances sharing one database. Same contract as
 // SQLite (test/storage/contract*.ts); what differs is how claims stay apart across processes:
-// FOR UPDATE SKIP LOCKED on the claimed rows, plus a per-subscriber advisory lock for deliveries
-// (pg-deliveries.ts), and locks on the article, subscriber and glossary rows every writer takes.
+// FOR UPDATE SKIP LOCKED on the claimed rows, one queue head per subscriber kept by its row lock
+// and a unique index (pg-queue.ts), and locks on the article, subscriber and glossary rows every
+// writer takes.
 import pg from 'pg'
 import { createPgArticles } from './pg-articles.ts'
 import { createPgDeliveries } from './pg-deliveries.ts'

@@ -1,0 +1,42 @@
+// Each push subscriber's outbox is a queue with one head, as on SQLite (sqlite-queue.ts says
+// how a head is chosen and why numbers are given as messages first leave). Here several
+// instances share the database: whoever changes which row is a subscriber's head holds that
+// subscriber's row lock, and the unique index deliveries_head refuses a second head outright.
+import type { Sql } from './pg-tx.ts'
+
+const LOCK_SUBSCRIBER = 'SELECT id FROM subscribers WHERE id = $1 FOR NO KEY UPDATE'
+const FIND_HEAD = `SELECT id, sequence FROM deliveries
+  WHERE subscriber_id = $1 AND status = 'pending' AND next_attempt_at IS NOT NULL`
+const FIRST_NUMBERED = `SELECT id FROM deliveries WHERE subscriber_id = $1 AND status = 'pending' AND sequence IS NOT NULL
+  ORDER BY sequence LIMIT 1`
+const FIRST_QUEUED = `SELECT id FROM deliveries WHERE subscriber_id = $1 AND status = 'pending' AND sequence IS NULL
+  ORDER BY priority DESC, position LIMIT 1`
+// Only a head never sent gives way; a claim that numbered it meanwhile wins (0 rows).
+const DEMOTE = `UPDATE deliveries SET next_attempt_at = NULL WHERE id = $1 AND status = 'pending' AND sequence IS NULL`
+const PROMOTE = 'UPDATE deliveries SET next_attempt_at = $2 WHERE id = $1'
+
+/** Makes the right row the subscriber's queue head, inside the caller's transaction. */
+export async function advanceQueue (sql: Sql, subscriberId: string, now: string): Promise<void> {
+  await sql.rows(LOCK_SUBSCRIBER, [subscriberId])
+  const [head] = await sql.rows<{ id: string; sequence: number | null }>(FIND_HEAD, [subscriberId])
+  // A head with a number may already be at the partner: nothing overtakes it.
+  if (head !== undefined && head.sequence !== null) return
+  let [next] = await sql.rows<{ id: string }>(FIRST_NUMBERED, [subscriberId])
+  if (next === undefined) [next] = await sql.rows<{ id: string }>(FIRST_QUEUED, [subscriberId])
+  if (next === undefined || next.id === head?.id) return
+  if (head !== undefined && await sql.run(DEMOTE, [head.id]) === 0) return
+  await sql.run(PROMOTE, [next.id, now])
+}
+
+/**
+ * The subscriber's next sequence number for a claim, or null when another transaction holds the
+ * subscriber (a fan-out or a queue change under way): the claim skips it rather than wait while
+ * holding a delivery row that transaction may need.
+ */
+export async function takeSequence (sql: Sql, subscriberId: string): Promise<number | null> {
+  const [locked] = await sql.rows('SELECT id FROM subscribers WHERE id = $1 FOR NO KEY UPDATE SKIP LOCKED', [subscriberId])
+  if (locked === undefined) return null
+  const [row] = await sql.rows<{ seq: number }>(`UPDATE subscribers SET next_sequence = next_sequence + 1 WHERE id = $1
+    RETURNING next_sequence - 1 AS seq`, [subscriberId])
+  return row?.seq ?? null
+}
