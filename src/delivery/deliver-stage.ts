@@ -32,7 +32,9 @@ export function deliveryHeaders (delivery: ClaimedDelivery, timestamp: number): 
     'x-nashra-event': delivery.event,
     'x-nashra-sequence': String(delivery.sequence),
     'x-nashra-article-id': delivery.articleId,
-    'x-nashra-version': String(delivery.version)
+    'x-nashra-version': String(delivery.version),
+    // Sent before and queued again by an admin (retry, replay): same id and sequence, marked.
+    ...(delivery.replayedAt === null ? {} : { 'x-nashra-replay': 'true' })
   }
 }
 
