@@ -50,8 +50,9 @@ export function createSqliteFanout (db: Db, queue: SqliteQueue): FanoutMethods {
           // Earlier versions never sent would only resurrect a withdrawn story: they never leave.
           // They hold no sequence number, so the partner sees no gap; one already sent (numbered)
           // stays, and the kill follows it.
-          const canceled = db.prepare(`UPDATE deliveries SET status = 'canceled', next_attempt_at = NULL, last_error = 'superseded by a kill'
-            WHERE status = 'pending' AND sequence IS NULL
+          // By version (deliveries_by_version), not by status: a big backlog is not walked.
+          const canceled = db.prepare(`UPDATE deliveries INDEXED BY deliveries_by_version SET status = 'canceled', next_attempt_at = NULL,
+            last_error = 'superseded by a kill' WHERE status = 'pending' AND sequence IS NULL
               AND version_id IN (SELECT id FROM versions WHERE article_id = ? AND version < ?) RETURNING subscriber_id`)
             .all(version.article_id, version.version) as Array<{ subscriber_id: string }>
           for (const c of canceled) queues.add(c.subscriber_id)
