@@ -14,7 +14,7 @@
 import { NASHRA_SCHEMES } from './identifiers.ts'
 import { MEDIA_TOPIC_SCHEME } from './media-topics.ts'
 import type { FormatInput, RenderedDocument } from './registry.ts'
-import { assertFormatVersion, storyOf, type Text } from './story.ts'
+import { assertFormatVersion, langIfDifferent, storyOf, type Text } from './story.ts'
 import { XHTML_NAMESPACE, xhtmlDiv } from './xhtml.ts'
 import { el, serialize, type XmlElement } from './xml.ts'
 
@@ -37,7 +37,7 @@ export function atomEntryElement (input: FormatInput): XmlElement {
   const author = story.byline?.value ?? story.provider.name
   return el('entry', { xmlns: ATOM_NAMESPACE, 'xml:lang': story.lang },
     el('id', {}, story.guid),
-    textConstruct('title', story.headline),
+    textConstruct('title', story.headline, story.lang),
     el('updated', {}, story.versionCreated),
     el('published', {}, story.firstCreated),
     el('author', {}, el('name', {}, author === '' ? 'Nashra' : author), story.provider.uri !== undefined && story.byline === undefined &&
@@ -64,7 +64,8 @@ export function atomEntryElement (input: FormatInput): XmlElement {
     el('content', { type: 'xhtml' }, xhtmlDiv(story)))
 }
 
-function textConstruct (name: string, text: Text): XmlElement {
-  if (text.dir === 'ltr') return el(name, { type: 'text' }, text.value)
+function textConstruct (name: string, text: Text, itemLang: string): XmlElement {
+  // A kill's English headline inside an Arabic entry says which language it is in.
+  if (text.dir === 'ltr') return el(name, { type: 'text', 'xml:lang': langIfDifferent(text, itemLang) }, text.value)
   return el(name, { type: 'xhtml' }, el('div', { xmlns: XHTML_NAMESPACE, dir: 'rtl' }, text.value))
 }
