@@ -27,6 +27,8 @@ it('upgrades a walking-skeleton database in place', async () => {
       INSERT INTO subscribers (id, name, url, format, languages, secret, created_at) VALUES ('s1', 'P', 'http://127.0.0.1:9/', 'newsml-g2', '["en"]', 'whsec_x', '${t}');
       INSERT INTO deliveries (id, webhook_id, subscriber_id, version_id, sequence, lang, format, content_type, body, status, next_attempt_at, created_at)
         VALUES ('d1', 'msg_old', 's1', 'v1', 7, 'en', 'newsml-g2', 'application/xml', '<old/>', 'pending', '${t}', '${t}');
+      INSERT INTO deliveries (id, webhook_id, subscriber_id, version_id, sequence, lang, format, content_type, body, status, next_attempt_at, created_at)
+        VALUES ('d2', 'msg_old2', 's1', 'v1', 8, 'ar', 'newsml-g2', 'application/xml', '<old2/>', 'pending', '${t}', '${t}');
       INSERT INTO attempts (delivery_id, at, status_code, duration_ms) VALUES ('d1', '${t}', 503, 12);
     `)
     old.close()
@@ -42,8 +44,15 @@ it('upgrades a walking-skeleton database in place', async () => {
       assert.deepEqual([subscriber?.mode, subscriber?.filters, subscriber?.active], ['push', {}, true])
       assert.deepEqual((await storage.findApiKeyByHash('hash1'))?.subscriberId, null)
       assert.equal((await storage.getVersion('a1'))?.event, 'new')
-      const [claimed] = await storage.claimDueDeliveries('2026-11-01T11:00:00.000Z', '2026-11-01T11:01:00.000Z', 5)
+      const all = await storage.claimDueDeliveries('2026-11-01T11:00:00.000Z', '2026-11-01T11:01:00.000Z', 5)
+      assert.equal(all.length, 1, 'one queue head per subscriber after the upgrade')
+      const [claimed] = all
       assert.equal(claimed?.id, 'd1', 'the queued delivery still goes out')
+      assert.equal(claimed?.sequence, 7, 'with the number it was given before the upgrade')
+      await storage.recordAttempt('d1', { at: '2026-11-01T11:00:01.000Z', statusCode: 204, durationMs: 1, error: null, responseExcerpt: null },
+        { status: 'delivered' })
+      const [next] = await storage.claimDueDeliveries('2026-11-01T11:00:02.000Z', '2026-11-01T11:01:00.000Z', 5)
+      assert.deepEqual([next?.id, next?.sequence], ['d2', 8])
     } finally {
       await storage.close()
     }
