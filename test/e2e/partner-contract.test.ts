@@ -4,7 +4,9 @@
 // message per version. For each: order, no unexplained gap, webhook ids, kills without text, no
 // resurrection.
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
 import { it } from 'node:test'
+import pg from 'pg'
 import { Webhook } from 'standardwebhooks'
 import { summitPost } from '../fixtures/articles/post-bodies.ts'
 import { eventually } from '../helpers/app.ts'
@@ -28,9 +30,33 @@ async function distributed (stack: Stack, id: string, version: number): Promise<
   }, 20_000, `version ${version} distributed`)
 }
 
-it('keeps the partner contract through new, update, correction, kill and re-post, failure, recovery and replay', async () => {
+const TITLE = 'keeps the partner contract through new, update, correction, kill and re-post, failure, recovery and replay'
+
+it(`${TITLE} (SQLite)`, () => playContract({}))
+
+// The same play on PostgreSQL, in a schema of its own, when a server is there (test/storage/pg.test.ts
+// is the suite that insists on one under CI).
+const pgUrl = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test'
+const schema = `nashra_partner_${randomBytes(6).toString('hex')}`
+const withClient = async (sql: string): Promise<void> => {
+  const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 5000 })
+  await client.connect()
+  try { await client.query(sql) } finally { await client.end() }
+}
+const pgMissing = await withClient(`CREATE SCHEMA ${pg.escapeIdentifier(schema)}`).then(() => null, (err: Error) => err.message || String(err))
+it(`${TITLE} (PostgreSQL)`, { skip: pgMissing ?? false }, async () => {
+  const url = new URL(pgUrl)
+  url.searchParams.set('options', `-c search_path=${schema}`)
+  try {
+    await playContract({ DATABASE_URL: url.toString() })
+  } finally {
+    await withClient(`DROP SCHEMA ${pg.escapeIdentifier(schema)} CASCADE`)
+  }
+})
+
+async function playContract (env: Record<string, string>): Promise<void> {
   const retries = Array.from({ length: 60 }, () => '150ms').join(',')
-  const stack = await startStack({ DELIVERY_RETRY_SCHEDULE: retries })
+  const stack = await startStack({ DELIVERY_RETRY_SCHEDULE: retries, ...env })
   const pushSink = await startSink()
   const messageSink = await startSink()
   try {
@@ -158,4 +184,4 @@ it('keeps the partner contract through new, update, correction, kill and re-post
     await pushSink.close()
     await messageSink.close()
   }
-})
+}
