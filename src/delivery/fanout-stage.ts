@@ -1,7 +1,7 @@
 // The distribution stage: render a translated version once per (format, language) that its
 // recipients want, and write one outbox row per subscriber and language in one transaction.
 // Recipients of an ordinary version: active subscribers whose filters match. Recipients of a
-// kill: everyone who ever had the story, filters or not — and the kill jumps the queue.
+// kill: everyone who ever had the story, filters or not — and the kill goes ahead of all not yet sent.
 import type { StoredTranslation, StoredVersion } from '../articles/types.ts'
 import { carriesAllLanguages, getFormat } from '../formats/registry.ts'
 import { isoAfter, type PipelineContext, type VersionJob } from '../pipeline/context.ts'
