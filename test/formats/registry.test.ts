@@ -6,6 +6,7 @@ import { describe, it } from 'node:test'
 import { renderNewsmlG2 } from '../../src/formats/newsml-g2.ts'
 import {
   ALL_FORMAT_VERSIONS,
+  carriesAllLanguages,
   formatNames,
   formats,
   formatVersions,
@@ -24,6 +25,11 @@ describe('format registry', () => {
     assert.deepEqual(formatVersions('nope'), [])
     const all = new Set(formatNames().flatMap((name) => formatVersions(name)))
     assert.deepEqual([...all].sort(), [...ALL_FORMAT_VERSIONS].sort())
+  })
+
+  it('says which formats carry every language of a version in one document (one message per version)', () => {
+    assert.deepEqual(formatNames().filter(carriesAllLanguages), ['newsml-g2-message'])
+    assert.equal(carriesAllLanguages('constructor'), false)
   })
 
   it('returns the formatter for a known name, and a version-bound one for a known version', () => {
