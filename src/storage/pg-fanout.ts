@@ -1,6 +1,6 @@
 // Fan-out on PostgreSQL: a version's outbox rows in one transaction, kills, and the pull feed.
 import { createHash, randomUUID } from 'node:crypto'
-import { advanceQueue } from './pg-queue.ts'
+import { advanceQueues } from './pg-queue.ts'
 import type { PgDb } from './pg-tx.ts'
 import type { Delivery, Storage, StoryRecipient } from './types.ts'
 import { FEED_COLUMNS, type FeedRow, toFeedItem } from './rows.ts'
@@ -98,9 +98,8 @@ export function createPgFanout (db: PgDb): FanoutMethods {
           [version.article_id, version.version])
           for (const c of canceled) queues.add(c.subscriber_id)
         }
-        // New rows, a kill that goes first, a canceled head: each touched queue gets its head,
-        // in id order like the locks above.
-        for (const subscriberId of [...queues].sort()) await advanceQueue(sql, subscriberId, now)
+        // New rows, a kill that goes first, a canceled head: each touched queue gets its head.
+        await advanceQueues(sql, [...queues].sort(), now, version.event === 'kill')
         await sql.run(`UPDATE versions SET status = 'distributed', status_reason = NULL, lease_until = NULL,
           next_attempt_at = NULL, updated_at = $1 WHERE id = $2`, [now, versionId])
         return created

@@ -40,3 +40,33 @@ export async function takeSequence (sql: Sql, subscriberId: string): Promise<num
     RETURNING next_sequence - 1 AS seq`, [subscriberId])
   return row?.seq ?? null
 }
+
+// One statement for a whole fan-out: each headless subscriber's best row, found by two index
+// seeks (numbered rows by sequence, then the rest by priority and position), becomes its head.
+const PROMOTE_HEADLESS = `UPDATE deliveries d SET next_attempt_at = $2 FROM (
+    SELECT pick.id FROM unnest($1::text[]) AS u(sid)
+    CROSS JOIN LATERAL (
+      SELECT c.id FROM (
+        (SELECT q.id, 0 AS k FROM deliveries q WHERE q.subscriber_id = u.sid AND q.status = 'pending' AND q.sequence IS NOT NULL
+          ORDER BY q.sequence LIMIT 1)
+        UNION ALL
+        (SELECT q.id, 1 AS k FROM deliveries q WHERE q.subscriber_id = u.sid AND q.status = 'pending' AND q.sequence IS NULL
+          ORDER BY q.priority DESC, q.position LIMIT 1)) c
+      ORDER BY c.k LIMIT 1) pick
+    WHERE NOT EXISTS (SELECT 1 FROM deliveries h WHERE h.subscriber_id = u.sid AND h.status = 'pending'
+      AND h.next_attempt_at IS NOT NULL)) p
+  WHERE d.id = p.id`
+// A kill takes the place of heads never sent (a claim that numbered one meanwhile wins).
+const DEMOTE_UNSENT_HEADS = `UPDATE deliveries SET next_attempt_at = NULL WHERE subscriber_id = ANY($1::text[])
+  AND status = 'pending' AND next_attempt_at IS NOT NULL AND sequence IS NULL`
+
+/**
+ * advanceQueue for every subscriber of a fan-out at once, inside the fan-out's transaction, which
+ * already holds their subscriber rows. Rows of an ordinary version come after everything queued,
+ * so only headless queues change; a kill also takes the place of heads never sent.
+ */
+export async function advanceQueues (sql: Sql, subscriberIds: string[], now: string, kill: boolean): Promise<void> {
+  if (subscriberIds.length === 0) return
+  if (kill) await sql.run(DEMOTE_UNSENT_HEADS, [subscriberIds])
+  await sql.run(PROMOTE_HEADLESS, [subscriberIds, now])
+}
