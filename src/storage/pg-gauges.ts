@@ -1,5 +1,5 @@
 // Scrape-time gauges on PostgreSQL. Both statements read only rows still in the pipeline, through
-// versions_work and the partial deliveries_claim index (status = 'pending'), so their cost
+// versions_work and the partial deliveries_due index (status = 'pending'), so their cost
 // follows the backlog, not history.
 import type { Sql } from './pg-tx.ts'
 import { GAUGED_VERSION_STATUSES, type PipelineGauges, type Storage } from './types.ts'
