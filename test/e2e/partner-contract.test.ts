@@ -163,6 +163,7 @@ async function playContract (env: Record<string, string>): Promise<void> {
     assert.deepEqual(items.map((i) => i.sequence), oneToN(4))
     assert.deepEqual(items.map((i) => [i.version, i.event]), [[1, 'new'], [2, 'update'], [3, 'correction'], [4, 'kill']])
     assert.ok(items.every((i) => typeof i.body === 'object' && i.body.language === 'en'))
+    assert.equal(new Set(items.map((i) => i.webhookId)).size, items.length, 'one webhook id per feed item')
     const pullKill = items.at(-1)
     assert.equal(pullKill.body.pubStatus, 'canceled')
     for (const text of items.slice(0, -1).flatMap((i) => textsOf(i.body))) {
@@ -173,6 +174,7 @@ async function playContract (env: Record<string, string>): Promise<void> {
     const messages = await messageSink.waitFor(4, 20_000)
     assert.deepEqual(sequences(messages), oneToN(4))
     assert.deepEqual(messages.map((m) => header(m, 'x-nashra-event')), ['new', 'update', 'correction', 'kill'])
+    assert.equal(new Set(messages.map((m) => header(m, 'webhook-id'))).size, 4, 'one webhook id per message')
     for (const m of messages) {
       assert.deepEqual([...m.body.matchAll(/<newsItem [^>]*xml:lang="([^"]+)"/g)].map((x) => x[1]), ['ar', 'en', 'fr'])
       new Webhook(message.secret).verify(m.body, m.headers as Record<string, string>, { jsonParse: false })
