@@ -42,7 +42,8 @@ export function createPgDeliveries (db: PgDb): DeliveryMethods {
       VALUES ($1, $2, $3, $4, $5, $6)`,
     [deliveryId, attempt.at, attempt.statusCode, Math.round(attempt.durationMs), attempt.error, attempt.responseExcerpt])
     const [row] = await sql.rows<{ subscriber_id: string }>(`UPDATE deliveries SET attempts = attempts + 1, status = $1,
-      last_status_code = $2, last_error = $3, lease_until = NULL, next_attempt_at = $4, delivered_at = $5 WHERE id = $6
+      last_status_code = $2, last_error = $3, lease_until = NULL, next_attempt_at = $4, delivered_at = $5
+      WHERE id = $6 AND status = 'pending'
       RETURNING subscriber_id`,
     [outcome.status, attempt.statusCode, attempt.error, outcome.status === 'pending' ? outcome.nextAttemptAt : null,
       outcome.status === 'delivered' ? attempt.at : null, deliveryId])

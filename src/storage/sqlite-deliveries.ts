@@ -26,8 +26,11 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
 
   const insertAttempt = preparedLater(db, `INSERT INTO attempts (delivery_id, at, status_code, duration_ms, error, response_excerpt)
     VALUES (?, ?, ?, ?, ?, ?)`)
+  // Only a pending row (the queue head whose attempt this is) takes an outcome: a row canceled
+  // meanwhile (subscriber deleted) stays canceled, and a stale second report cannot make a
+  // finished row a second head.
   const applyOutcome = preparedLater(db, `UPDATE deliveries SET attempts = attempts + 1, status = ?, last_status_code = ?, last_error = ?,
-    lease_until = NULL, next_attempt_at = ?, delivered_at = ? WHERE id = ? RETURNING subscriber_id`)
+    lease_until = NULL, next_attempt_at = ?, delivered_at = ? WHERE id = ? AND status = 'pending' RETURNING subscriber_id`)
   // A success only writes when the subscriber was failing; a failure only when it was not yet.
   const clearFailing = preparedLater(db, 'UPDATE subscribers SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL')
   const markFailing = preparedLater(db, `UPDATE subscribers SET failing_since = COALESCE(failing_since, ?) WHERE id = ?

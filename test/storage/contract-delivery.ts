@@ -205,6 +205,22 @@ export function deliveryContract (name: string, open: () => Promise<{ storage: S
       assert.deepEqual([(await sendNext('rq', 414))?.sequence], [2])
     })
 
+    it('applies an attempt only to the queue head it was made for', async () => {
+      await storage.createSubscriber(subscriber('st'))
+      await distributedStory('g-st1', ['st'], 600)
+      await distributedStory('g-st2', ['st'], 601)
+      const first = await sendNext('st', 602)
+      // A late second report for a message already delivered changes nothing: no second head.
+      await storage.recordAttempt(first!.id, { ...ok, at: at(603), statusCode: 503 }, { status: 'pending', nextAttemptAt: at(604) })
+      assert.equal((await storage.getDelivery(first!.id))?.status, 'delivered')
+      const [second] = await storage.claimDueDeliveries(at(605), at(630), 10).then((c) => c.filter((d) => d.subscriberId === 'st'))
+      assert.equal(second?.sequence, 2)
+      // Deleted while in flight: the row stays canceled whatever the attempt says.
+      assert.equal(await storage.deleteSubscriber('st', at(606)), true)
+      await storage.recordAttempt(second!.id, { ...ok, at: at(607) }, { status: 'delivered' })
+      assert.equal((await storage.getDelivery(second!.id))?.status, 'canceled')
+    })
+
     it('numbers feed items as they are written; a kill cancels nothing a pull reader may have read', async () => {
       await storage.createSubscriber(subscriber('fq', { mode: 'pull', url: null }))
       const v1 = await distributedStory('g-fq', ['fq'], 500)
