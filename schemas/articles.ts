@@ -15,6 +15,7 @@ export const ArticleInput = Type.Object({
   slugline: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\n\\r\\t]+$', description: 'One line, no tabs.' })),
   embargoedUntil: Type.Optional(Type.String({ format: 'date-time', description: 'Not for publication before this time.' })),
   correction: Type.Optional(Type.Boolean({ description: 'This version corrects an error in the previous one.' })),
+  note: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: "The editor's note to partners' desks on this version (what was updated or corrected), in the story's language; translated with it." })),
   images: Type.Optional(Type.Array(Type.Object({
     href: Type.String({ minLength: 1, maxLength: 2048, format: 'uri', pattern: '^https?://', description: 'Absolute http(s) URL of the picture.' }),
     caption: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'Translated with the story.' }))
@@ -48,6 +49,17 @@ export const ArticleParams = Type.Object({
   id: Type.String({ format: 'uuid' })
 })
 
+export const KillInput = Type.Object({
+  reason: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: "Why the story is withdrawn, in the story's language; translated and carried to partners." }))
+}, { additionalProperties: false })
+export type KillInput = Static<typeof KillInput>
+
+export const VersionEvent = Type.Union([Type.Literal('new'), Type.Literal('update'), Type.Literal('correction'), Type.Literal('kill')])
+
+export const ArticleViewQuery = Type.Object({
+  version: Type.Optional(Type.Integer({ minimum: 1, description: 'Show this version instead of the latest.' }))
+}, { additionalProperties: false })
+
 export const DeliveryView = Type.Object({
   subscriberId: Type.String(),
   subscriberName: Type.String(),
@@ -60,6 +72,50 @@ export const DeliveryView = Type.Object({
   deliveredAt: Type.Union([Type.String(), Type.Null()])
 })
 
+export const SegmentComparison = Type.Object({
+  field: Type.Union([Type.Literal('headline'), Type.Literal('paragraph'), Type.Literal('byline'), Type.Literal('dateline'), Type.Literal('caption'), Type.Literal('note')]),
+  index: Type.Integer(),
+  source: Type.String(),
+  translation: Type.Union([Type.String(), Type.Null()]),
+  fromMemory: Type.Union([Type.Boolean(), Type.Null()], { description: 'Null when not recorded (translations carried by a kill, or made before Nashra recorded it).' }),
+  glossaryTerms: Type.Array(Type.Object({ term: Type.String(), rendering: Type.String() }))
+})
+
+export const Usage = Type.Object({
+  charsSent: Type.Integer({ description: 'Characters sent to the engine (what Google bills).' }),
+  charsReused: Type.Integer({ description: 'Characters the translation memory supplied instead.' }),
+  requests: Type.Integer({ description: 'Engine requests.' }),
+  estimatedCost: Type.Number({ description: 'charsSent at TRANSLATION_PRICE_PER_MILLION_CHARS, in US dollars.' })
+})
+
+export const VersionSummary = Type.Object({
+  version: Type.Integer(),
+  event: VersionEvent,
+  status: VersionStatus,
+  statusReason: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+  note: Type.Union([Type.String(), Type.Null()])
+})
+
+export const VersionList = Type.Object({
+  id: Type.String(),
+  guid: Type.String(),
+  versions: Type.Array(VersionSummary)
+})
+
+export const OriginalView = Type.Object({
+  headline: Type.String(),
+  body: Type.Array(Type.String()),
+  byline: Type.Optional(Type.String()),
+  dateline: Type.Optional(Type.String()),
+  category: Type.Optional(Type.String()),
+  urgency: Type.Optional(Type.Integer()),
+  slugline: Type.Optional(Type.String()),
+  embargoedUntil: Type.Optional(Type.String()),
+  images: Type.Optional(Type.Array(Type.Object({ href: Type.String(), caption: Type.Optional(Type.String()) }))),
+  note: Type.Optional(Type.String())
+})
+
 export const TranslationView = Type.Object({
   headline: Type.String(),
   body: Type.Array(Type.String()),
@@ -70,8 +126,12 @@ export const TranslationView = Type.Object({
   byline: Type.Optional(Type.String()),
   dateline: Type.Optional(Type.String()),
   captions: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Null()]))),
-  segments: Type.Optional(Type.Integer({ description: 'Segments of this version: headline, paragraphs, byline, dateline, captions.' })),
-  segmentsReused: Type.Optional(Type.Integer({ description: 'Segments taken from the translation memory, not sent to the engine.' }))
+  segments: Type.Optional(Type.Integer({ description: 'Segments of this version: headline, paragraphs, byline, dateline, captions, note.' })),
+  segmentsReused: Type.Optional(Type.Integer({ description: 'Segments taken from the translation memory, not sent to the engine.' })),
+  note: Type.Optional(Type.String({ description: "The editor's note, translated." })),
+  charsReused: Type.Optional(Type.Integer({ description: 'Characters taken from the translation memory instead of being sent.' })),
+  estimatedCost: Type.Number({ description: 'charsSent at TRANSLATION_PRICE_PER_MILLION_CHARS, in US dollars.' }),
+  comparison: Type.Array(SegmentComparison, { description: 'The original and this translation, segment by segment.' })
 })
 
 export const ArticleView = Type.Object({
@@ -81,15 +141,56 @@ export const ArticleView = Type.Object({
   status: VersionStatus,
   statusReason: Type.Union([Type.String(), Type.Null()]),
   pubStatus: Type.String(),
-  event: Type.Union([Type.Literal('new'), Type.Literal('update'), Type.Literal('correction'), Type.Literal('kill')]),
+  event: VersionEvent,
   language: Type.String(),
   headline: Type.String(),
   firstCreated: Type.String(),
   versionCreated: Type.String(),
+  original: OriginalView,
   translations: Type.Record(Type.String(), TranslationView),
-  deliveries: Type.Array(DeliveryView)
+  deliveries: Type.Array(DeliveryView),
+  versions: Type.Array(VersionSummary),
+  cost: Type.Object({
+    currency: Type.Literal('USD'),
+    pricePerMillionChars: Type.Number(),
+    total: Usage,
+    byLanguage: Type.Record(Type.String(), Usage, { description: 'Every version of the story, retries included.' })
+  })
 })
 export type ArticleView = Static<typeof ArticleView>
+
+export const ArticleListQuery = Type.Object({
+  guid: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: "The publisher's id of the story." })),
+  status: Type.Optional(VersionStatus),
+  event: Type.Optional(VersionEvent),
+  category: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  since: Type.Optional(Type.String({ format: 'date-time', description: 'First received at or after this time.' })),
+  until: Type.Optional(Type.String({ format: 'date-time', description: 'First received at or before this time.' })),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Words of the headline; Arabic matching ignores tashkeel and tatweel and folds alef, yaa and taa marbuta forms.' })),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 300, pattern: '^[A-Za-z0-9_-]+$', description: 'nextCursor of the previous page.' })),
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 })
+}, { additionalProperties: false })
+export type ArticleListQuery = Static<typeof ArticleListQuery>
+
+export const ArticleSummary = Type.Object({
+  id: Type.String(),
+  guid: Type.String(),
+  version: Type.Integer(),
+  status: VersionStatus,
+  event: VersionEvent,
+  headline: Type.String(),
+  category: Type.Union([Type.String(), Type.Null()]),
+  language: Type.String(),
+  urgency: Type.Union([Type.Integer(), Type.Null()]),
+  firstCreated: Type.String(),
+  versionCreated: Type.String()
+})
+
+export const ArticleList = Type.Object({
+  items: Type.Array(ArticleSummary),
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null on the last.' })
+})
+export type ArticleList = Static<typeof ArticleList>
 
 export const RenditionParams = Type.Object({
   id: Type.String({ format: 'uuid' }),

@@ -18,3 +18,21 @@ export const KeyCreated = Type.Object({
   createdAt: Type.String(),
   key: Type.String({ description: 'The API key itself. Shown once; Nashra keeps only its hash.' })
 })
+
+export const KeyParams = Type.Object({
+  id: Type.String({ format: 'uuid' })
+})
+
+export const KeySummary = Type.Object({
+  id: Type.String(),
+  role: Role,
+  label: Type.String(),
+  subscriberId: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+  lastUsedAt: Type.Union([Type.String(), Type.Null()], { description: 'Last authenticated request, recorded at most once a minute.' }),
+  revokedAt: Type.Union([Type.String(), Type.Null()])
+})
+
+export const KeyList = Type.Object({
+  keys: Type.Array(KeySummary, { description: 'Every key, oldest first; never the key itself or its hash.' })
+})

@@ -107,8 +107,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       }
     })
 
-    const { generated } = await bootstrapAdminKey(storage, config.adminApiKey, now())
+    const { generated, configuredRevoked } = await bootstrapAdminKey(storage, config.adminApiKey, now())
     if (generated !== null) options.onAdminKeyGenerated?.(generated)
+    if (configuredRevoked === true) app.log.warn('ADMIN_API_KEY has been revoked (DELETE /v1/keys/:id) and is refused; set another one')
 
     installProblemHandlers(app)
     await app.register(corePlugin, { config, storage, pipeline, addressPolicy, feed, now })

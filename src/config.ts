@@ -27,6 +27,8 @@ export interface Config {
   providerName: string
   /** How long a worker holds a claimed job before another may take it over. */
   leaseMs: number
+  /** US dollars per million characters sent to the engine, for cost estimates (Google NMT list price: 20). */
+  translationPricePerMillionChars: number
   delivery: DeliveryConfig
   /** Server timeouts, inbound limits, /metrics access, PUBLIC_BASE_URL (src/http/http-config.ts). */
   http: HttpConfig
@@ -67,6 +69,9 @@ export interface DeliveryConfig {
   /** On SIGTERM, how long in-flight attempts may finish before they are cut off and recorded. */
   shutdownGraceMs: number
 }
+
+/** Google Cloud Translation's list price for NMT (Basic and Advanced): $20 per million characters. */
+export const DEFAULT_PRICE_PER_MILLION_CHARS = 20
 
 /** Wire-service retry schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (~28 h in all). */
 export const DEFAULT_RETRY_SCHEDULE = '5s,5m,30m,2h,5h,10h,10h'
@@ -123,6 +128,12 @@ export function loadConfig (env: Env = process.env, cwd = process.cwd()): Config
 
   const translation = readTranslation(read, problems)
 
+  const rawPrice = read('TRANSLATION_PRICE_PER_MILLION_CHARS')
+  const price = rawPrice === undefined ? DEFAULT_PRICE_PER_MILLION_CHARS : /^\d{1,6}(\.\d{1,6})?$/.test(rawPrice) ? Number(rawPrice) : Number.NaN
+  if (Number.isNaN(price)) {
+    problems.push(`TRANSLATION_PRICE_PER_MILLION_CHARS must be a non-negative number of US dollars like "20" or "12.5", got "${rawPrice}"`)
+  }
+
   const delivery = readDelivery(read, problems)
   const http = readHttpConfig(read, problems)
 
@@ -140,6 +151,7 @@ export function loadConfig (env: Env = process.env, cwd = process.cwd()): Config
     logLevel,
     providerName: read('PROVIDER_NAME') ?? 'Nashra',
     leaseMs: 60_000,
+    translationPricePerMillionChars: price,
     delivery: delivery!,
     http,
     throughput

@@ -1,11 +1,16 @@
 // Articles: editors post Arabic stories; anyone with a key reads their state and renditions.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
 import { ingestArticle } from '../../src/articles/ingest.ts'
 import { killArticle } from '../../src/articles/kill.ts'
-import { articleView } from '../../src/articles/view.ts'
+import { findArticles } from '../../src/articles/find.ts'
+import { articleView, versionHistory } from '../../src/articles/view.ts'
 import { renderRendition } from '../../src/formats/rendition.ts'
 import { retryArticle } from '../../src/translation/stage.ts'
-import { ArticleInput, ArticleParams, ArticleView, IngestReply, RenditionParams, RenditionQuery, StoryKilledProblem } from '../../schemas/articles.ts'
+import {
+  ArticleInput, ArticleList, ArticleListQuery, ArticleParams, ArticleView, ArticleViewQuery, IngestReply, KillInput,
+  RenditionParams, RenditionQuery, StoryKilledProblem, VersionList
+} from '../../schemas/articles.ts'
 import { ProblemResponses } from '../../schemas/problem.ts'
 
 const articles: FastifyPluginAsyncTypebox = async (app) => {
@@ -19,11 +24,17 @@ const articles: FastifyPluginAsyncTypebox = async (app) => {
     return reply.code(outcome.kind === 'created' ? 202 : 200).send({ id, guid, version, status })
   })
 
+  // Stories newest first, filtered, a page at a time (nextCursor).
+  app.get('/articles', {
+    onRequest: app.requireRole('editor', 'admin'),
+    schema: { querystring: ArticleListQuery, response: { 200: ArticleList, ...ProblemResponses } }
+  }, async (request) => findArticles(app.storage, request.query))
+
   app.post('/articles/:id/kill', {
     onRequest: app.requireRole('editor', 'admin'),
-    schema: { params: ArticleParams, response: { 202: IngestReply, ...ProblemResponses } }
+    schema: { params: ArticleParams, body: Type.Optional(KillInput), response: { 202: IngestReply, ...ProblemResponses } }
   }, async (request, reply) => {
-    const killed = await killArticle(app.storage, request.params.id, app.now())
+    const killed = await killArticle(app.storage, request.params.id, app.now(), request.body?.reason)
     app.pipeline.wake()
     return reply.code(202).send(killed)
   })
@@ -40,8 +51,16 @@ const articles: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/articles/:id', {
     onRequest: app.requireRole('editor', 'admin'),
-    schema: { params: ArticleParams, response: { 200: ArticleView, ...ProblemResponses } }
-  }, async (request) => articleView(app.storage, request.params.id))
+    schema: { params: ArticleParams, querystring: ArticleViewQuery, response: { 200: ArticleView, ...ProblemResponses } }
+  }, async (request) => articleView(app.storage, request.params.id, {
+    version: request.query.version,
+    pricePerMillionChars: app.config.translationPricePerMillionChars
+  }))
+
+  app.get('/articles/:id/versions', {
+    onRequest: app.requireRole('editor', 'admin'),
+    schema: { params: ArticleParams, response: { 200: VersionList, ...ProblemResponses } }
+  }, async (request) => versionHistory(app.storage, request.params.id))
 
   app.get('/articles/:id/renditions/:format', {
     onRequest: app.requireRole('editor', 'admin'),

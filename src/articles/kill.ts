@@ -1,11 +1,15 @@
 // Kill: withdraw a story. A new version with pubStatus canceled goes, ahead of queued work, to
-// everyone who ever had the story; versions still in the pipeline are superseded.
+// everyone who ever had the story; versions still in the pipeline are superseded. The editor's
+// reason becomes the version's note, translated (from memory but for the reason itself) first.
 import type { IngestReply } from '../../schemas/articles.ts'
-import { notFound } from '../http/errors.ts'
+import { badRequest, notFound } from '../http/errors.ts'
 import type { Storage } from '../storage/types.ts'
+import { decodeEntities } from './normalize.ts'
 
-export async function killArticle (storage: Storage, articleId: string, now: Date): Promise<IngestReply> {
-  const killed = await storage.createKillVersion(articleId, now.toISOString())
+export async function killArticle (storage: Storage, articleId: string, now: Date, reason?: string): Promise<IngestReply> {
+  const cleaned = reason === undefined ? undefined : decodeEntities(reason).trim()
+  if (cleaned === '') throw badRequest('/body/reason', 'is empty once whitespace is removed')
+  const killed = await storage.createKillVersion(articleId, now.toISOString(), cleaned)
   if (killed === null) throw notFound('Article', `No article has the id ${articleId}.`)
   const version = await storage.getVersion(articleId, killed.version)
   return { id: articleId, guid: version!.guid, version: killed.version, status: version!.status }

@@ -16,6 +16,7 @@ export interface ArticleFields {
   slugline?: string | undefined
   embargoedUntil?: string | undefined
   images?: Array<{ href: string; caption?: string | undefined }> | undefined
+  note?: string | undefined
 }
 
 /**
@@ -41,6 +42,7 @@ export function normalizeArticle (fields: ArticleFields): ArticleContent {
   if (fields.urgency !== undefined) content.urgency = fields.urgency
   if (fields.slugline !== undefined) content.slugline = clean(fields.slugline)
   if (fields.embargoedUntil !== undefined) content.embargoedUntil = new Date(fields.embargoedUntil).toISOString()
+  if (fields.note !== undefined && clean(fields.note) !== '') content.note = clean(fields.note)
   if (fields.images !== undefined && fields.images.length > 0) {
     content.images = fields.images.map(({ href, caption }) => {
       const text = caption === undefined ? '' : clean(caption)
@@ -57,7 +59,9 @@ export function contentHash (content: ArticleContent): string {
     content.dateline ?? null, content.category ?? null, content.urgency ?? null,
     content.slugline ?? null, content.embargoedUntil ?? null,
     // Only when present, so stories without images keep the hash they always had.
-    ...(content.images === undefined ? [] : [content.images.map((i) => [i.href, i.caption ?? null])])
+    ...(content.images === undefined ? [] : [content.images.map((i) => [i.href, i.caption ?? null])]),
+    // A new note alone is a new version (partners get it); stories without one keep their hash.
+    ...(content.note === undefined ? [] : [{ note: content.note }])
   ])
   return createHash('sha256').update(canonical).digest('hex')
 }

@@ -30,6 +30,11 @@ export interface ArticleContent {
   embargoedUntil?: string
   /** Pictures that go with the story, in order; their captions are translated too. */
   images?: ArticleImage[]
+  /**
+   * The editor's note to partners' desks on this version (why it was updated or corrected, why a
+   * story was killed), in the story's language; translated like any other segment.
+   */
+  note?: string
 }
 
 export interface ArticleImage {
@@ -78,4 +83,21 @@ export interface StoredTranslation {
   segments?: number
   /** Of those, how many came from the translation memory instead of the engine. */
   segmentsReused?: number
+  /** The editor's note, translated (see ArticleContent.note). */
+  note?: string
+  /** Characters of source text taken from the translation memory instead of being sent. */
+  charsReused?: number
+  /** What the translation stage knew of each segment, in segmentContent order. */
+  segmentDetails?: SegmentDetail[]
+}
+
+/** One segment of a translation: where it sits, whether memory supplied it, which glossary terms applied. */
+export interface SegmentDetail {
+  field: 'headline' | 'paragraph' | 'byline' | 'dateline' | 'caption' | 'note'
+  /** Position among segments of the same field. */
+  index: number
+  /** The memory held it before this version's engine calls. */
+  fromMemory: boolean
+  /** Glossary terms found in the source segment and what the translation had to say instead. */
+  glossaryTerms: Array<{ term: string; rendering: string }>
 }

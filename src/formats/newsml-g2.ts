@@ -60,6 +60,7 @@ function itemMeta (story: Story): XmlElement {
     story.embargoedUntil !== undefined && el('embargoed', {}, story.embargoedUntil),
     el('pubStatus', { qcode: `stat:${story.pubStatus}` }),
     story.notice !== undefined && el('edNote', { 'xml:lang': story.lang === 'en' ? undefined : 'en' }, story.notice),
+    story.note !== undefined && el('edNote', textAttrs(story.note, story.lang), story.note.value),
     signal !== undefined && el('signal', { qcode: signal }),
     // link must come last in itemMeta.
     story.isTranslation && el('link', {

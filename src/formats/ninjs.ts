@@ -50,7 +50,9 @@ function ninjs31 (story: Story): JsonObject {
   if (story.embargoedUntil !== undefined) doc['embargoedUntil'] = story.embargoedUntil
   doc['pubStatus'] = story.pubStatus
   if (story.urgency !== undefined) doc['urgency'] = story.urgency
-  if (story.notice !== undefined) doc['edNote'] = story.notice
+  // One edNote property: Nashra's notice first, then the editor's note on its own line.
+  const edNote = [story.notice, story.note?.value].filter((n) => n !== undefined).join('\n')
+  if (edNote !== '') doc['edNote'] = edNote
   doc['language'] = story.lang
   const headlines: JsonObject[] = [{ role: 'main', value: story.headline.value }]
   // The Arabic headline beside the translated one; its language is the association's.

@@ -64,6 +64,7 @@ function docdata (story: Story): XmlElement {
     el('date.issue', { norm: nitfDate(story.versionCreated) }),
     story.embargoedUntil !== undefined && el('date.release', { norm: nitfDate(story.embargoedUntil) }),
     story.notice !== undefined && el('ed-msg', { 'msg-type': story.event, info: story.notice }),
+    story.note !== undefined && el('ed-msg', { 'msg-type': 'editor-note', info: story.note.value }),
     el('du-key', { key: story.guid, version: String(story.version) }),
     keywords,
     story.subjects.length > 0 && el('identified-content', {}, story.subjects.map((topic) =>

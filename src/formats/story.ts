@@ -82,6 +82,12 @@ export interface Story {
    * formats put the notice where the body would be.
    */
   withdrawn?: true
+  /**
+   * The editor's own note on this version (what changed, why the story was killed), in the
+   * item's language; the original's when the translation lacks it. Kept apart from `notice`, so
+   * a kill document that carries no story text still carries it.
+   */
+  note?: Text
   provider: { name: string; uri?: string }
 }
 
@@ -113,6 +119,7 @@ export function storyOf (version: StoredVersion, translation: StoredTranslation 
     const dateline = original(content.dateline)
     return withoutUndefined({
       ...base,
+      note: original(content.note),
       guid: originalGuid,
       lang: sourceLang,
       dir: languageDirection(sourceLang),
@@ -137,6 +144,8 @@ export function storyOf (version: StoredVersion, translation: StoredTranslation 
   const dateline = line(translation.dateline, lang) ?? original(content.dateline)
   return withoutUndefined({
     ...base,
+    // A note the engine did not translate (a kill while it was down) still goes, tagged as original.
+    note: line(translation.note, lang) ?? original(content.note),
     guid: translationItemGuid(version.guid, lang),
     lang,
     dir: languageDirection(lang),
@@ -191,6 +200,8 @@ function killed (base: Omit<Story, 'guid' | 'lang' | 'dir' | 'isTranslation' | '
     images: [],
     translator: translation === null ? undefined : translatorOf(translation, base.sourceLang, lang),
     withdrawn: true,
+    // The editor's reason for the kill: not story text, so it goes, translated when it could be.
+    note: (translation === null ? undefined : line(translation.note, lang)) ?? line(version.content.note, base.sourceLang),
   })
 }
 

@@ -43,7 +43,7 @@ export default fp(async function authPlugin (app: FastifyInstance) {
     return Object.assign(async function checkRole (request: FastifyRequest): Promise<void> {
       const token = bearerToken(request)
       if (token === null) throw unauthorized('Send an API key as "Authorization: Bearer <key>".')
-      const key = await verifyApiKey(app.storage, token)
+      const key = await verifyApiKey(app.storage, token, app.now())
       if (key === null) throw unauthorized('The API key is not valid.')
       if (!roles.includes(key.role)) {
         throw new HttpError(403, 'NASHRA_FORBIDDEN', 'Forbidden', `This needs the role ${roles.join(' or ')}; the key has ${key.role}.`)

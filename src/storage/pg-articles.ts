@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto'
 import type { StoredVersion } from '../articles/types.ts'
 import { LEASE_FREE, NO_EARLIER_PENDING_VERSION, type PgDb } from './pg-tx.ts'
 import type { ClaimedVersion, Storage } from './types.ts'
-import { toTranslation, toVersion, type TranslationRow, type VersionRow } from './rows.ts'
+import { indexArticle } from './pg-search.ts'
+import { toTranslation, toVersion, translationContentJson, type TranslationRow, type VersionRow } from './rows.ts'
 
 const VERSION_COLUMNS = `v.id, v.article_id, a.guid, v.version, v.content_hash, v.content, v.event, v.pub_status, v.status,
   v.status_reason, v.attempts, a.created_at AS first_created, v.created_at`
@@ -68,6 +69,7 @@ export function createPgArticles (db: PgDb): ArticleMethods {
         await sql.run(`INSERT INTO versions (id, article_id, version, content_hash, content, event, status, next_attempt_at,
           created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'received', $7, $7, $7)`,
         [versionId, articleId, version, contentHash, JSON.stringify(content), event, now])
+        await indexArticle(sql, articleId, content, event)
         return { kind: 'created', articleId, versionId, version, status: 'received' }
       })
     },
@@ -88,14 +90,21 @@ export function createPgArticles (db: PgDb): ArticleMethods {
     async saveTranslations (versionId, translations, now) {
       await db.tx(async (sql) => {
         for (const t of translations) {
-          const content = { headline: t.headline, paragraphs: t.paragraphs, byline: t.byline, dateline: t.dateline, captions: t.captions }
           await sql.run(`INSERT INTO translations (version_id, lang, content, engine, model, chars_sent, requests, created_at,
-            segments, segments_reused) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            segments, segments_reused, chars_reused, segment_details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
             ON CONFLICT (version_id, lang) DO UPDATE SET content = excluded.content, engine = excluded.engine,
               model = excluded.model, chars_sent = excluded.chars_sent, requests = excluded.requests,
-              created_at = excluded.created_at, segments = excluded.segments, segments_reused = excluded.segments_reused`,
-          [versionId, t.lang, JSON.stringify(content), t.engine, t.model, t.charsSent, t.requests, t.createdAt,
-            t.segments ?? null, t.segments === undefined ? null : t.segmentsReused ?? 0])
+              created_at = excluded.created_at, segments = excluded.segments, segments_reused = excluded.segments_reused,
+              chars_reused = excluded.chars_reused, segment_details = excluded.segment_details`,
+          [versionId, t.lang, translationContentJson(t), t.engine, t.model, t.charsSent, t.requests, t.createdAt,
+            t.segments ?? null, t.segments === undefined ? null : t.segmentsReused ?? 0, t.charsReused ?? null,
+            t.segmentDetails === undefined ? null : JSON.stringify(t.segmentDetails)])
+          // What the memory saved counts on the day the translation was made, beside what was sent.
+          if ((t.charsReused ?? 0) > 0) {
+            await sql.run(`INSERT INTO usage_daily (day, lang, chars_reused) VALUES ($1, $2, $3)
+              ON CONFLICT (day, lang) DO UPDATE SET chars_reused = usage_daily.chars_reused + excluded.chars_reused`,
+            [now.slice(0, 10), t.lang, t.charsReused])
+          }
         }
         // Only a version still in translation moves on: a kill may have superseded it meanwhile.
         await sql.run(`UPDATE versions SET status = 'translated', status_reason = NULL, lease_until = NULL,

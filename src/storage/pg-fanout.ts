@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import { advanceQueues } from './pg-queue.ts'
 import type { PgDb } from './pg-tx.ts'
 import type { Delivery, Storage, StoryRecipient } from './types.ts'
-import { FEED_COLUMNS, type FeedRow, toFeedItem } from './rows.ts'
+import { FEED_COLUMNS, type FeedRow, killContent, toFeedItem } from './rows.ts'
 
 type FanoutMethods = Pick<Storage, 'distribute' | 'createKillVersion' | 'listStoryRecipients' | 'readFeed'>
 
@@ -106,7 +106,7 @@ export function createPgFanout (db: PgDb): FanoutMethods {
       })
     },
 
-    async createKillVersion (articleId, now) {
+    async createKillVersion (articleId, now, reason) {
       return db.tx(async (sql) => {
         // The article row is locked: a kill and a new version of the same story take turns.
         const [latest] = await sql.rows<{ id: string; version: number; content: string; content_hash: string; event: string }>(
@@ -121,13 +121,15 @@ export function createPgFanout (db: PgDb): FanoutMethods {
           lease_until = NULL, next_attempt_at = NULL, updated_at = $1
           WHERE article_id = $2 AND status IN ('received', 'translating', 'translated')`, [now, articleId])
         // A distinct hash; ingest refuses the guid from now on (a kill is final).
+        // The reason is the kill's note; it goes through translation first (see Storage.createKillVersion).
         await sql.run(`INSERT INTO versions (id, article_id, version, content_hash, content, event, pub_status, status,
-          next_attempt_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'kill', 'canceled', 'translated', $6, $6, $6)`,
-        [versionId, articleId, version, `kill:${latest.content_hash}`, latest.content, now])
-        await sql.run('UPDATE articles SET current_version = $1 WHERE id = $2', [version, articleId])
+          next_attempt_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'kill', 'canceled', $7, $6, $6, $6)`,
+        [versionId, articleId, version, `kill:${latest.content_hash}`, killContent(latest.content, reason), now,
+          reason === undefined ? 'translated' : 'received'])
+        await sql.run(`UPDATE articles SET current_version = $1, event = 'kill' WHERE id = $2`, [version, articleId])
         // The kill carries the story's last translations (nothing is sent to an engine again).
         await sql.run(`INSERT INTO translations (version_id, lang, content, engine, model, chars_sent, requests, created_at)
-          SELECT $1, t.lang, t.content, t.engine, t.model, 0, 0, $2 FROM translations t
+          SELECT $1, t.lang, (t.content::jsonb - 'note')::text, t.engine, t.model, 0, 0, $2 FROM translations t
           WHERE t.version_id = (SELECT v.id FROM versions v WHERE v.article_id = $3 AND v.version < $4
             AND EXISTS (SELECT 1 FROM translations x WHERE x.version_id = v.id) ORDER BY v.version DESC LIMIT 1)`,
         [versionId, now, articleId, version])

@@ -42,6 +42,9 @@ export function createPgTranslation (db: PgDb): TranslationMethods {
             requests = translation_usage.requests + excluded.requests,
             segments_translated = translation_usage.segments_translated + excluded.segments_translated`,
         [batch.versionId, batch.lang, batch.charsSent, batch.requests, batch.segments.length])
+        await sql.run(`INSERT INTO usage_daily (day, lang, chars_sent, requests) VALUES ($1, $2, $3, $4)
+          ON CONFLICT (day, lang) DO UPDATE SET chars_sent = usage_daily.chars_sent + excluded.chars_sent,
+            requests = usage_daily.requests + excluded.requests`, [now.slice(0, 10), batch.lang, batch.charsSent, batch.requests])
       })
     },
 

@@ -9,11 +9,13 @@ import { createPgDeliveries } from './pg-deliveries.ts'
 import { createPgFanout } from './pg-fanout.ts'
 import { createPgGauges } from './pg-gauges.ts'
 import { createPgGlossary } from './pg-glossary.ts'
+import { createPgKeys } from './pg-keys.ts'
 import { migratePg } from './pg-migrations.ts'
+import { createPgSearch, indexOlderArticles } from './pg-search.ts'
 import { createPgSubscribers } from './pg-subscribers.ts'
 import { createPgTranslation } from './pg-translation.ts'
 import { DELIVERY_READY, LEASE_FREE, NO_EARLIER_PENDING_VERSION, pgDb } from './pg-tx.ts'
-import type { Role, Storage } from './types.ts'
+import type { Storage } from './types.ts'
 
 export interface PgStorageOptions {
   /** An existing schema to keep Nashra's tables in (search_path of every connection); else the server's default. */
@@ -48,6 +50,7 @@ export function openPgStorage (connectionString: string, options: PgStorageOptio
 
     async migrate () {
       await migratePg(db)
+      await indexOlderArticles(db)
     },
     async ping () {
       await db.rows('SELECT 1')
@@ -68,22 +71,7 @@ export function openPgStorage (connectionString: string, options: PgStorageOptio
       await db.run('UPDATE versions SET lease_until = $1 WHERE lease_until IS NOT NULL AND id = ANY($2::text[])', [leaseUntil, versionIds])
     },
 
-    async insertApiKey (key) {
-      await db.run('INSERT INTO api_keys (id, hash, role, label, subscriber_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
-        [key.id, key.hash, key.role, key.label, key.subscriberId, key.createdAt])
-    },
-    async findApiKeyByHash (hash) {
-      const [row] = await db.rows<{ id: string; hash: string; role: Role; label: string; subscriber_id: string | null; created_at: string }>(
-        'SELECT id, hash, role, label, subscriber_id, created_at FROM api_keys WHERE hash = $1', [hash])
-      return row === undefined
-        ? null
-        : { id: row.id, hash: row.hash, role: row.role, label: row.label, subscriberId: row.subscriber_id, createdAt: row.created_at }
-    },
-    async countApiKeys (role) {
-      const [row] = await db.rows<{ n: number }>('SELECT COUNT(*)::int AS n FROM api_keys WHERE role = $1', [role])
-      return row?.n ?? 0
-    },
-
+    ...createPgKeys(db),
     ...createPgArticles(db),
     ...createPgSubscribers(db),
     ...createPgDeliveries(db),
@@ -91,6 +79,7 @@ export function openPgStorage (connectionString: string, options: PgStorageOptio
     ...createPgTranslation(db),
     ...createPgGlossary(db),
     ...createPgGauges(db),
+    ...createPgSearch(db),
 
     async nextDueTime (kind, now) {
       const [row] = await db.rows<{ t: string | null }>(kind === 'versions' ? NEXT_DUE_VERSION : NEXT_DUE_DELIVERY, [now])

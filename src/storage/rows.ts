@@ -1,7 +1,7 @@
 // Rows as both backends read them (the same column names in SQLite and PostgreSQL) and the one
 // mapping from each to its domain type. Booleans arrive as 0/1 from SQLite, as true/false from pg.
-import type { StoredTranslation, StoredVersion } from '../articles/types.ts'
-import type { Delivery, FeedItem, GlossaryEntry, Subscriber } from './types.ts'
+import type { ArticleContent, StoredTranslation, StoredVersion } from '../articles/types.ts'
+import type { ApiKeySummary, ArticleListQuery, ArticleSummary, Delivery, FeedItem, GlossaryEntry, LanguageUsage, Subscriber } from './types.ts'
 
 const truthy = (value: number | boolean): boolean => value === true || value === 1
 
@@ -49,10 +49,12 @@ export interface TranslationRow {
   created_at: string
   segments?: number | null
   segments_reused?: number | null
+  chars_reused?: number | null
+  segment_details?: string | null
 }
 
 export function toTranslation (row: TranslationRow): StoredTranslation {
-  const content = JSON.parse(row.content) as Pick<StoredTranslation, 'headline' | 'paragraphs' | 'byline' | 'dateline' | 'captions'>
+  const content = JSON.parse(row.content) as Pick<StoredTranslation, 'headline' | 'paragraphs' | 'byline' | 'dateline' | 'captions' | 'note'>
   const stats = row.segments === null || row.segments === undefined ? {} : { segments: row.segments, segmentsReused: row.segments_reused ?? 0 }
   return {
     versionId: row.version_id,
@@ -63,8 +65,15 @@ export function toTranslation (row: TranslationRow): StoredTranslation {
     charsSent: row.chars_sent,
     requests: row.requests,
     createdAt: row.created_at,
-    ...stats
+    ...stats,
+    ...(row.chars_reused === null || row.chars_reused === undefined ? {} : { charsReused: row.chars_reused }),
+    ...(row.segment_details === null || row.segment_details === undefined ? {} : { segmentDetails: JSON.parse(row.segment_details) })
   }
+}
+
+/** The JSON a translation's text is stored as (the same on both backends). */
+export function translationContentJson (t: StoredTranslation): string {
+  return JSON.stringify({ headline: t.headline, paragraphs: t.paragraphs, byline: t.byline, dateline: t.dateline, captions: t.captions, note: t.note })
 }
 
 export interface SubscriberRow {
@@ -204,5 +213,117 @@ export function toEntry (row: EntryRow): GlossaryEntry {
     translations: JSON.parse(row.translations) as Record<string, string>,
     createdAt: row.created_at,
     updatedAt: row.updated_at
+  }
+}
+
+export interface ArticleListRow {
+  id: string
+  guid: string
+  version: number
+  status: ArticleSummary['status']
+  event: ArticleSummary['event']
+  content: string
+  category: string | null
+  first_created: string
+  created_at: string
+}
+
+/** The columns an ArticleListRow needs, from articles a and its current version v. */
+export const ARTICLE_LIST_COLUMNS = `a.id, a.guid, v.version, v.status, v.event, v.content, a.category,
+  a.created_at AS first_created, v.created_at`
+
+export function toArticleSummary (row: ArticleListRow): ArticleSummary {
+  const content = JSON.parse(row.content) as StoredVersion['content']
+  return {
+    id: row.id,
+    guid: row.guid,
+    version: row.version,
+    status: row.status,
+    event: row.event,
+    headline: content.headline,
+    category: row.category,
+    language: content.language,
+    urgency: content.urgency ?? null,
+    firstCreated: row.first_created,
+    versionCreated: row.created_at
+  }
+}
+
+/**
+ * The WHERE clause of a story list (articles a, current version v) and its parameters, in order;
+ * `next` gives each parameter's placeholder (? or $n). Each filter is one an index answers.
+ */
+export function articleFilters (query: ArticleListQuery, next: () => string): { where: string; params: unknown[] } {
+  const clauses: string[] = []
+  const params: unknown[] = []
+  const add = (clause: (p: () => string) => string, ...values: unknown[]): void => {
+    clauses.push(clause(next))
+    params.push(...values)
+  }
+  if (query.guid !== undefined) add((p) => `a.guid = ${p()}`, query.guid)
+  if (query.status !== undefined) add((p) => `v.status = ${p()}`, query.status)
+  if (query.event !== undefined) add((p) => `a.event = ${p()}`, query.event)
+  if (query.category !== undefined) add((p) => `a.category = ${p()}`, query.category)
+  if (query.since !== undefined) add((p) => `a.created_at >= ${p()}`, query.since)
+  if (query.until !== undefined) add((p) => `a.created_at <= ${p()}`, query.until)
+  for (const term of query.terms ?? []) {
+    // A prefix as a range: the (term, article_id) key answers it.
+    add((p) => `a.id IN (SELECT t.article_id FROM article_terms t WHERE t.term >= ${p()} AND t.term < ${p()})`, term, prefixEnd(term))
+  }
+  if (query.after !== undefined) {
+    // A row value: both backends walk the order index from the cursor on.
+    add((p) => `(a.created_at, a.id) < (${p()}, ${p()})`, query.after.createdAt, query.after.id)
+  }
+  return { where: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params }
+}
+
+/** The smallest string greater than every string that starts with prefix (code point order). */
+function prefixEnd (prefix: string): string {
+  const points = [...prefix]
+  const last = points.pop()?.codePointAt(0) ?? 0
+  return points.join('') + String.fromCodePoint(last + 1)
+}
+
+/** Engine use (translation_usage) and memory reuse (translations) per language, as one list. */
+export function mergeUsage (sent: Array<{ lang: string; chars_sent: number | string; requests: number | string }>,
+  reused: Array<{ lang: string; chars_reused: number | string }>): LanguageUsage[] {
+  const byLang = new Map<string, LanguageUsage>()
+  const get = (lang: string): LanguageUsage => {
+    const u = byLang.get(lang) ?? { lang, charsSent: 0, charsReused: 0, requests: 0 }
+    byLang.set(lang, u)
+    return u
+  }
+  for (const r of sent) Object.assign(get(r.lang), { charsSent: Number(r.chars_sent), requests: Number(r.requests) })
+  for (const r of reused) get(r.lang).charsReused = Number(r.chars_reused)
+  return [...byLang.values()].sort((a, b) => a.lang < b.lang ? -1 : a.lang > b.lang ? 1 : 0)
+}
+
+/** The latest content with the kill's reason as its note (an earlier version's note does not carry over). */
+export function killContent (latestContent: string, reason: string | undefined): string {
+  const { note: _earlier, ...content } = JSON.parse(latestContent) as ArticleContent
+  return JSON.stringify(reason === undefined ? content : { ...content, note: reason })
+}
+
+export interface ApiKeyRow {
+  id: string
+  role: ApiKeySummary['role']
+  label: string
+  subscriber_id: string | null
+  created_at: string
+  last_used_at: string | null
+  revoked_at: string | null
+}
+
+export const KEY_COLUMNS = 'id, role, label, subscriber_id, created_at, last_used_at, revoked_at'
+
+export function toApiKey (row: ApiKeyRow): ApiKeySummary {
+  return {
+    id: row.id,
+    role: row.role,
+    label: row.label,
+    subscriberId: row.subscriber_id,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    revokedAt: row.revoked_at
   }
 }

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto'
 import type { StoredVersion } from '../articles/types.ts'
 import { type Db, LEASE_FREE, NO_EARLIER_PENDING_VERSION, transaction } from './sqlite-tx.ts'
 import type { ClaimedVersion, Storage } from './types.ts'
-import { toTranslation, toVersion, type TranslationRow, type VersionRow } from './rows.ts'
+import { toTranslation, toVersion, translationContentJson, type TranslationRow, type VersionRow } from './rows.ts'
+import { indexArticle } from './sqlite-search.ts'
 
 const SELECT_VERSION = `
   SELECT v.id, v.article_id, a.guid, v.version, v.content_hash, v.content, v.event, v.pub_status, v.status,
@@ -61,6 +62,7 @@ export function createSqliteArticles (db: Db): ArticleMethods {
         db.prepare(`INSERT INTO versions (id, article_id, version, content_hash, content, event, status, next_attempt_at,
           created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?)`)
           .run(versionId, articleId, version, contentHash, JSON.stringify(content), event, now, now, now)
+        indexArticle(db, articleId, content, event)
         return { kind: 'created', articleId, versionId, version, status: 'received' }
       })
     },
@@ -79,11 +81,16 @@ export function createSqliteArticles (db: Db): ArticleMethods {
     async saveTranslations (versionId, translations, now) {
       transaction(db, () => {
         const insert = db.prepare(`INSERT OR REPLACE INTO translations (version_id, lang, content, engine, model,
-          chars_sent, requests, created_at, segments, segments_reused) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+          chars_sent, requests, created_at, segments, segments_reused, chars_reused, segment_details)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        // What the memory saved counts on the day the translation was made, beside what was sent.
+        const reused = db.prepare(`INSERT INTO usage_daily (day, lang, chars_reused) VALUES (?, ?, ?)
+          ON CONFLICT (day, lang) DO UPDATE SET chars_reused = chars_reused + excluded.chars_reused`)
         for (const t of translations) {
-          const content = { headline: t.headline, paragraphs: t.paragraphs, byline: t.byline, dateline: t.dateline, captions: t.captions }
-          insert.run(versionId, t.lang, JSON.stringify(content), t.engine, t.model, t.charsSent, t.requests, t.createdAt,
-            t.segments ?? null, t.segments === undefined ? null : t.segmentsReused ?? 0)
+          insert.run(versionId, t.lang, translationContentJson(t), t.engine, t.model, t.charsSent, t.requests, t.createdAt,
+            t.segments ?? null, t.segments === undefined ? null : t.segmentsReused ?? 0, t.charsReused ?? null,
+            t.segmentDetails === undefined ? null : JSON.stringify(t.segmentDetails))
+          if ((t.charsReused ?? 0) > 0) reused.run(now.slice(0, 10), t.lang, t.charsReused!)
         }
         // Only a version still in translation moves on: a kill may have superseded it meanwhile.
         db.prepare(`UPDATE versions SET status = 'translated', status_reason = NULL, lease_until = NULL,

@@ -1,7 +1,7 @@
 // Fan-out on SQLite: writing a version's outbox rows in one transaction, kills, and the pull feed.
 import { createHash, randomUUID } from 'node:crypto'
 import { newWebhookId } from './sqlite-deliveries.ts'
-import { FEED_COLUMNS, type FeedRow, toFeedItem } from './rows.ts'
+import { FEED_COLUMNS, type FeedRow, killContent, toFeedItem } from './rows.ts'
 import type { SqliteQueue } from './sqlite-queue.ts'
 import { type Db, transaction } from './sqlite-tx.ts'
 import type { Delivery, Storage, StoryRecipient } from './types.ts'
@@ -65,7 +65,7 @@ export function createSqliteFanout (db: Db, queue: SqliteQueue): FanoutMethods {
       })
     },
 
-    async createKillVersion (articleId, now) {
+    async createKillVersion (articleId, now, reason) {
       return transaction(db, () => {
         const latest = db.prepare(`SELECT v.id, v.version, v.content, v.content_hash, v.event FROM versions v
           JOIN articles a ON a.id = v.article_id AND v.version = a.current_version WHERE a.id = ?`).get(articleId) as
@@ -79,17 +79,20 @@ export function createSqliteFanout (db: Db, queue: SqliteQueue): FanoutMethods {
           lease_until = NULL, next_attempt_at = NULL, updated_at = ?
           WHERE article_id = ? AND status IN ('received', 'translating', 'translated')`).run(now, articleId)
         // A distinct hash; ingest refuses the guid from now on (a kill is final).
+        // The reason is the kill's note; it goes through translation first (see Storage.createKillVersion).
         db.prepare(`INSERT INTO versions (id, article_id, version, content_hash, content, event, pub_status, status,
-          next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'kill', 'canceled', 'translated', ?, ?, ?)`)
-          .run(versionId, articleId, version, `kill:${latest.content_hash}`, latest.content, now, now, now)
-        db.prepare('UPDATE articles SET current_version = ? WHERE id = ?').run(version, articleId)
+          next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'kill', 'canceled', ?, ?, ?, ?)`)
+          .run(versionId, articleId, version, `kill:${latest.content_hash}`, killContent(latest.content, reason),
+            reason === undefined ? 'translated' : 'received', now, now, now)
+        db.prepare(`UPDATE articles SET current_version = ?, event = 'kill' WHERE id = ?`).run(version, articleId)
         // The kill carries the story's last translations (nothing is sent to an engine again).
         const source = db.prepare(`SELECT v.id FROM versions v WHERE v.article_id = ? AND v.version < ?
           AND EXISTS (SELECT 1 FROM translations t WHERE t.version_id = v.id) ORDER BY v.version DESC LIMIT 1`)
           .get(articleId, version) as { id: string } | undefined
         if (source !== undefined) {
           db.prepare(`INSERT INTO translations (version_id, lang, content, engine, model, chars_sent, requests, created_at)
-            SELECT ?, lang, content, engine, model, 0, 0, ? FROM translations WHERE version_id = ?`).run(versionId, now, source.id)
+            SELECT ?, lang, json_remove(content, '$.note'), engine, model, 0, 0, ? FROM translations WHERE version_id = ?`)
+            .run(versionId, now, source.id)
         }
         return { versionId, version }
       })

@@ -250,5 +250,49 @@ export const sqliteMigrations: Migration[] = [
   CREATE INDEX deliveries_queue ON deliveries (subscriber_id, priority DESC, position) WHERE status = 'pending' AND sequence IS NULL;
   -- The claim walks the heads by due time (deliveries_due); this served the old claim.
   DROP INDEX IF EXISTS deliveries_claim;
+  ` },
+  // Ids 85–89 were reserved for the editors' API (finding stories, comparing, cost, keys).
+  { id: 85, name: 'finding stories: latest category and event on the article, headline search terms', sql: `
+  ALTER TABLE articles ADD COLUMN category TEXT;
+  ALTER TABLE articles ADD COLUMN event TEXT NOT NULL DEFAULT 'new';
+  -- 0 until the headline's search terms are stored (migrate() fills in older stories).
+  ALTER TABLE articles ADD COLUMN search_indexed INTEGER NOT NULL DEFAULT 0;
+  UPDATE articles SET
+    category = (SELECT json_extract(v.content, '$.category') FROM versions v
+      WHERE v.article_id = articles.id AND v.version = articles.current_version),
+    event = (SELECT v.event FROM versions v WHERE v.article_id = articles.id AND v.version = articles.current_version);
+  -- Newest first, and one index per filter with the same order behind it.
+  CREATE INDEX articles_recent ON articles (created_at DESC, id DESC);
+  CREATE INDEX articles_by_category ON articles (category, created_at DESC, id DESC);
+  CREATE INDEX articles_by_event ON articles (event, created_at DESC, id DESC);
+  CREATE INDEX articles_unindexed ON articles (id) WHERE search_indexed = 0;
+  CREATE INDEX versions_by_status ON versions (status, article_id);
+  CREATE TABLE article_terms (
+    term TEXT NOT NULL,
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    PRIMARY KEY (term, article_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX article_terms_by_article ON article_terms (article_id);
+  ` },
+  { id: 86, name: 'comparing and cost: segment details and reused characters per translation, usage per day', sql: `
+  ALTER TABLE translations ADD COLUMN chars_reused INTEGER;
+  ALTER TABLE translations ADD COLUMN segment_details TEXT;
+  CREATE TABLE usage_daily (
+    day TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    chars_sent INTEGER NOT NULL DEFAULT 0,
+    chars_reused INTEGER NOT NULL DEFAULT 0,
+    requests INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (day, lang)
+  ) WITHOUT ROWID;
+  -- Usage recorded before this table existed counts on the day its version was received.
+  INSERT INTO usage_daily (day, lang, chars_sent, requests)
+    SELECT substr(v.created_at, 1, 10), u.lang, SUM(u.chars_sent), SUM(u.requests)
+    FROM translation_usage u JOIN versions v ON v.id = u.version_id GROUP BY 1, 2;
+  ` },
+  { id: 87, name: 'keys: last used, revoked', sql: `
+  ALTER TABLE api_keys ADD COLUMN last_used_at TEXT;
+  ALTER TABLE api_keys ADD COLUMN revoked_at TEXT;
+  CREATE INDEX api_keys_active_by_role ON api_keys (role) WHERE revoked_at IS NULL;
   ` }
 ]

@@ -33,6 +33,9 @@ export function createSqliteTranslation (db: Db): TranslationMethods {
           ON CONFLICT (version_id, lang) DO UPDATE SET chars_sent = chars_sent + excluded.chars_sent,
             requests = requests + excluded.requests, segments_translated = segments_translated + excluded.segments_translated`)
           .run(batch.versionId, batch.lang, batch.charsSent, batch.requests, batch.segments.length)
+        db.prepare(`INSERT INTO usage_daily (day, lang, chars_sent, requests) VALUES (?, ?, ?, ?)
+          ON CONFLICT (day, lang) DO UPDATE SET chars_sent = chars_sent + excluded.chars_sent, requests = requests + excluded.requests`)
+          .run(now.slice(0, 10), batch.lang, batch.charsSent, batch.requests)
       })
     },
 

@@ -11,10 +11,12 @@ import { createSqliteFanout } from './sqlite-fanout.ts'
 import { createSqliteGauges } from './sqlite-gauges.ts'
 import { createSqliteQueue } from './sqlite-queue.ts'
 import { createSqliteGlossary } from './sqlite-glossary.ts'
+import { createSqliteKeys } from './sqlite-keys.ts'
+import { createSqliteSearch, indexOlderArticles } from './sqlite-search.ts'
 import { createSqliteSubscribers } from './sqlite-subscribers.ts'
 import { createSqliteTranslation } from './sqlite-translation.ts'
 import { cachingStatements, DELIVERY_READY, LEASE_FREE, NO_EARLIER_PENDING_VERSION, transaction } from './sqlite-tx.ts'
-import type { Role, Storage } from './types.ts'
+import type { Storage } from './types.ts'
 
 export function openSqliteStorage (databasePath: string): Storage {
   if (databasePath !== ':memory:') mkdirSync(path.dirname(databasePath), { recursive: true })
@@ -50,6 +52,7 @@ export function openSqliteStorage (databasePath: string): Storage {
       } finally {
         db.exec('PRAGMA foreign_keys = ON')
       }
+      transaction(db, () => indexOlderArticles(db))
     },
     async ping () {
       db.prepare('SELECT 1').get()
@@ -72,21 +75,7 @@ export function openSqliteStorage (databasePath: string): Storage {
         AND id IN (SELECT value FROM json_each(?))`).run(leaseUntil, JSON.stringify(versionIds))
     },
 
-    async insertApiKey (key) {
-      db.prepare('INSERT INTO api_keys (id, hash, role, label, subscriber_id, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(key.id, key.hash, key.role, key.label, key.subscriberId, key.createdAt)
-    },
-    async findApiKeyByHash (hash) {
-      const row = db.prepare('SELECT id, hash, role, label, subscriber_id, created_at FROM api_keys WHERE hash = ?').get(hash) as
-        { id: string; hash: string; role: Role; label: string; subscriber_id: string | null; created_at: string } | undefined
-      return row === undefined
-        ? null
-        : { id: row.id, hash: row.hash, role: row.role, label: row.label, subscriberId: row.subscriber_id, createdAt: row.created_at }
-    },
-    async countApiKeys (role) {
-      return (db.prepare('SELECT COUNT(*) AS n FROM api_keys WHERE role = ?').get(role) as { n: number }).n
-    },
-
+    ...createSqliteKeys(db),
     ...createSqliteArticles(db),
     ...createSqliteSubscribers(db),
     ...createSqliteDeliveries(db, queue),
@@ -94,6 +83,7 @@ export function openSqliteStorage (databasePath: string): Storage {
     ...createSqliteTranslation(db),
     ...createSqliteGlossary(db),
     ...createSqliteGauges(db),
+    ...createSqliteSearch(db),
 
     async nextDueTime (kind, now) {
       const sql = kind === 'versions'

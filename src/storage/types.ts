@@ -15,6 +15,16 @@ export interface ApiKeyRecord {
   createdAt: string
 }
 
+/** A key as admins see it: never the key or its hash. */
+export interface ApiKeySummary extends ApiKeyRecord {
+  /** Last authenticated request, to the minute (recorded at most once a minute per key). */
+  lastUsedAt: string | null
+  /** When it was revoked; a revoked key authenticates nothing. */
+  revokedAt: string | null
+}
+
+export type RevokeKeyOutcome = 'revoked' | 'not-found' | 'last-admin'
+
 export interface NewVersionInput {
   guid: string
   contentHash: string
@@ -23,6 +33,63 @@ export interface NewVersionInput {
   correction?: boolean | undefined
   now: string
 }
+
+/** Filters of GET /v1/articles; all optional, combined with AND. Newest (first received) first. */
+export interface ArticleListQuery {
+  guid?: string
+  /** Of the latest version. */
+  status?: VersionStatus
+  /** Of the latest version. */
+  event?: VersionEvent
+  category?: string
+  /** First received at or after / before (ISO 8601). */
+  since?: string
+  until?: string
+  /** Every term must begin one of the headline's search terms (both from search-text.ts). */
+  terms?: string[]
+  /** Continue after this article (its first-received time and id: the order key). */
+  after?: { createdAt: string; id: string }
+  limit: number
+}
+
+/** One story in a list: its latest version. */
+export interface ArticleSummary {
+  id: string
+  guid: string
+  version: number
+  status: VersionStatus
+  event: VersionEvent
+  headline: string
+  category: string | null
+  language: string
+  urgency: number | null
+  firstCreated: string
+  versionCreated: string
+}
+
+/** One version in a story's history. */
+export interface VersionSummary {
+  version: number
+  event: VersionEvent
+  status: VersionStatus
+  statusReason: string | null
+  createdAt: string
+  note: string | null
+}
+
+/** Translation cost of one language, summed over what was asked of storage. */
+export interface LanguageUsage {
+  lang: string
+  charsSent: number
+  charsReused: number
+  requests: number
+}
+
+export interface DailyUsage extends LanguageUsage {
+  /** UTC day, YYYY-MM-DD. */
+  day: string
+}
+
 
 export type IngestOutcome =
   | { kind: 'created'; articleId: string; versionId: string; version: number; status: VersionStatus }
@@ -261,12 +328,28 @@ export interface Storage {
   extendVersionLeases(versionIds: string[], leaseUntil: string): Promise<void>
 
   insertApiKey(key: ApiKeyRecord & { hash: string }): Promise<void>
-  findApiKeyByHash(hash: string): Promise<(ApiKeyRecord & { hash: string }) | null>
+  /** Revoked keys too (revokedAt set): start-up must not bring a revoked ADMIN_API_KEY back. */
+  findApiKeyByHash(hash: string): Promise<(ApiKeySummary & { hash: string }) | null>
+  /** Keys of the role that are not revoked. */
   countApiKeys(role: Role): Promise<number>
+  /** Every key, oldest first. */
+  listApiKeys(): Promise<ApiKeySummary[]>
+  /** Revokes at once; refuses to revoke the last admin key that is not revoked. Idempotent. */
+  revokeApiKey(id: string, now: string): Promise<RevokeKeyOutcome>
+  /** Records use unless already recorded at or after notBefore (cheap: at most one write a minute). */
+  touchApiKey(id: string, now: string, notBefore: string): Promise<void>
 
   /** Creates version n+1 of the story, or reports the latest one when its content is identical. */
   ingestVersion(input: NewVersionInput): Promise<IngestOutcome>
   getVersion(articleId: string, version?: number): Promise<StoredVersion | null>
+  /** Stories matching every filter, newest first, at most limit; walks an index per filter. */
+  listArticles(query: ArticleListQuery): Promise<ArticleSummary[]>
+  /** The story's versions, oldest first; empty when there is no such story. */
+  listVersions(articleId: string): Promise<VersionSummary[]>
+  /** Translation cost per language over every version of the story. */
+  getArticleUsage(articleId: string): Promise<LanguageUsage[]>
+  /** Translation cost per UTC day and language, days from since to until (YYYY-MM-DD, inclusive). */
+  usageByDay(since: string, until: string): Promise<DailyUsage[]>
 
   /** Claims the oldest due version that needs translating and marks it `translating`. */
   claimVersionForTranslation(now: string, leaseUntil: string): Promise<ClaimedVersion | null>
@@ -333,8 +416,10 @@ export interface Storage {
   /**
    * A kill: version n+1 with pubStatus canceled, the latest content and translations, ready to
    * fan out at once; earlier versions still in the pipeline are superseded. Null: no such story.
+   * With a reason, it becomes the version's note and the version starts `received`, so the
+   * translation stage translates the reason (kills are claimed first) before it goes out.
    */
-  createKillVersion(articleId: string, now: string): Promise<{ versionId: string; version: number } | null>
+  createKillVersion(articleId: string, now: string, reason?: string): Promise<{ versionId: string; version: number } | null>
   /** Who received any version of the story (delivered or in their feed), and how. */
   listStoryRecipients(articleId: string): Promise<StoryRecipient[]>
 

@@ -37,6 +37,8 @@ export interface PreparedSegment {
   needsHtml: boolean
   /** Inline markup of the source to keep in the output. */
   keepMarkup: boolean
+  /** Glossary terms found in the source and the rendering the output carries (for the article view). */
+  terms: Array<{ term: string; rendering: string }>
 }
 
 const protect = (html: string): string => `<span translate="no">${html}</span>`
@@ -55,6 +57,7 @@ export function prepareSegment (segment: Segment, ctx: SegmentContext): Prepared
   const atomsWithTargets: Atom[] = []
   const placeholders: Placeholder[] = []
   const matches: TermMatch[] = []
+  const terms: Array<{ term: string; rendering: string }> = []
   const both = (atom: Atom): void => {
     atoms.push(atom)
     atomsWithTargets.push(atom)
@@ -66,6 +69,7 @@ export function prepareSegment (segment: Segment, ctx: SegmentContext): Prepared
     }
     const found = findTerms(token.text, ctx.glossary, ctx.targetLanguage)
     matches.push(...found)
+    for (const m of found) terms.push({ term: token.text.slice(m.start, m.end), rendering: m.target })
     let last = 0
     for (const m of found) {
       if (m.start > last) both({ kind: 'text', text: token.text.slice(last, m.start) })
@@ -94,6 +98,7 @@ export function prepareSegment (segment: Segment, ctx: SegmentContext): Prepared
     placeholders,
     needsHtml: keepMarkup || placeholders.length > 0,
     keepMarkup,
+    terms,
   }
 }
 

@@ -2,10 +2,10 @@
 // memory: a paragraph changed in an update is one new segment, the rest are hits. Only paragraphs
 // may carry inline markup (see inline-markup.ts); headline, byline, dateline and captions are
 // plain text wherever they are rendered, so they are always translated as plain text.
-import type { ArticleContent, StoredTranslation } from '../articles/types.ts'
+import type { ArticleContent, SegmentDetail, StoredTranslation } from '../articles/types.ts'
 import { hasInlineMarkup } from './inline-markup.ts'
 
-export type SegmentField = 'headline' | 'paragraph' | 'byline' | 'dateline' | 'caption'
+export type SegmentField = SegmentDetail['field']
 
 export interface Segment {
   field: SegmentField
@@ -16,9 +16,9 @@ export interface Segment {
   markup: boolean
 }
 
-export type TranslatedText = Pick<StoredTranslation, 'headline' | 'paragraphs' | 'byline' | 'dateline' | 'captions'>
+export type TranslatedText = Pick<StoredTranslation, 'headline' | 'paragraphs' | 'byline' | 'dateline' | 'captions' | 'note'>
 
-/** Headline, paragraphs, byline, dateline, then image captions: the order requests carry them in. */
+/** Headline, paragraphs, byline, dateline, image captions, then the editor's note: the order requests carry them in. */
 export function segmentContent (content: ArticleContent): Segment[] {
   const segments: Segment[] = [{ field: 'headline', index: 0, text: content.headline, markup: false }]
   content.paragraphs.forEach((text, index) => {
@@ -35,7 +35,22 @@ export function segmentContent (content: ArticleContent): Segment[] {
       segments.push({ field: 'caption', index, text: image.caption, markup: false })
     }
   })
+  if (content.note !== undefined && content.note !== '') {
+    segments.push({ field: 'note', index: 0, text: content.note, markup: false })
+  }
   return segments
+}
+
+/** The text of a translated segment, found by field and index (undefined when the translation lacks it). */
+export function translatedSegment (translation: TranslatedText, field: SegmentField, index: number): string | undefined {
+  switch (field) {
+    case 'headline': return translation.headline
+    case 'paragraph': return translation.paragraphs[index]
+    case 'byline': return translation.byline
+    case 'dateline': return translation.dateline
+    case 'caption': return translation.captions?.[index] ?? undefined
+    case 'note': return translation.note
+  }
 }
 
 /** Puts translated segments (same order as segmentContent's) back into the content's shape. */
@@ -51,6 +66,7 @@ export function assembleContent (content: ArticleContent, segments: Segment[], t
     else if (segment.field === 'paragraph') out.paragraphs[segment.index] = text
     else if (segment.field === 'byline') out.byline = text
     else if (segment.field === 'dateline') out.dateline = text
+    else if (segment.field === 'note') out.note = text
     else if (captions !== undefined) captions[segment.index] = text
   })
   if (captions !== undefined) out.captions = captions

@@ -43,6 +43,10 @@ export async function runTranslationStage (ctx: PipelineContext): Promise<boolea
 
 async function translateClaimed (ctx: PipelineContext, version: ClaimedVersion): Promise<void> {
   const log = ctx.log.child({ articleId: version.articleId, version: version.version })
+  if (version.event === 'kill') {
+    await translateKillReason(ctx, version, log)
+    return
+  }
 
   // The engine is cooling down after repeated failures (the breaker opened after this claim):
   // put the version back, uncounted, until the breaker lets a probe through.
@@ -75,6 +79,28 @@ async function translateClaimed (ctx: PipelineContext, version: ClaimedVersion):
   } catch (err) {
     await handleFailure(ctx, version, err, log)
   }
+}
+
+/**
+ * A kill with a reason: its carried translations (copied at kill time) are made again, so the
+ * reason is translated like any other segment; everything else comes from the memory. A kill
+ * never waits for the engine: when it is down or fails, the kill leaves with the carried
+ * translations and the reason in the story's language.
+ */
+async function translateKillReason (ctx: PipelineContext, version: ClaimedVersion, log: PipelineContext['log']): Promise<void> {
+  const carried = await ctx.storage.listTranslations(version.id)
+  const translations = []
+  if (ctx.translator.health?.blockedUntil(ctx.now().getTime()) === undefined) {
+    try {
+      const glossary = prepareGlossary(await ctx.storage.getGlossary(), version.content.language)
+      const deps = { provider: ctx.translator, storage: ctx.storage, glossary, now: ctx.now }
+      for (const t of carried) translations.push(await translateVersion(deps, version, t.lang))
+    } catch (err) {
+      log.warn({ err }, 'kill reason not translated; the kill goes out with it in the story language')
+      translations.length = 0
+    }
+  }
+  await ctx.storage.saveTranslations(version.id, translations, ctx.now().toISOString())
 }
 
 async function languagesFor (ctx: PipelineContext, version: ClaimedVersion): Promise<string[]> {

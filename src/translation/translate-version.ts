@@ -2,7 +2,7 @@
 // the translation memory, send only the misses (each distinct one once) in as few requests as
 // Google's limits allow, store what comes back at once (so a failure later in the version never
 // pays for it twice), then assemble the translation from memory hits and fresh output.
-import type { StoredTranslation, StoredVersion } from '../articles/types.ts'
+import type { SegmentDetail, StoredTranslation, StoredVersion } from '../articles/types.ts'
 import type { Storage, TranslatedSegment } from '../storage/types.ts'
 import { codepointLength, type EngineLimits, GOOGLE_LIMITS, joinPieces, packRequests, renderAtoms, type Seam, splitAtoms } from './batching.ts'
 import type { PreparedGlossary } from './glossary.ts'
@@ -49,10 +49,14 @@ export async function translateVersion (deps: TranslateDeps, version: StoredVers
   const stored = await deps.storage.findSegments(entries.map(([, p]) => p.key))
   const translated = new Map<string, string>()
   const misses: Array<[string, PreparedSegment]> = []
+  const hits = new Set<string>()
   entries.forEach(([key, p], i) => {
     const hit = stored[i]
     if (hit === null || hit === undefined) misses.push([key, p])
-    else translated.set(key, hit)
+    else {
+      translated.set(key, hit)
+      hits.add(key)
+    }
   })
 
   let model = deps.provider.model ?? deps.provider.engine
@@ -62,6 +66,15 @@ export async function translateVersion (deps: TranslateDeps, version: StoredVers
 
   const usage = await deps.storage.getTranslationUsage(version.id, targetLanguage)
   const text = assembleContent(content, segments, prepared.map((p) => translated.get(keyString(p.key))!))
+  // What this run knew of each segment: the article view shows it beside source and translation.
+  const segmentDetails: SegmentDetail[] = segments.map((segment, i) => ({
+    field: segment.field,
+    index: segment.index,
+    fromMemory: hits.has(keyString(prepared[i]!.key)),
+    glossaryTerms: prepared[i]!.terms,
+  }))
+  // Characters the memory saved: what the hits would have cost, each distinct segment once.
+  const charsReused = entries.reduce((n, [key, p]) => hits.has(key) ? n + codepointLength(renderAtoms(p.atoms, p.needsHtml)) : n, 0)
   return {
     versionId: version.id,
     lang: targetLanguage,
@@ -73,6 +86,8 @@ export async function translateVersion (deps: TranslateDeps, version: StoredVers
     createdAt: deps.now().toISOString(),
     segments: segments.length,
     segmentsReused: Math.max(0, segments.length - usage.segmentsTranslated),
+    charsReused,
+    segmentDetails,
   }
 }
 

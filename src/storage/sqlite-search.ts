@@ -1,0 +1,69 @@
+// Finding stories and reading their history and cost, on SQLite. Every filter of listArticles has
+// an index with the list's order behind it (migration 85), so a page stops after `limit` rows;
+// test/storage/explain.test.ts checks the plans.
+import type { ArticleContent } from '../articles/types.ts'
+import { searchTerms } from '../articles/search-text.ts'
+import type { Db } from './sqlite-tx.ts'
+import type { ArticleSummary, DailyUsage, Storage, VersionSummary } from './types.ts'
+import { ARTICLE_LIST_COLUMNS, type ArticleListRow, articleFilters, mergeUsage, toArticleSummary } from './rows.ts'
+
+type SearchMethods = Pick<Storage, 'listArticles' | 'listVersions' | 'getArticleUsage' | 'usageByDay'>
+
+/**
+ * Replaces the story's headline search terms (search-text.ts, the one normaliser) and its latest
+ * category and event, inside the caller's transaction.
+ */
+export function indexArticle (db: Db, articleId: string, content: ArticleContent, event: string): void {
+  db.prepare('DELETE FROM article_terms WHERE article_id = ?').run(articleId)
+  const insert = db.prepare('INSERT OR IGNORE INTO article_terms (term, article_id) VALUES (?, ?)')
+  for (const term of searchTerms(content.headline)) insert.run(term, articleId)
+  db.prepare('UPDATE articles SET category = ?, event = ?, search_indexed = 1 WHERE id = ?')
+    .run(content.category ?? null, event, articleId)
+}
+
+/** Stories stored before search existed get their terms (once; a partial index finds them). */
+export function indexOlderArticles (db: Db): void {
+  const rows = db.prepare(`SELECT a.id, v.content, v.event FROM articles a
+    JOIN versions v ON v.article_id = a.id AND v.version = a.current_version WHERE a.search_indexed = 0`).all() as
+    Array<{ id: string; content: string; event: string }>
+  for (const row of rows) {
+    const content = JSON.parse(row.content) as ArticleContent
+    indexArticle(db, row.id, content, row.event)
+  }
+}
+
+export function createSqliteSearch (db: Db): SearchMethods {
+  return {
+    async listArticles (query) {
+      const { where, params } = articleFilters(query, () => '?')
+      const rows = db.prepare(`SELECT ${ARTICLE_LIST_COLUMNS} FROM articles a
+        JOIN versions v ON v.article_id = a.id AND v.version = a.current_version
+        ${where} ORDER BY a.created_at DESC, a.id DESC LIMIT ?`).all(...params as string[], query.limit) as unknown as ArticleListRow[]
+      return rows.map(toArticleSummary) satisfies ArticleSummary[]
+    },
+
+    async listVersions (articleId) {
+      const rows = db.prepare(`SELECT version, event, status, status_reason, created_at, json_extract(content, '$.note') AS note
+        FROM versions WHERE article_id = ? ORDER BY version`).all(articleId) as
+        Array<{ version: number; event: VersionSummary['event']; status: VersionSummary['status']; status_reason: string | null; created_at: string; note: string | null }>
+      return rows.map((r) => ({ version: r.version, event: r.event, status: r.status, statusReason: r.status_reason, createdAt: r.created_at, note: r.note }))
+    },
+
+    async getArticleUsage (articleId) {
+      const sent = db.prepare(`SELECT u.lang, SUM(u.chars_sent) AS chars_sent, SUM(u.requests) AS requests
+        FROM versions v JOIN translation_usage u ON u.version_id = v.id WHERE v.article_id = ? GROUP BY u.lang`).all(articleId) as
+        Array<{ lang: string; chars_sent: number; requests: number }>
+      const reused = db.prepare(`SELECT t.lang, SUM(COALESCE(t.chars_reused, 0)) AS chars_reused
+        FROM versions v JOIN translations t ON t.version_id = v.id WHERE v.article_id = ? GROUP BY t.lang`).all(articleId) as
+        Array<{ lang: string; chars_reused: number }>
+      return mergeUsage(sent, reused)
+    },
+
+    async usageByDay (since, until) {
+      const rows = db.prepare(`SELECT day, lang, chars_sent, chars_reused, requests FROM usage_daily
+        WHERE day >= ? AND day <= ? ORDER BY day, lang`).all(since, until) as
+        Array<{ day: string; lang: string; chars_sent: number; chars_reused: number; requests: number }>
+      return rows.map((r): DailyUsage => ({ day: r.day, lang: r.lang, charsSent: r.chars_sent, charsReused: r.chars_reused, requests: r.requests }))
+    }
+  }
+}
