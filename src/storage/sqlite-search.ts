@@ -4,7 +4,7 @@
 import type { ArticleContent } from '../articles/types.ts'
 import { searchTerms } from '../articles/search-text.ts'
 import type { Db } from './sqlite-tx.ts'
-import type { ArticleSummary, DailyUsage, Storage, VersionSummary } from './types.ts'
+import type { ArticleListQuery, ArticleSummary, DailyUsage, Storage, VersionSummary } from './types.ts'
 import { ARTICLE_LIST_COLUMNS, type ArticleListRow, articleFilters, mergeUsage, toArticleSummary } from './rows.ts'
 
 type SearchMethods = Pick<Storage, 'listArticles' | 'listVersions' | 'getArticleUsage' | 'usageByDay'>
@@ -32,13 +32,26 @@ export function indexOlderArticles (db: Db): void {
   }
 }
 
+/** The statement of one story list, and its parameters (exported for the EXPLAIN test). */
+export function listArticlesSql (query: ArticleListQuery): { sql: string; params: Array<string | number> } {
+  const { where, params } = articleFilters(query, () => '?')
+  return {
+    sql: `SELECT ${ARTICLE_LIST_COLUMNS} FROM articles a
+      JOIN versions v ON v.article_id = a.id AND v.version = a.current_version
+      ${where} ORDER BY a.created_at DESC, a.id DESC LIMIT ?`,
+    params: [...params as Array<string | number>, query.limit]
+  }
+}
+
+/** The statement behind usageByDay (exported for the EXPLAIN test). */
+export const USAGE_BY_DAY_SQL = `SELECT day, lang, chars_sent, chars_reused, requests FROM usage_daily
+  WHERE day >= ? AND day <= ? ORDER BY day, lang`
+
 export function createSqliteSearch (db: Db): SearchMethods {
   return {
     async listArticles (query) {
-      const { where, params } = articleFilters(query, () => '?')
-      const rows = db.prepare(`SELECT ${ARTICLE_LIST_COLUMNS} FROM articles a
-        JOIN versions v ON v.article_id = a.id AND v.version = a.current_version
-        ${where} ORDER BY a.created_at DESC, a.id DESC LIMIT ?`).all(...params as string[], query.limit) as unknown as ArticleListRow[]
+      const { sql, params } = listArticlesSql(query)
+      const rows = db.prepare(sql).all(...params) as unknown as ArticleListRow[]
       return rows.map(toArticleSummary) satisfies ArticleSummary[]
     },
 
@@ -60,8 +73,7 @@ export function createSqliteSearch (db: Db): SearchMethods {
     },
 
     async usageByDay (since, until) {
-      const rows = db.prepare(`SELECT day, lang, chars_sent, chars_reused, requests FROM usage_daily
-        WHERE day >= ? AND day <= ? ORDER BY day, lang`).all(since, until) as
+      const rows = db.prepare(USAGE_BY_DAY_SQL).all(since, until) as
         Array<{ day: string; lang: string; chars_sent: number; chars_reused: number; requests: number }>
       return rows.map((r): DailyUsage => ({ day: r.day, lang: r.lang, charsSent: r.chars_sent, charsReused: r.chars_reused, requests: r.requests }))
     }

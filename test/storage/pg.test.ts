@@ -10,6 +10,7 @@ import type { ClaimedDelivery, Storage } from '../../src/storage/types.ts'
 import { storageContract } from './contract.ts'
 import { deliveryContract } from './contract-delivery.ts'
 import { gaugesContract } from './contract-gauges.ts'
+import { editorsContract } from './contract-editors.ts'
 
 const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test'
 /** The URL for messages: a password in it stays out of test output. */
@@ -51,6 +52,7 @@ if (unreachable !== null && process.env['CI'] !== undefined) {
   storageContract('pg', openPg)
   deliveryContract('pg', openPg)
   gaugesContract('pg', openPg)
+editorsContract('pg', openPg)
 
   describe('pg: two instances sharing one database', () => {
     let a: Storage

@@ -4,6 +4,7 @@ import { tempDir } from '../helpers/app.ts'
 import { storageContract } from './contract.ts'
 import { deliveryContract } from './contract-delivery.ts'
 import { gaugesContract } from './contract-gauges.ts'
+import { editorsContract } from './contract-editors.ts'
 
 const openSqlite = async () => {
   const tmp = await tempDir()
@@ -13,3 +14,4 @@ const openSqlite = async () => {
 storageContract('sqlite', openSqlite)
 deliveryContract('sqlite', openSqlite)
 gaugesContract('sqlite', openSqlite)
+editorsContract('sqlite', openSqlite)
