@@ -1,6 +1,5 @@
 // Articles: editors post Arabic stories; anyone with a key reads their state and renditions.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
 import { ingestArticle } from '../../src/articles/ingest.ts'
 import { killArticle } from '../../src/articles/kill.ts'
 import { findArticles } from '../../src/articles/find.ts'
@@ -32,7 +31,9 @@ const articles: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/articles/:id/kill', {
     onRequest: app.requireRole('editor', 'admin'),
-    schema: { params: ArticleParams, body: Type.Optional(KillInput), response: { 202: IngestReply, ...ProblemResponses } }
+    // The body is optional: a kill without a reason is a bare POST.
+    preValidation: async (request) => { request.body ??= {} },
+    schema: { params: ArticleParams, body: KillInput, response: { 202: IngestReply, ...ProblemResponses } }
   }, async (request, reply) => {
     const killed = await killArticle(app.storage, request.params.id, app.now(), request.body?.reason)
     app.pipeline.wake()

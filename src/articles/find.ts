@@ -1,30 +1,20 @@
-// GET /v1/articles: stories newest first (by when they were first received), filtered, a page at
-// a time. The cursor is the last item's order key (first-received time and id), opaque to
-// clients: a story received while someone pages lands before the first page, never shifting or
-// repeating what later pages hold.
+// GET /v1/articles: stories newest first (in the order they arrived), filtered, a page at a time.
+// The cursor is the last item's arrival number, opaque to clients: a story that arrives while
+// someone pages lands before the first page, never shifting or repeating what later pages hold.
 import type { ArticleList, ArticleListQuery } from '../../schemas/articles.ts'
 import { badRequest } from '../http/errors.ts'
 import type { Storage } from '../storage/types.ts'
 import { queryTerms } from './search-text.ts'
 
-interface CursorKey {
-  createdAt: string
-  id: string
+// Opaque to clients: base64url of "n:<seq>". Only what this API handed out decodes.
+export function encodeCursor (seq: number): string {
+  return Buffer.from(`n:${seq}`).toString('base64url')
 }
 
-export function encodeCursor (key: CursorKey): string {
-  return Buffer.from(JSON.stringify([key.createdAt, key.id])).toString('base64url')
-}
-
-function decodeCursor (cursor: string): CursorKey {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' &&
-      !Number.isNaN(Date.parse(value[0]))) {
-      return { createdAt: value[0], id: value[1] }
-    }
-  } catch {}
-  throw badRequest('/querystring/cursor', 'is not a cursor this API returned (pass nextCursor of the previous page as it is)')
+function decodeCursor (cursor: string): number {
+  const match = /^n:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'))
+  if (match === null) throw badRequest('/querystring/cursor', 'is not a cursor this API returned (pass nextCursor of the previous page as it is)')
+  return Number(match[1])
 }
 
 const iso = (value: string | undefined): string | undefined => value === undefined ? undefined : new Date(value).toISOString()
@@ -44,14 +34,14 @@ export async function findArticles (storage: Storage, query: ArticleListQuery): 
     ...(query.since === undefined ? {} : { since: iso(query.since)! }),
     ...(query.until === undefined ? {} : { until: iso(query.until)! }),
     ...(terms === undefined ? {} : { terms }),
-    ...(query.cursor === undefined ? {} : { after: decodeCursor(query.cursor) }),
+    ...(query.cursor === undefined ? {} : { afterSeq: decodeCursor(query.cursor) }),
     // One more than asked tells whether there is a next page.
     limit: query.limit + 1
   })
   const page = items.slice(0, query.limit)
   const last = page.at(-1)
   return {
-    items: page,
-    nextCursor: items.length > query.limit && last !== undefined ? encodeCursor({ createdAt: last.firstCreated, id: last.id }) : null
+    items: page.map(({ seq: _seq, ...item }) => item),
+    nextCursor: items.length > query.limit && last !== undefined ? encodeCursor(last.seq) : null
   }
 }

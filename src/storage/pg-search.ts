@@ -36,7 +36,7 @@ export function createPgSearch (db: PgDb): SearchMethods {
       const { where, params } = articleFilters(query, () => `$${++n}`)
       const rows = await db.rows<ArticleListRow>(`SELECT ${ARTICLE_LIST_COLUMNS} FROM articles a
         JOIN versions v ON v.article_id = a.id AND v.version = a.current_version
-        ${where} ORDER BY a.created_at DESC, a.id DESC LIMIT $${++n}`, [...params, query.limit])
+        ${where} ORDER BY a.seq DESC LIMIT $${++n}`, [...params, query.limit])
       return rows.map(toArticleSummary)
     },
 

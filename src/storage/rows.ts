@@ -217,6 +217,7 @@ export function toEntry (row: EntryRow): GlossaryEntry {
 }
 
 export interface ArticleListRow {
+  seq: number | string
   id: string
   guid: string
   version: number
@@ -229,12 +230,14 @@ export interface ArticleListRow {
 }
 
 /** The columns an ArticleListRow needs, from articles a and its current version v. */
-export const ARTICLE_LIST_COLUMNS = `a.id, a.guid, v.version, v.status, v.event, v.content, a.category,
+export const ARTICLE_LIST_COLUMNS = `a.seq, a.id, a.guid, v.version, v.status, v.event, v.content, a.category,
   a.created_at AS first_created, v.created_at`
 
 export function toArticleSummary (row: ArticleListRow): ArticleSummary {
   const content = JSON.parse(row.content) as StoredVersion['content']
   return {
+    // A BIGINT arrives as a string from pg.
+    seq: Number(row.seq),
     id: row.id,
     guid: row.guid,
     version: row.version,
@@ -270,10 +273,7 @@ export function articleFilters (query: ArticleListQuery, next: () => string): { 
     // A prefix as a range: the (term, article_id) key answers it.
     add((p) => `a.id IN (SELECT t.article_id FROM article_terms t WHERE t.term >= ${p()} AND t.term < ${p()})`, term, prefixEnd(term))
   }
-  if (query.after !== undefined) {
-    // A row value: both backends walk the order index from the cursor on.
-    add((p) => `(a.created_at, a.id) < (${p()}, ${p()})`, query.after.createdAt, query.after.id)
-  }
+  if (query.afterSeq !== undefined) add((p) => `a.seq < ${p()}`, query.afterSeq)
   return { where: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params }
 }
 

@@ -41,7 +41,9 @@ export function createSqliteArticles (db: Db): ArticleMethods {
         let version = 1
         if (article === undefined) {
           articleId = randomUUID()
-          db.prepare('INSERT INTO articles (id, guid, current_version, created_at) VALUES (?, ?, 1, ?)').run(articleId, guid, now)
+          // seq: arrival order for GET /v1/articles; this transaction holds the write lock, so MAX + 1 is unique.
+          db.prepare(`INSERT INTO articles (id, guid, current_version, created_at, seq)
+            VALUES (?, ?, 1, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM articles))`).run(articleId, guid, now)
         } else {
           articleId = article.id
           const latest = db.prepare('SELECT id, content_hash, status, event, created_at FROM versions WHERE article_id = ? AND version = ?')

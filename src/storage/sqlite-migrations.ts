@@ -261,10 +261,17 @@ export const sqliteMigrations: Migration[] = [
     category = (SELECT json_extract(v.content, '$.category') FROM versions v
       WHERE v.article_id = articles.id AND v.version = articles.current_version),
     event = (SELECT v.event FROM versions v WHERE v.article_id = articles.id AND v.version = articles.current_version);
-  -- Newest first, and one index per filter with the same order behind it.
-  CREATE INDEX articles_recent ON articles (created_at DESC, id DESC);
-  CREATE INDEX articles_by_category ON articles (category, created_at DESC, id DESC);
-  CREATE INDEX articles_by_event ON articles (event, created_at DESC, id DESC);
+  -- The order stories arrived in (ingest takes MAX + 1 inside its write transaction): newest
+  -- first is seq descending, and pages keep their place however many stories arrive in the same
+  -- millisecond. Stories already stored are numbered in the order they were first received.
+  ALTER TABLE articles ADD COLUMN seq INTEGER;
+  UPDATE articles SET seq = r.n FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY created_at, rowid) AS n FROM articles) r
+    WHERE r.id = articles.id;
+  CREATE UNIQUE INDEX articles_newest ON articles (seq DESC);
+  -- One index per filter, with the same order behind it.
+  CREATE INDEX articles_by_category ON articles (category, seq DESC);
+  CREATE INDEX articles_by_event ON articles (event, seq DESC);
+  CREATE INDEX articles_by_time ON articles (created_at);
   CREATE INDEX articles_unindexed ON articles (id) WHERE search_indexed = 0;
   CREATE INDEX versions_by_status ON versions (status, article_id);
   CREATE TABLE article_terms (

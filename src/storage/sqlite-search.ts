@@ -38,7 +38,7 @@ export function listArticlesSql (query: ArticleListQuery): { sql: string; params
   return {
     sql: `SELECT ${ARTICLE_LIST_COLUMNS} FROM articles a
       JOIN versions v ON v.article_id = a.id AND v.version = a.current_version
-      ${where} ORDER BY a.created_at DESC, a.id DESC LIMIT ?`,
+      ${where} ORDER BY a.seq DESC LIMIT ?`,
     params: [...params as Array<string | number>, query.limit]
   }
 }

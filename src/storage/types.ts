@@ -34,7 +34,7 @@ export interface NewVersionInput {
   now: string
 }
 
-/** Filters of GET /v1/articles; all optional, combined with AND. Newest (first received) first. */
+/** Filters of GET /v1/articles; all optional, combined with AND. Newest (last to arrive) first. */
 export interface ArticleListQuery {
   guid?: string
   /** Of the latest version. */
@@ -47,13 +47,15 @@ export interface ArticleListQuery {
   until?: string
   /** Every term must begin one of the headline's search terms (both from search-text.ts). */
   terms?: string[]
-  /** Continue after this article (its first-received time and id: the order key). */
-  after?: { createdAt: string; id: string }
+  /** Continue after the story with this arrival number (the order key: ArticleSummary.seq). */
+  afterSeq?: number
   limit: number
 }
 
 /** One story in a list: its latest version. */
 export interface ArticleSummary {
+  /** Arrival order of the story (newest first = descending): what a list cursor holds. */
+  seq: number
   id: string
   guid: string
   version: number

@@ -33,7 +33,6 @@ describe('query plans of the editors\' API (SQLite)', () => {
   // A full scan reads "SCAN a" with no index after it.
   const unindexed = (lines: string[]): string[] => lines.filter((line) => /^SCAN \w+$/.test(line))
 
-  const cursor = { createdAt: '2026-12-01T00:00:00.000Z', id: '00000000-0000-4000-8000-000000000000' }
   const lists: Record<string, Partial<ArticleListQuery>> = {
     'no filter': {},
     guid: { guid: 'urn:x' },
@@ -42,8 +41,9 @@ describe('query plans of the editors\' API (SQLite)', () => {
     category: { category: 'economy' },
     'since/until': { since: '2026-11-01T00:00:00.000Z', until: '2026-12-01T00:00:00.000Z' },
     'headline words': { terms: queryTerms('الرئيس يزور') },
-    cursor: { after: cursor },
-    'category and cursor': { category: 'economy', after: cursor }
+    cursor: { afterSeq: 1000 },
+    'category and cursor': { category: 'economy', afterSeq: 1000 },
+    'event and cursor': { event: 'correction', afterSeq: 1000 }
   }
 
   for (const [name, filters] of Object.entries(lists)) {
@@ -55,7 +55,7 @@ describe('query plans of the editors\' API (SQLite)', () => {
   }
 
   it('reads the newest page in index order, without sorting', () => {
-    for (const filters of [{}, { category: 'economy' }, { event: 'kill' as const }, { after: cursor }]) {
+    for (const filters of [{}, { category: 'economy' }, { event: 'kill' as const }, { afterSeq: 1000 }, { category: 'economy', afterSeq: 1000 }]) {
       const { sql, params } = listArticlesSql({ limit: 21, ...filters })
       const lines = plan(sql, params)
       assert.ok(!lines.some((line) => line.includes('TEMP B-TREE')), lines.join('\n'))

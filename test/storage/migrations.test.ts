@@ -60,3 +60,43 @@ it('upgrades a walking-skeleton database in place', async () => {
     await tmp.remove()
   }
 })
+
+it('gives stories stored before search existed their arrival order, search terms and usage per day', async () => {
+  const tmp = await tempDir()
+  const file = path.join(tmp.dir, 'before-search.db')
+  try {
+    const old = new DatabaseSync(file)
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)')
+    for (const m of sqliteMigrations.filter((m) => m.id <= 5)) {
+      old.exec('PRAGMA foreign_keys = OFF')
+      old.exec(m.sql)
+      old.prepare('INSERT INTO schema_migrations VALUES (?, ?)').run(m.id, '2026-11-01T00:00:00.000Z')
+    }
+    const content = (headline: string): string => JSON.stringify({ headline, paragraphs: ['ف'], language: 'ar', category: 'economy' })
+    // Stored out of order: the later story first.
+    old.prepare('INSERT INTO articles VALUES (?, ?, 1, ?)').run('a2', 'urn:old:2', '2026-11-02T10:00:00.000Z')
+    old.prepare('INSERT INTO articles VALUES (?, ?, 1, ?)').run('a1', 'urn:old:1', '2026-11-01T10:00:00.000Z')
+    for (const [id, article, headline, at] of [['v2', 'a2', 'أسعارُ الذهب ترتفع', '2026-11-02T10:00:00.000Z'], ['v1', 'a1', 'موسم الزيتون', '2026-11-01T10:00:00.000Z']]) {
+      old.prepare(`INSERT INTO versions (id, article_id, version, content_hash, content, status, event, created_at, updated_at)
+        VALUES (?, ?, 1, 'h', ?, 'distributed', 'new', ?, ?)`).run(id!, article!, content(headline!), at!, at!)
+    }
+    old.prepare('INSERT INTO translation_usage (version_id, lang, chars_sent, requests) VALUES (?, ?, ?, ?)').run('v1', 'en', 40, 1)
+    old.close()
+
+    const storage = openSqliteStorage(file)
+    try {
+      await storage.migrate()
+      assert.deepEqual((await storage.listArticles({ limit: 10 })).map((a) => a.guid), ['urn:old:2', 'urn:old:1'], 'numbered by first received')
+      assert.deepEqual((await storage.listArticles({ limit: 10, terms: ['ذهب'] })).map((a) => a.guid), ['urn:old:2'])
+      assert.deepEqual((await storage.listArticles({ limit: 10, category: 'economy' })).length, 2)
+      assert.deepEqual((await storage.usageByDay('2026-11-01', '2026-11-30')).map((u) => ({ ...u })),
+        [{ day: '2026-11-01', lang: 'en', charsSent: 40, charsReused: 0, requests: 1 }])
+      const next = await storage.ingestVersion({ guid: 'urn:new', contentHash: 'n', content: JSON.parse(content('جديد')), now: '2026-11-03T00:00:00.000Z' })
+      assert.equal((await storage.listArticles({ limit: 1 }))[0]?.id, next.articleId, 'a new story comes after the numbered ones')
+    } finally {
+      await storage.close()
+    }
+  } finally {
+    await tmp.remove()
+  }
+})

@@ -54,6 +54,30 @@ if (unreachable !== null && process.env['CI'] !== undefined) {
   gaugesContract('pg', openPg)
 editorsContract('pg', openPg)
 
+  describe('pg: stories stored before search existed', () => {
+    it('are given their search terms by the next migrate()', async () => {
+      const { schema, drop } = await freshSchema()
+      const storage = openPgStorage(url, { schema })
+      try {
+        await storage.migrate()
+        const v = await storage.ingestVersion({ guid: 'old', contentHash: 'h', now: '2026-11-01T00:00:00.000Z',
+          content: { headline: 'أسعارُ الذهب ترتفع', paragraphs: ['ف'], language: 'ar', category: 'economy' } })
+        // As if stored before migration 85: no terms, not indexed, no category.
+        await withClient(async (c) => {
+          await c.query(`SET search_path = ${pg.escapeIdentifier(schema)}`)
+          await c.query('DELETE FROM article_terms')
+          await c.query('UPDATE articles SET search_indexed = false, category = NULL')
+        })
+        assert.deepEqual(await storage.listArticles({ limit: 5, terms: ['ذهب'] }), [])
+        await storage.migrate()
+        assert.deepEqual((await storage.listArticles({ limit: 5, terms: ['ذهب'], category: 'economy' })).map((a) => a.id), [v.articleId])
+      } finally {
+        await storage.close()
+        await drop()
+      }
+    })
+  })
+
   describe('pg: two instances sharing one database', () => {
     let a: Storage
     let b: Storage
