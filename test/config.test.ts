@@ -21,6 +21,16 @@ describe('loadConfig', () => {
     assert.equal(endpoint.translation.kind === 'endpoint' && endpoint.translation.endpoint.port, '8085')
   })
 
+  it('prices translation at Google\'s NMT list price unless told otherwise, and refuses a price that is no number', () => {
+    assert.equal(loadConfig({}).translationPricePerMillionChars, 20)
+    assert.equal(loadConfig({ TRANSLATION_PRICE_PER_MILLION_CHARS: '12.5' }).translationPricePerMillionChars, 12.5)
+    assert.equal(loadConfig({ TRANSLATION_PRICE_PER_MILLION_CHARS: '0' }).translationPricePerMillionChars, 0)
+    for (const bad of ['-1', 'twenty', '1e3', '$20']) {
+      assert.throws(() => loadConfig({ TRANSLATION_PRICE_PER_MILLION_CHARS: bad }),
+        (err: unknown) => err instanceof ConfigError && /TRANSLATION_PRICE_PER_MILLION_CHARS/.test(err.problems.join('')))
+    }
+  })
+
   it('names every bad value at once', () => {
     assert.throws(() => loadConfig({
       PORT: '70000',
