@@ -4,7 +4,7 @@ import type { ArticleContent } from '../articles/types.ts'
 import { searchTerms } from '../articles/search-text.ts'
 import type { PgDb, Sql } from './pg-tx.ts'
 import type { Storage, VersionSummary } from './types.ts'
-import { ARTICLE_LIST_COLUMNS, type ArticleListRow, articleFilters, mergeUsage, toArticleSummary } from './rows.ts'
+import { ARTICLE_LIST_COLUMNS, type ArticleListRow, articleFilters, mergeUsage, toArticleSummary } from './article-list.ts'
 
 type SearchMethods = Pick<Storage, 'listArticles' | 'listVersions' | 'getArticleUsage' | 'usageByDay'>
 

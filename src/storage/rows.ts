@@ -1,7 +1,7 @@
 // Rows as both backends read them (the same column names in SQLite and PostgreSQL) and the one
 // mapping from each to its domain type. Booleans arrive as 0/1 from SQLite, as true/false from pg.
 import type { ArticleContent, StoredTranslation, StoredVersion } from '../articles/types.ts'
-import type { ApiKeySummary, ArticleListQuery, ArticleSummary, Delivery, FeedItem, GlossaryEntry, LanguageUsage, Subscriber } from './types.ts'
+import type { ApiKeySummary, Delivery, FeedItem, GlossaryEntry, Subscriber } from './types.ts'
 
 const truthy = (value: number | boolean): boolean => value === true || value === 1
 
@@ -214,88 +214,6 @@ export function toEntry (row: EntryRow): GlossaryEntry {
     createdAt: row.created_at,
     updatedAt: row.updated_at
   }
-}
-
-export interface ArticleListRow {
-  seq: number | string
-  id: string
-  guid: string
-  version: number
-  status: ArticleSummary['status']
-  event: ArticleSummary['event']
-  content: string
-  category: string | null
-  first_created: string
-  created_at: string
-}
-
-/** The columns an ArticleListRow needs, from articles a and its current version v. */
-export const ARTICLE_LIST_COLUMNS = `a.seq, a.id, a.guid, v.version, v.status, v.event, v.content, a.category,
-  a.created_at AS first_created, v.created_at`
-
-export function toArticleSummary (row: ArticleListRow): ArticleSummary {
-  const content = JSON.parse(row.content) as StoredVersion['content']
-  return {
-    // A BIGINT arrives as a string from pg.
-    seq: Number(row.seq),
-    id: row.id,
-    guid: row.guid,
-    version: row.version,
-    status: row.status,
-    event: row.event,
-    headline: content.headline,
-    category: row.category,
-    language: content.language,
-    urgency: content.urgency ?? null,
-    firstCreated: row.first_created,
-    versionCreated: row.created_at
-  }
-}
-
-/**
- * The WHERE clause of a story list (articles a, current version v) and its parameters, in order;
- * `next` gives each parameter's placeholder (? or $n). Each filter is one an index answers.
- */
-export function articleFilters (query: ArticleListQuery, next: () => string): { where: string; params: unknown[] } {
-  const clauses: string[] = []
-  const params: unknown[] = []
-  const add = (clause: (p: () => string) => string, ...values: unknown[]): void => {
-    clauses.push(clause(next))
-    params.push(...values)
-  }
-  if (query.guid !== undefined) add((p) => `a.guid = ${p()}`, query.guid)
-  if (query.status !== undefined) add((p) => `v.status = ${p()}`, query.status)
-  if (query.event !== undefined) add((p) => `a.event = ${p()}`, query.event)
-  if (query.category !== undefined) add((p) => `a.category = ${p()}`, query.category)
-  if (query.since !== undefined) add((p) => `a.created_at >= ${p()}`, query.since)
-  if (query.until !== undefined) add((p) => `a.created_at <= ${p()}`, query.until)
-  for (const term of query.terms ?? []) {
-    // A prefix as a range: the (term, article_id) key answers it.
-    add((p) => `a.id IN (SELECT t.article_id FROM article_terms t WHERE t.term >= ${p()} AND t.term < ${p()})`, term, prefixEnd(term))
-  }
-  if (query.afterSeq !== undefined) add((p) => `a.seq < ${p()}`, query.afterSeq)
-  return { where: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params }
-}
-
-/** The smallest string greater than every string that starts with prefix (code point order). */
-function prefixEnd (prefix: string): string {
-  const points = [...prefix]
-  const last = points.pop()?.codePointAt(0) ?? 0
-  return points.join('') + String.fromCodePoint(last + 1)
-}
-
-/** Engine use (translation_usage) and memory reuse (translations) per language, as one list. */
-export function mergeUsage (sent: Array<{ lang: string; chars_sent: number | string; requests: number | string }>,
-  reused: Array<{ lang: string; chars_reused: number | string }>): LanguageUsage[] {
-  const byLang = new Map<string, LanguageUsage>()
-  const get = (lang: string): LanguageUsage => {
-    const u = byLang.get(lang) ?? { lang, charsSent: 0, charsReused: 0, requests: 0 }
-    byLang.set(lang, u)
-    return u
-  }
-  for (const r of sent) Object.assign(get(r.lang), { charsSent: Number(r.chars_sent), requests: Number(r.requests) })
-  for (const r of reused) get(r.lang).charsReused = Number(r.chars_reused)
-  return [...byLang.values()].sort((a, b) => a.lang < b.lang ? -1 : a.lang > b.lang ? 1 : 0)
 }
 
 /** The latest content with the kill's reason as its note (an earlier version's note does not carry over). */

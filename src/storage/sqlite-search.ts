@@ -5,7 +5,7 @@ import type { ArticleContent } from '../articles/types.ts'
 import { searchTerms } from '../articles/search-text.ts'
 import type { Db } from './sqlite-tx.ts'
 import type { ArticleListQuery, ArticleSummary, DailyUsage, Storage, VersionSummary } from './types.ts'
-import { ARTICLE_LIST_COLUMNS, type ArticleListRow, articleFilters, mergeUsage, toArticleSummary } from './rows.ts'
+import { ARTICLE_LIST_COLUMNS, type ArticleListRow, articleFilters, mergeUsage, toArticleSummary } from './article-list.ts'
 
 type SearchMethods = Pick<Storage, 'listArticles' | 'listVersions' | 'getArticleUsage' | 'usageByDay'>
 
