@@ -33,13 +33,31 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
       'with `"correction": true`.',
     bodyExamples: {
       story: { summary: 'A new Arabic story', value: EXAMPLE_STORY },
-      correction: { summary: 'A correction of the same story', value: { ...EXAMPLE_STORY, body: 'افتتح المعرض أبوابه صباح اليوم.\nويشارك فيه 350 ناشراً.', correction: true } }
+      correction: {
+        summary: 'A correction of the same story, with a note to partners\' desks',
+        value: { ...EXAMPLE_STORY, body: 'افتتح المعرض أبوابه صباح اليوم.\nويشارك فيه 350 ناشراً.', correction: true, note: 'تصحيح عدد الناشرين: 350 لا 300.' }
+      }
     }
   },
-  'GET /v1/articles': { summary: 'List and search stories' },
-  'GET /v1/articles/:id': { summary: 'A story: its versions\' pipeline state, translations and deliveries' },
-  'GET /v1/articles/:id/versions': { summary: 'The version history of a story' },
-  'POST /v1/articles/:id/kill': { summary: 'Kill (withdraw) a story', description: 'Writes a kill version that every partner that had the story receives first, ahead of its queue.' },
+  'GET /v1/articles': {
+    summary: 'List and search stories',
+    description: 'Newest first, a page at a time: pass `nextCursor` back as `cursor`. Filters combine: `guid`, `status` and `event` ' +
+      '(of the latest version), `category`, `since`/`until` (first received), `q` (headline words; Arabic matching ignores ' +
+      'tashkeel and tatweel and folds أ إ آ ٱ to ا, ى to ي, ة to ه, and the article written onto a word).'
+  },
+  'GET /v1/articles/:id': {
+    summary: 'One version of a story: original and translations side by side, history, cost',
+    description: 'The latest version, or `?version=n` (404 lists the versions that exist). Per language the translation with a ' +
+      'segment-by-segment comparison (from memory or not, glossary terms applied); the deliveries; the version history; ' +
+      'the translation cost per language at TRANSLATION_PRICE_PER_MILLION_CHARS.'
+  },
+  'GET /v1/articles/:id/versions': { summary: 'The version history of a story', description: 'Per version: event, status, time and the editor\'s note.' },
+  'POST /v1/articles/:id/kill': {
+    summary: 'Kill (withdraw) a story',
+    description: 'Writes a kill version that every partner that had the story receives first, ahead of its queue. An optional ' +
+      '`reason`, in the story\'s language, goes to partners as the kill\'s note, translated (it never waits for the engine).',
+    bodyExamples: { reason: { summary: 'A kill with its reason', value: { reason: 'سُحب الخبر لأن الأرقام لم تتأكد.' } } }
+  },
   'POST /v1/articles/:id/retry': { summary: 'Translate a failed story again', description: '409 when the latest version has not failed.' },
   'GET /v1/articles/:id/renditions/:format': { summary: 'Render any version in any format and language it exists in' },
 
@@ -78,6 +96,10 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     bodyExamples: { editor: { summary: 'A key for the CMS', value: { role: 'editor', label: 'CMS' } } }
   },
   'GET /v1/keys': { summary: 'List API keys (never the key itself)' },
-  'DELETE /v1/keys/:id': { summary: 'Revoke an API key at once' },
-  'GET /v1/usage': { summary: 'Translation cost per day and language' }
+  'DELETE /v1/keys/:id': { summary: 'Revoke an API key at once', description: 'Its next request is refused. 409 for the last admin key.' },
+  'GET /v1/usage': {
+    summary: 'Translation cost per day and language',
+    description: 'Characters sent to the engine, characters reused from the translation memory, requests, and an estimate in US ' +
+      'dollars at TRANSLATION_PRICE_PER_MILLION_CHARS. `since`/`until` are UTC days (default: the last 30).'
+  }
 }
