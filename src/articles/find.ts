@@ -20,6 +20,7 @@ function decodeCursor (cursor: string): number {
 const iso = (value: string | undefined): string | undefined => value === undefined ? undefined : new Date(value).toISOString()
 
 export async function findArticles (storage: Storage, query: ArticleListQuery): Promise<ArticleList> {
+  const limit = query.limit ?? 20
   let terms: string[] | undefined
   if (query.q !== undefined) {
     terms = queryTerms(query.q)
@@ -36,12 +37,12 @@ export async function findArticles (storage: Storage, query: ArticleListQuery): 
     ...(terms === undefined ? {} : { terms }),
     ...(query.cursor === undefined ? {} : { afterSeq: decodeCursor(query.cursor) }),
     // One more than asked tells whether there is a next page.
-    limit: query.limit + 1
+    limit: limit + 1
   })
-  const page = items.slice(0, query.limit)
+  const page = items.slice(0, limit)
   const last = page.at(-1)
   return {
     items: page.map(({ seq: _seq, ...item }) => item),
-    nextCursor: items.length > query.limit && last !== undefined ? encodeCursor(last.seq) : null
+    nextCursor: items.length > limit && last !== undefined ? encodeCursor(last.seq) : null
   }
 }
