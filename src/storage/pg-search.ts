@@ -1,5 +1,5 @@
 // Finding stories and reading their history and cost, on PostgreSQL: the same statements as
-// sqlite-search.ts (filters from rows.ts), each walking the indexes of migration 85.
+// sqlite-search.ts (filters from article-list.ts), each walking the indexes of migration 85.
 import type { ArticleContent } from '../articles/types.ts'
 import { searchTerms } from '../articles/search-text.ts'
 import type { PgDb, Sql } from './pg-tx.ts'

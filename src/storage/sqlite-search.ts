@@ -1,6 +1,7 @@
-// Finding stories and reading their history and cost, on SQLite. Every filter of listArticles has
-// an index with the list's order behind it (migration 85), so a page stops after `limit` rows;
-// test/storage/explain.test.ts checks the plans.
+// Finding stories and reading their history and cost, on SQLite. Every filter of listArticles
+// walks an index (migration 85; test/storage/explain.test.ts checks the plans). The newest page,
+// the cursor, guid, category and event keep the list's order, so a page stops after `limit`
+// rows; status, since/until and headline words sort what matches (bench/find.ts measures both).
 import type { ArticleContent } from '../articles/types.ts'
 import { searchTerms } from '../articles/search-text.ts'
 import type { Db } from './sqlite-tx.ts'
