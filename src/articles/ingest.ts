@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import { badRequest, HttpError } from '../http/errors.ts'
 import type { IngestOutcome, Storage } from '../storage/types.ts'
+import { inlineMarkupProblem } from '../translation/inline-markup.ts'
 import { assertTranslatableSource } from '../translation/source-guard.ts'
 import { type ArticleFields, contentHash, normalizeArticle } from './normalize.ts'
 
@@ -14,6 +15,10 @@ export async function ingestArticle (
   // Schema validation sees strings; only after decoding and trimming do we know they hold text.
   if (content.headline === '') throw badRequest('/body/headline', 'is empty once whitespace is removed')
   if (content.paragraphs.length === 0) throw badRequest('/body/body', 'has no paragraph with text')
+  content.paragraphs.forEach((paragraph, i) => {
+    const problem = inlineMarkupProblem(paragraph)
+    if (problem !== null) throw badRequest('/body/body', `paragraph ${i + 1} ${problem}`)
+  })
   // 422 unless the text is mainly Arabic script or `language` names another language Google supports.
   assertTranslatableSource(content)
   const guid = fields.guid ?? `urn:uuid:${randomUUID()}`

@@ -45,7 +45,8 @@ export function inlineNodes (paragraph: string, tags: InlineTagMap): XmlChild {
   // Unclosed frames cannot come out of parseInline, but if they did their text is kept.
   while (stack.length > 1) {
     const frame = stack.pop()!
-    stack.at(-1)!.children.push(...frame.children)
+    // A loop, not push(...children): spreading a huge array overflows the call stack.
+    for (const child of frame.children) stack.at(-1)!.children.push(child)
   }
   return mixed(root.children)
 }

@@ -5,6 +5,8 @@
 // Text arrives already decoded: an ingested "&quot;" is four literal characters by the time it
 // reaches this module and is written as "&amp;quot;". Decoding entities is an ingest concern.
 
+import { HttpError } from '../http/errors.ts'
+
 export type AttrValue = string | number | undefined
 
 export interface XmlElement {
@@ -108,34 +110,74 @@ export function escapeAttr (value: string): string {
   return ATTR_SPECIAL.test(clean) ? clean.replace(ATTR_SPECIALS, reference) : clean
 }
 
+/**
+ * Deepest element nesting a document may have. libxml2 (behind lxml, PHP, xmllint, many CMS
+ * importers) refuses documents nested deeper than 256 by default; ingest keeps a paragraph's
+ * inline markup to 32 levels, so only a story that bypassed it can get here, and it is refused
+ * with a domain error instead of becoming a document partners cannot parse.
+ */
+export const MAX_XML_DEPTH = 200
+
+export class DocumentTooDeepError extends HttpError {
+  constructor (name: string) {
+    super(422, 'NASHRA_UNRENDERABLE', 'Story cannot be rendered',
+      `The document nests elements more than ${MAX_XML_DEPTH} deep (inside <${name}>); XML parsers refuse such documents.`,
+      { extensions: { limit: MAX_XML_DEPTH } })
+    this.name = 'DocumentTooDeepError'
+  }
+}
+
 export function serialize (node: XmlElement, options: SerializeOptions = {}): string {
   const out: string[] = []
   if (options.declaration === true) out.push('<?xml version="1.0" encoding="UTF-8"?>\n')
-  write(node, options.pretty === true ? 0 : -1, out)
+  write(node, options.pretty === true, out)
   if (options.declaration === true || options.pretty === true) out.push('\n')
   return out.join('')
 }
 
-/** `depth` is -1 when not pretty-printing. */
-function write (node: XmlElement, depth: number, out: string[]): void {
-  out.push('<', node.name)
-  for (const [key, value] of Object.entries(node.attrs)) {
-    if (value === undefined) continue
-    out.push(' ', key, '="', escapeAttr(String(value)), '"')
+interface Open {
+  node: XmlElement
+  /** Indentation level of the element, or -1 when not indenting inside it. */
+  depth: number
+  indent: boolean
+  next: number
+}
+
+/**
+ * Iterative (an explicit stack, not recursion): a deep tree cannot overflow the call stack, and
+ * every node is visited once.
+ */
+function write (root: XmlElement, pretty: boolean, out: string[]): void {
+  const stack: Open[] = []
+  const open = (node: XmlElement, depth: number): void => {
+    if (stack.length >= MAX_XML_DEPTH) throw new DocumentTooDeepError(node.name)
+    out.push('<', node.name)
+    for (const [key, value] of Object.entries(node.attrs)) {
+      if (value === undefined) continue
+      out.push(' ', key, '="', escapeAttr(String(value)), '"')
+    }
+    if (node.children.length === 0) {
+      out.push('/>')
+      return
+    }
+    out.push('>')
+    // Whitespace is only added between children when there is no text among them, so indenting
+    // never changes the content of mixed or text-only elements.
+    const indent = depth >= 0 && node.children.every((child) => typeof child !== 'string')
+    stack.push({ node, depth, indent, next: 0 })
   }
-  if (node.children.length === 0) {
-    out.push('/>')
-    return
-  }
-  out.push('>')
-  // Whitespace is only added between children when there is no text among them, so indenting
-  // never changes the content of mixed or text-only elements.
-  const indent = depth >= 0 && node.children.every((child) => typeof child !== 'string')
-  for (const child of node.children) {
-    if (indent) out.push('\n', '  '.repeat(depth + 1))
+  open(root, pretty ? 0 : -1)
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!
+    if (top.next === top.node.children.length) {
+      if (top.indent) out.push('\n', '  '.repeat(top.depth))
+      out.push('</', top.node.name, '>')
+      stack.pop()
+      continue
+    }
+    const child = top.node.children[top.next++]!
+    if (top.indent) out.push('\n', '  '.repeat(top.depth + 1))
     if (typeof child === 'string') out.push(escapeText(child))
-    else write(child, indent ? depth + 1 : -1, out)
+    else open(child, top.indent ? top.depth + 1 : -1)
   }
-  if (indent) out.push('\n', '  '.repeat(depth))
-  out.push('</', node.name, '>')
 }

@@ -4,6 +4,7 @@
 // word alone is too long) and the translated pieces are joined again with the cut's whitespace.
 import type { InlineTag } from './inline-markup.ts'
 import { escapeHtmlText } from './inline-markup.ts'
+import { TagStack } from './tag-stack.ts'
 
 export interface EngineLimits {
   maxEntries: number
@@ -52,12 +53,28 @@ export interface Seam {
   reopened: number
 }
 
+/**
+ * A segment that cannot be sent however it is cut: its open tags alone fill most of a request,
+ * or one tag is longer than a request. Code 3 (INVALID_ARGUMENT, as Google would say): no retry
+ * can help, so the version fails with this reason instead of being tried again.
+ */
+export class UntranslatableSegmentError extends Error {
+  readonly code = 3
+
+  constructor (message: string) {
+    super(message)
+    this.name = 'UntranslatableSegmentError'
+  }
+}
+
 interface Unit {
   text: string
   length: number
   /** A space that may be cut at; `sentence` when it follows the end of a sentence. */
   cut?: 'word' | 'sentence'
   atom?: Extract<Atom, { kind: 'open' | 'close' }>
+  /** Ready-made html (a glossary placeholder): never cut. */
+  raw?: true
 }
 
 const SENTENCE_END = /[.!?؟۔…]["'»”’)\]]*$/u
@@ -67,7 +84,7 @@ function toUnits (atoms: Atom[], html: boolean): Unit[] {
   for (const atom of atoms) {
     if (atom.kind !== 'text') {
       const text = renderAtom(atom, html)
-      units.push({ text, length: codepointLength(text), ...(atom.kind === 'raw' ? {} : { atom }) })
+      units.push({ text, length: codepointLength(text), ...(atom.kind === 'raw' ? { raw: true as const } : { atom }) })
       continue
     }
     for (const part of atom.text.split(/(\s+)/u)) {
@@ -84,109 +101,193 @@ function toUnits (atoms: Atom[], html: boolean): Unit[] {
   return units
 }
 
-type Stack = Array<{ tag: InlineTag; href?: string | undefined }>
-
-function after (stack: Stack, unit: Unit): Stack {
-  if (unit.atom?.kind === 'open') return [...stack, { tag: unit.atom.tag, href: unit.atom.href }]
-  if (unit.atom?.kind === 'close') {
-    const at = stack.findLastIndex((s) => s.tag === unit.atom?.tag)
-    return at < 0 ? stack : stack.slice(0, at)
-  }
-  return stack
+/** An open tag on the stack, with the lengths of all openers and closers up to and including it. */
+interface Open {
+  tag: InlineTag
+  opener: string
+  openSum: number
+  closeSum: number
 }
 
-const closers = (stack: Stack): string => stack.toReversed().map((s) => `</${s.tag}>`).join('')
-const openers = (stack: Stack): string => stack.map((s) => openTag(s.tag, s.href)).join('')
+type Stack = TagStack<Open>
 
-/** Cuts a rendered-too-long segment into pieces of at most maxCodepoints each. */
+const openersLength = (stack: Stack): number => stack.frames.at(-1)?.item.openSum ?? 0
+const closersLength = (stack: Stack, depth = stack.depth): number => (depth === 0 ? 0 : stack.frames[depth - 1]!.item.closeSum)
+const closers = (stack: Stack): string => stack.frames.toReversed().map((f) => `</${f.tag}>`).join('')
+const openers = (stack: Stack): string => stack.frames.map((f) => f.item.opener).join('')
+
+/** The closers' length once `unit` is applied, without applying it. */
+function closersAfter (stack: Stack, unit: Unit): number {
+  if (unit.atom?.kind === 'open') return closersLength(stack) + unit.atom.tag.length + 3
+  if (unit.atom?.kind === 'close') {
+    const at = stack.lastIndexOf(unit.atom.tag)
+    return at < 0 ? closersLength(stack) : closersLength(stack, at)
+  }
+  return closersLength(stack)
+}
+
+function apply (stack: Stack, unit: Unit): void {
+  if (unit.atom?.kind === 'open') {
+    const opener = unit.text
+    stack.push(unit.atom.tag, {
+      tag: unit.atom.tag,
+      opener,
+      openSum: openersLength(stack) + unit.length,
+      closeSum: closersLength(stack) + unit.atom.tag.length + 3,
+    })
+  } else if (unit.atom?.kind === 'close') {
+    const at = stack.lastIndexOf(unit.atom.tag)
+    if (at >= 0) stack.truncate(at)
+  }
+}
+
+/**
+ * Cuts a rendered-too-long segment into pieces of at most maxCodepoints each. Linear in the
+ * segment: the open tags are tracked incrementally (never copied per unit), and a piece may not
+ * start with open tags that take more than half a request, so every piece carries at least half
+ * a request of the segment itself and the reopened tags cannot multiply the output.
+ */
 export function splitAtoms (atoms: Atom[], html: boolean, maxCodepoints: number): { pieces: string[]; seams: Seam[] } {
   const units = toUnits(atoms, html)
   const pieces: string[] = []
   const seams: Seam[] = []
   let start = 0
-  let stack: Stack = []
+  let stack: Stack = new TagStack<Open>()
+  const seamAt = (at: Stack, joiner: string): Seam => ({ joiner, closed: at.frames.toReversed().map((f) => f.item.tag), reopened: at.depth })
   while (start < units.length) {
+    if ((openersLength(stack) + closersLength(stack)) * 2 > maxCodepoints) throw tooDeep(stack, maxCodepoints)
     const opening = openers(stack)
-    let text = opening
-    let length = codepointLength(opening)
-    let current = stack
+    const atStart = stack.clone()
+    let length = openersLength(stack)
     let end = start
     let lastCut = -1
     let lastSentence = -1
-    const stacks: Stack[] = []
     for (; end < units.length; end++) {
       const unit = units[end]!
-      const next = after(current, unit)
-      if (length + unit.length + codepointLength(closers(next)) > maxCodepoints) break
-      stacks[end] = current
+      if (length + unit.length + closersAfter(stack, unit) > maxCodepoints) break
       if (unit.cut !== undefined && end > start) {
         lastCut = end
         if (unit.cut === 'sentence') lastSentence = end
       }
-      text += unit.text
       length += unit.length
-      current = next
+      apply(stack, unit)
     }
     if (end === units.length) {
-      pieces.push(text + closers(current))
+      pieces.push(opening + joinUnits(units, start, end) + closers(stack))
       break
     }
     const cut = lastSentence > start ? lastSentence : lastCut > start ? lastCut : -1
-    const seamAt = (at: Stack, joiner: string): Seam => ({ joiner, closed: at.toReversed().map((s) => s.tag), reopened: at.length })
     if (cut >= 0) {
-      const stackAtCut = stacks[cut]!
-      pieces.push(opening + units.slice(start, cut).map((u) => u.text).join('') + closers(stackAtCut))
-      seams.push(seamAt(stackAtCut, units[cut]!.text))
-      stack = stackAtCut
+      // Replay the window up to the cut from the piece's starting tags: no snapshot per unit.
+      stack = atStart
+      for (let i = start; i < cut; i++) apply(stack, units[i]!)
+      pieces.push(opening + joinUnits(units, start, cut) + closers(stack))
+      seams.push(seamAt(stack, units[cut]!.text))
       start = cut + 1
-    } else if (units.slice(start, end).some((u) => u.atom === undefined)) {
+    } else if (hasText(units, start, end)) {
       // Text but no space to cut at (a word right after a tag): cut before the unit that did not fit.
-      pieces.push(text + closers(current))
-      seams.push(seamAt(current, ''))
-      stack = current
+      pieces.push(opening + joinUnits(units, start, end) + closers(stack))
+      seams.push(seamAt(stack, ''))
       start = end
     } else {
       // One word (or nothing but tags and then a word) longer than a whole request: cut by codepoints.
       const unit = units[end]!
-      const room = Math.max(1, maxCodepoints - length - codepointLength(closers(current)))
-      const head = safeSlice([...unit.text], room, html)
-      pieces.push(text + head + closers(current))
-      seams.push(seamAt(current, ''))
+      if (unit.atom !== undefined || unit.raw === true) {
+        if (stack.depth > 0) throw tooDeep(stack, maxCodepoints)
+        throw new UntranslatableSegmentError(`an inline tag of ${unit.length} codepoints does not fit in a request of ${maxCodepoints}`)
+      }
+      const room = Math.max(1, maxCodepoints - length - closersLength(stack))
+      const head = safeSlice(unit.text, room, html)
+      pieces.push(opening + joinUnits(units, start, end) + head + closers(stack))
+      seams.push(seamAt(stack, ''))
       const rest = unit.text.slice(head.length)
-      units[end] = { text: rest, length: codepointLength(rest) }
-      stack = current
+      units[end] = { text: rest, length: unit.length - codepointLength(head) }
       start = end
     }
   }
   return { pieces, seams }
 }
 
-// In html mode a cut must not fall inside an entity such as &amp;.
-function safeSlice (codepoints: string[], room: number, html: boolean): string {
-  let end = Math.min(room, codepoints.length)
-  if (html) {
-    const amp = codepoints.lastIndexOf('&', end - 1)
-    if (amp >= 0 && !codepoints.slice(amp, end).includes(';') && codepoints.indexOf(';', amp) >= end) end = Math.max(amp, 1)
-  }
-  return codepoints.slice(0, end).join('')
+function tooDeep (stack: Stack, maxCodepoints: number): UntranslatableSegmentError {
+  const overhead = openersLength(stack) + closersLength(stack)
+  return new UntranslatableSegmentError(`inline markup nested ${stack.depth} deep needs ${overhead} codepoints of tags ` +
+    `in every piece it is cut into; at most ${Math.floor(maxCodepoints / 2)} of a ${maxCodepoints}-codepoint request may go to tags`)
 }
 
-/** Joins translated pieces, removing the tags a cut closed and reopened when they are still at the seam. */
+function joinUnits (units: Unit[], from: number, to: number): string {
+  let text = ''
+  for (let i = from; i < to; i++) text += units[i]!.text
+  return text
+}
+
+function hasText (units: Unit[], from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (units[i]!.atom === undefined) return true
+  return false
+}
+
+// The first `room` codepoints of text (at least one). In html mode a cut must not fall inside an
+// entity such as &amp;. Only the head is walked, so cutting a 1 MB word costs its length once.
+function safeSlice (text: string, room: number, html: boolean): string {
+  let end = 0
+  for (let n = 0; n < room && end < text.length; n++) {
+    const unit = text.charCodeAt(end)
+    end += unit >= 0xd800 && unit <= 0xdbff && end + 1 < text.length ? 2 : 1
+  }
+  if (html) {
+    const amp = text.lastIndexOf('&', end - 1)
+    if (amp > 0 && text.indexOf(';', amp) >= end) end = amp
+  }
+  return text.slice(0, end)
+}
+
+const REOPENED_TAG = /\s*<(?:b|strong|i|em|a)\b[^>]*>/iy
+
+/** Where the closers of `closed` (innermost first) start at the end of `text`, or -1. */
+function closersStart (text: string, closed: InlineTag[]): number {
+  let at = text.length
+  for (let j = closed.length - 1; j >= 0; j--) {
+    while (at > 0 && /\s/u.test(text[at - 1]!)) at--
+    const closer = `</${closed[j]}>`
+    if (text.slice(at - closer.length, at).toLowerCase() !== closer) return -1
+    at -= closer.length
+  }
+  return at
+}
+
+/** Where `count` reopened tags (and the whitespace around them) end at the start of `text`, or -1. */
+function openersEnd (text: string, count: number): number {
+  let at = 0
+  for (let j = 0; j < count; j++) {
+    REOPENED_TAG.lastIndex = at
+    if (!REOPENED_TAG.test(text)) return -1
+    at = REOPENED_TAG.lastIndex
+  }
+  while (at < text.length && /\s/u.test(text[at]!)) at++
+  return at
+}
+
+/**
+ * Joins translated pieces, removing the tags a cut closed and reopened when they are still at the
+ * seam. Each seam looks only at the two pieces around it, so joining is linear in the output.
+ */
 export function joinPieces (outputs: string[], seams: Seam[]): string {
-  let result = outputs[0] ?? ''
+  const parts: string[] = []
+  let left = outputs[0] ?? ''
   seams.forEach((seam, i) => {
     let right = outputs[i + 1] ?? ''
     if (seam.closed.length > 0) {
-      const closing = new RegExp(`${seam.closed.map((t) => `</${t}>\\s*`).join('')}$`, 'iu')
-      const opening = new RegExp(`^\\s*${Array.from({ length: seam.reopened }, () => '<(?:b|strong|i|em|a)\\b[^>]*>\\s*').join('')}`, 'iu')
-      if (closing.test(result) && opening.test(right)) {
-        result = result.replace(closing, '')
-        right = right.replace(opening, '')
+      const cut = closersStart(left, seam.closed)
+      const resume = cut < 0 ? -1 : openersEnd(right, seam.reopened)
+      if (resume >= 0) {
+        left = left.slice(0, cut)
+        right = right.slice(resume)
       }
     }
-    result = result.trimEnd() + seam.joiner + right.trimStart()
+    parts.push(left.trimEnd(), seam.joiner)
+    left = right.trimStart()
   })
-  return result
+  parts.push(left)
+  return parts.join('')
 }
 
 /** Groups items, in order, into requests within the limits. Every item must fit in a request alone. */

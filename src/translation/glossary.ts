@@ -63,8 +63,10 @@ export function termFor (entry: GlossaryEntry, targetLanguage: string): string |
 
 function boundaryOk (text: string, start: number, end: number, arabic: boolean): boolean {
   if (end < text.length && LETTER.test(text[end]!)) return false
+  // No proclitic is longer than four letters: walking further back (a term repeated inside one
+  // long word) would make matching quadratic in the word's length, and could not match anyway.
   let wordStart = start
-  while (wordStart > 0 && LETTER.test(text[wordStart - 1]!)) wordStart--
+  while (wordStart > 0 && start - wordStart <= 4 && LETTER.test(text[wordStart - 1]!)) wordStart--
   if (wordStart === start) return true
   return arabic && PROCLITIC.test(text.slice(wordStart, start))
 }

@@ -7,6 +7,7 @@
 // an <a> with a javascript: href, an unclosed <b>) is ordinary text. Renderers call parseInline
 // and escape every text token, so no string in a paragraph can inject markup of its own.
 import { decodeEntities } from '../articles/normalize.ts'
+import { TagStack } from './tag-stack.ts'
 
 export type InlineTag = 'b' | 'strong' | 'i' | 'em' | 'a'
 
@@ -31,22 +32,24 @@ function candidateToken (closing: boolean, name: string, attrs: string | undefin
   return SAFE_HREF.test(href) ? { kind: 'open', tag, href } : null
 }
 
-/** Pairs opening and closing tags; whatever stays unpaired is handed to `unpaired`. */
+/**
+ * Pairs opening and closing tags; whatever stays unpaired is handed to `unpaired`. Linear in the
+ * number of tags whatever their nesting (see tag-stack.ts).
+ */
 function pairTags (candidates: Candidate[]): Set<Candidate> {
   const paired = new Set<Candidate>()
-  const stack: Candidate[] = []
+  const stack = new TagStack<Candidate>()
   for (const c of candidates) {
     if (c.token === null || c.token.kind === 'text') continue
     if (c.token.kind === 'open') {
-      stack.push(c)
+      stack.push(c.token.tag, c)
       continue
     }
-    const tag = c.token.tag
-    const at = stack.findLastIndex((o) => o.token?.kind === 'open' && o.token.tag === tag)
+    const at = stack.lastIndexOf(c.token.tag)
     if (at < 0) continue
     // Tags opened inside this element and never closed stay unpaired.
-    const opener = stack[at]!
-    stack.length = at
+    const opener = stack.frames[at]!.item
+    stack.truncate(at)
     paired.add(opener)
     paired.add(c)
   }
@@ -82,6 +85,51 @@ export function parseInline (text: string): InlineToken[] {
   return tokenize(text, true)
 }
 
+/**
+ * Bounds on a paragraph's inline markup, checked at ingest (the HTTP API refuses a story over
+ * them with 400). Real copy nests a link in bold at most a few levels and carries a handful of
+ * tags; the bounds leave generous room for that while keeping every later stage safe:
+ * - depth: rendered documents stay far below the 256 levels libxml2-based parsers accept
+ *   (formats/xml.ts refuses anything past 200);
+ * - tags and characters of markup (as sent to the engine, `&` in an href counted as `&amp;`):
+ *   the tags open at any point take well under half of one 30,000-codepoint engine request, so
+ *   a long paragraph can always be cut and its tags reopened (batching.ts).
+ */
+export const INLINE_LIMITS = { depth: 32, tags: 512, markupChars: 8_192 } as const
+
+export interface InlineMarkupSize {
+  depth: number
+  tags: number
+  markupChars: number
+}
+
+/** How deep, how many and how long the paragraph's inline tags are (one linear pass). */
+export function inlineMarkupSize (text: string): InlineMarkupSize {
+  let depth = 0
+  let deepest = 0
+  let tags = 0
+  let markupChars = 0
+  for (const token of parseInline(text)) {
+    if (token.kind === 'text') continue
+    tags++
+    markupChars += tagString(token, (v) => v.replaceAll('&', '&amp;')).length
+    depth += token.kind === 'open' ? 1 : -1
+    if (depth > deepest) deepest = depth
+  }
+  return { depth: deepest, tags, markupChars }
+}
+
+/** Why the paragraph's markup is over INLINE_LIMITS, or null when it is within them. */
+export function inlineMarkupProblem (text: string): string | null {
+  const size = inlineMarkupSize(text)
+  if (size.depth > INLINE_LIMITS.depth) return `inline markup nests ${size.depth} levels deep; at most ${INLINE_LIMITS.depth} are allowed`
+  if (size.tags > INLINE_LIMITS.tags) return `holds ${size.tags} inline tags; at most ${INLINE_LIMITS.tags} are allowed`
+  if (size.markupChars > INLINE_LIMITS.markupChars) {
+    return `holds ${size.markupChars} characters of inline tags; at most ${INLINE_LIMITS.markupChars} are allowed`
+  }
+  return null
+}
+
 export function hasInlineMarkup (text: string): boolean {
   return parseInline(text).some((t) => t.kind !== 'text')
 }
@@ -113,7 +161,7 @@ export function tokensToStored (tokens: InlineToken[]): string {
 
 // Google adds style=";text-align:left;direction:ltr" to elements when it translates right-to-left
 // text into a left-to-right language; partners must not receive Google's layout opinions.
-const DIRECTION_STYLE = /\s+style\s*=\s*(?:"[^"]*(?:text-align|direction)[^"]*"|'[^']*(?:text-align|direction)[^']*')/gi
+const DIRECTION_STYLE = /(?<!\s)\s+style\s*=\s*(?:"[^"]*(?:text-align|direction)[^"]*"|'[^']*(?:text-align|direction)[^']*')/gi
 
 export function stripDirectionStyles (html: string): string {
   return html.replace(DIRECTION_STYLE, '')

@@ -42,6 +42,7 @@ export interface PreparedSegment {
 }
 
 const protect = (html: string): string => `<span translate="no">${html}</span>`
+const PLACEHOLDER_SPAN = /<span\b[^<>]*>\s*(g\d+)\s*<\/span>/g
 
 /** The memory key as one string, to find duplicates within a version. */
 export function keyString (key: SegmentKey): string {
@@ -109,12 +110,18 @@ export function prepareSegment (segment: Segment, ctx: SegmentContext): Prepared
 export function finishSegment (output: string, segment: PreparedSegment, sentAsHtml: boolean, withTargets = false): string | undefined {
   if (!sentAsHtml) return output.trim()
   let html = output
-  if (!withTargets) {
-    for (const { token, target } of segment.placeholders) {
-      const span = new RegExp(`<span\\b[^>]*>\\s*${token}\\s*</span>`)
-      if (!span.test(html)) return undefined
-      html = html.replace(span, protect(escapeHtmlText(target)))
-    }
+  if (!withTargets && segment.placeholders.length > 0) {
+    // One pass over the output for all placeholders (a regular expression per placeholder over
+    // the whole output would be quadratic in a paragraph that repeats a glossary term).
+    const targets = new Map(segment.placeholders.map((p) => [p.token, p.target]))
+    const seen = new Set<string>()
+    html = html.replace(PLACEHOLDER_SPAN, (whole, token: string) => {
+      const target = targets.get(token)
+      if (target === undefined || seen.has(token)) return whole
+      seen.add(token)
+      return protect(escapeHtmlText(target))
+    })
+    if (seen.size !== targets.size) return undefined
   }
   return htmlToStored(html, segment.keepMarkup).trim()
 }
