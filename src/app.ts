@@ -19,6 +19,7 @@ import { registerOpenApi } from './http/openapi.ts'
 import { installProblemHandlers } from './http/problem.ts'
 import { createMetrics } from './metrics/registry.ts'
 import { instrumentTranslator } from './metrics/translator.ts'
+import { createCpuPool } from './pipeline/cpu-worker.ts'
 import { createPipeline } from './pipeline/runner.ts'
 import { openPgStorage } from './storage/pg.ts'
 import { openSqliteStorage } from './storage/sqlite.ts'
@@ -36,8 +37,12 @@ export interface BuildOptions {
   /** Used as given and left open on close; else chosen from config. */
   translator?: TranslationProvider
   now?: () => Date
-  /** false keeps the pipeline stopped (route tests that only look at the API). */
-  startWorkers?: boolean
+  /**
+   * When the pipeline starts: true (default) when the app is ready, 'after-listen' once the
+   * server is listening (the service: a poison story must never keep /health from answering),
+   * false never (route tests that only look at the API).
+   */
+  startWorkers?: boolean | 'after-listen'
   /** Receives a generated first admin key, to show it once. */
   onAdminKeyGenerated?: (key: string) => void
   logger?: boolean
@@ -87,7 +92,11 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     owned.unshift(agent)
 
     const feed = createFeedNotifier()
+    // CPU-heavy stage work runs in worker threads with a bounded heap (pipeline/cpu-worker.ts).
+    const cpu = createCpuPool()
+    owned.unshift(cpu)
     const pipeline = createPipeline({
+      cpu,
       storage,
       translator,
       agent,
@@ -120,7 +129,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     await app.register(autoload, { dir: ROUTES_DIR, forceESM: true })
 
     if (options.startWorkers !== false) {
-      app.addHook('onReady', async () => {
+      app.addHook(options.startWorkers === 'after-listen' ? 'onListen' : 'onReady', async () => {
         // One process per SQLite file: whatever a crash left leased is ours to pick up again.
         // (On PostgreSQL, shared by several instances, this does nothing: leases run out.)
         await storage.releaseAllLeases()
@@ -135,7 +144,14 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       // No new engine calls once shutdown starts: versions still queued for the engine are
       // rescheduled (a transient failure) and run again at the next start.
       await translator.close()
-      await pipeline.stop()
+      const stopped = pipeline.stop()
+      // A stage waiting on a CPU job would hold the stop until the job's timeout: once the grace
+      // period is over the pool closes, failing such jobs as transient (done again after restart).
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([stopped, new Promise<void>((resolve) => { timer = setTimeout(resolve, config.delivery.shutdownGraceMs) })])
+      clearTimeout(timer)
+      await cpu.close()
+      await stopped
       for (const resource of owned) await resource.close()
     })
   } catch (err) {

@@ -26,6 +26,8 @@ function failStartup (err: unknown, stage: 'build' | 'listen'): void {
 async function build (): Promise<FastifyInstance | null> {
   try {
     return await buildApp(config, {
+      // /health and /ready answer before the pipeline takes its first version.
+      startWorkers: 'after-listen',
       onAdminKeyGenerated (key) {
         // Printed once, straight to the terminal and never to the log stream: only the hash is kept.
         process.stdout.write(`\nNo ADMIN_API_KEY was set, so one was generated. It is shown this once:\n\n  ${key}\n\n` +
@@ -39,18 +41,29 @@ async function build (): Promise<FastifyInstance | null> {
   }
 }
 
+// Past SHUTDOWN_GRACE, in-flight work is cut and closing takes moments; should anything still hold
+// the process (an engine call that does not honour its timeout, a stuck socket), it exits anyway.
+// Nothing is lost: every hand-over is a committed row, and leases are released at the next start.
+const SHUTDOWN_BACKSTOP_MS = config.delivery.shutdownGraceMs + 4_000
+
 async function serve (app: FastifyInstance): Promise<void> {
   let closing = false
   async function shutdown (signal: string): Promise<void> {
     if (closing) return
     closing = true
     app.log.info({ signal }, 'shutting down: no new work, finishing what is in flight')
+    const backstop = setTimeout(() => {
+      app.log.error({ signal, afterMs: SHUTDOWN_BACKSTOP_MS }, 'shutdown did not finish in time; exiting now')
+      process.exit(1)
+    }, SHUTDOWN_BACKSTOP_MS)
     try {
       await app.close()
       process.exitCode = 0
     } catch (err) {
       app.log.error({ err }, 'error while shutting down')
       process.exitCode = 1
+    } finally {
+      clearTimeout(backstop)
     }
   }
   process.once('SIGTERM', () => { void shutdown('SIGTERM') })

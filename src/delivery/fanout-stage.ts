@@ -3,9 +3,12 @@
 // Recipients of an ordinary version: active subscribers whose filters match. Recipients of a
 // kill: everyone who ever had the story, filters or not — and the kill goes ahead of all not yet sent.
 import type { StoredTranslation, StoredVersion } from '../articles/types.ts'
-import { carriesAllLanguages, getFormat } from '../formats/registry.ts'
+import { carriesAllLanguages, type FormatInput, getFormat, type RenderedDocument } from '../formats/registry.ts'
 import { isoAfter, type PipelineContext, type VersionJob } from '../pipeline/context.ts'
-import type { NewDelivery, Subscriber } from '../storage/types.ts'
+import { inThreadWork } from '../pipeline/cpu-jobs.ts'
+import { CpuPoolClosedError, WorkerCrashedError } from '../pipeline/cpu-worker.ts'
+import { quarantineIfPoisoned, recordCrashedRun } from '../pipeline/quarantine.ts'
+import type { ClaimedVersion, NewDelivery, Subscriber } from '../storage/types.ts'
 import { matchesFilters } from './filters.ts'
 
 /** Who gets which languages of this version. */
@@ -30,7 +33,14 @@ async function recipients (ctx: PipelineContext, version: StoredVersion): Promis
 export async function claimDistribution (ctx: PipelineContext): Promise<VersionJob | null> {
   const now = ctx.now()
   const version = await ctx.storage.claimVersionForDistribution(now.toISOString(), isoAfter(now, ctx.leaseMs))
-  return version === null ? null : { versionId: version.id, run: () => distributeClaimed(ctx, version) }
+  if (version === null) return null
+  return {
+    versionId: version.id,
+    async run () {
+      if (await quarantineIfPoisoned(ctx, version, 'distribution')) return
+      await distributeClaimed(ctx, version)
+    }
+  }
 }
 
 /** Distributes one version; false when none was ready. */
@@ -41,7 +51,26 @@ export async function runDistributionStage (ctx: PipelineContext): Promise<boole
   return true
 }
 
-async function distributeClaimed (ctx: PipelineContext, version: StoredVersion): Promise<void> {
+async function distributeClaimed (ctx: PipelineContext, version: ClaimedVersion): Promise<void> {
+  // Rendering runs in the CPU worker pool. It is a pure function of the stored version, so a render
+  // that throws fails the version with the reason (it would throw every time); one that kills its
+  // worker counts as an unfinished run (pipeline/quarantine.ts). null: the version was dealt with.
+  const render = async (subscriber: Subscriber, label: string, input: FormatInput): Promise<RenderedDocument | null> => {
+    try {
+      return await (ctx.cpu ?? inThreadWork).render(subscriber.format, subscriber.formatVersion, input)
+    } catch (err) {
+      if (err instanceof CpuPoolClosedError) throw err
+      if (err instanceof WorkerCrashedError) {
+        await recordCrashedRun(ctx, version, 'distribution', err)
+        return null
+      }
+      const format = [subscriber.format, subscriber.formatVersion].filter(Boolean).join(' ')
+      const reason = `distribution failed: rendering ${format} (${label}) failed: ${(err as Error).message}`
+      ctx.log.error({ err, articleId: version.articleId, version: version.version }, reason)
+      await ctx.storage.markVersionFailed(version.id, reason, ctx.now().toISOString())
+      return null
+    }
+  }
   const source = version.content.language
   const translations = new Map<string, StoredTranslation>()
   for (const t of await ctx.storage.listTranslations(version.id)) translations.set(t.lang, t)
@@ -51,8 +80,7 @@ async function distributeClaimed (ctx: PipelineContext, version: StoredVersion):
   const skipped: string[] = []
   for (const { subscriber, langs } of await recipients(ctx, version)) {
     // With the subscriber's version of the format's standard (undefined: a version it does not have).
-    const formatter = getFormat(subscriber.format, subscriber.formatVersion)
-    if (formatter === undefined) {
+    if (getFormat(subscriber.format, subscriber.formatVersion) === undefined) {
       skipped.push(`format ${subscriber.format} ${subscriber.formatVersion ?? ''} for subscriber ${subscriber.id}`)
       continue
     }
@@ -67,7 +95,10 @@ async function distributeClaimed (ctx: PipelineContext, version: StoredVersion):
       const key = `${subscriber.format}\u0000${subscriber.formatVersion ?? ''}\u0000${carried.map((t) => t.lang).sort().join(' ')}`
       let doc = rendered.get(key)
       if (doc === undefined) {
-        doc = formatter({ version, translation: null, translations: carried, provider: { name: ctx.providerName } })
+        const fresh = await render(subscriber, carried.map((t) => t.lang).sort().join(' ') || source,
+          { version, translation: null, translations: carried, provider: { name: ctx.providerName } })
+        if (fresh === null) return
+        doc = fresh
         rendered.set(key, doc)
       }
       deliveries.push({ subscriberId: subscriber.id, lang: source, format: subscriber.format, ...doc, priority: version.event === 'kill' ? 1 : 0 })
@@ -83,7 +114,9 @@ async function distributeClaimed (ctx: PipelineContext, version: StoredVersion):
       const key = `${subscriber.format}\u0000${subscriber.formatVersion ?? ''}\u0000${lang}`
       let doc = rendered.get(key)
       if (doc === undefined) {
-        doc = formatter({ version, translation, provider: { name: ctx.providerName } })
+        const fresh = await render(subscriber, lang, { version, translation, provider: { name: ctx.providerName } })
+        if (fresh === null) return
+        doc = fresh
         rendered.set(key, doc)
       }
       deliveries.push({ subscriberId: subscriber.id, lang, format: subscriber.format, ...doc, priority: version.event === 'kill' ? 1 : 0 })

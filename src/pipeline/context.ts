@@ -5,6 +5,7 @@ import type { DeliveryConfig, TranslationThroughput } from '../config.ts'
 import type { FeedNotifier } from '../delivery/feed-notifier.ts'
 import type { RateLimiter } from '../delivery/rate-limit.ts'
 import type { Storage } from '../storage/types.ts'
+import type { CpuWork } from './cpu-jobs.ts'
 import type { TranslationProvider } from '../translation/types.ts'
 import type { Waker } from './waker.ts'
 
@@ -24,6 +25,8 @@ export interface PipelineContext {
   rateLimiter: RateLimiter
   /** Told about finished work (for /metrics); absent in tests that do not look. */
   observer?: PipelineObserver
+  /** Where CPU-heavy stage work runs (the app's worker pool); in this thread when absent (unit tests). */
+  cpu?: CpuWork
 }
 
 export interface PipelineObserver {

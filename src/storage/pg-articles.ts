@@ -10,7 +10,7 @@ const VERSION_COLUMNS = `v.id, v.article_id, a.guid, v.version, v.content_hash, 
   v.status_reason, v.attempts, a.created_at AS first_created, v.created_at`
 
 type ArticleMethods = Pick<Storage, 'ingestVersion' | 'getVersion' | 'claimVersionForTranslation' |
-  'saveTranslations' | 'scheduleTranslationRetry' | 'markVersionFailed' | 'getTranslation' |
+  'saveTranslations' | 'scheduleTranslationRetry' | 'markVersionFailed' | 'releaseUnfinishedRun' | 'getTranslation' |
   'listTranslations' | 'claimVersionForDistribution'>
 
 // One statement per claim: SKIP LOCKED passes over a version another instance is claiming right
@@ -21,18 +21,18 @@ const claimSql = (statuses: string, extra: string): string => `
     WHERE v.status IN (${statuses}) AND v.next_attempt_at <= $1 AND ${LEASE_FREE('v', '$1')} ${extra}
     ORDER BY v.event = 'kill' DESC, v.next_attempt_at, v.seq LIMIT 1
     FOR UPDATE OF v SKIP LOCKED)
-  UPDATE versions v SET lease_until = $2, attempts = v.attempts + 1, updated_at = $1,
+  UPDATE versions v SET lease_until = $2, attempts = v.attempts + 1, unfinished_runs = v.unfinished_runs + 1, updated_at = $1,
     status = CASE v.status WHEN 'received' THEN 'translating' ELSE v.status END
   FROM picked, articles a WHERE v.id = picked.id AND a.id = v.article_id
-  RETURNING ${VERSION_COLUMNS}`
+  RETURNING ${VERSION_COLUMNS}, v.unfinished_runs`
 
 const CLAIM_FOR_TRANSLATION = claimSql(`'received', 'translating'`, '')
 const CLAIM_FOR_DISTRIBUTION = claimSql(`'translated'`, `AND ${NO_EARLIER_PENDING_VERSION}`)
 
 export function createPgArticles (db: PgDb): ArticleMethods {
   const claim = async (sql: string, now: string, leaseUntil: string): Promise<ClaimedVersion | null> => {
-    const [row] = await db.rows<VersionRow>(sql, [now, leaseUntil])
-    return row === undefined ? null : { ...toVersion(row), attempts: row.attempts }
+    const [row] = await db.rows<VersionRow & { unfinished_runs: number }>(sql, [now, leaseUntil])
+    return row === undefined ? null : { ...toVersion(row), attempts: row.attempts, unfinishedRuns: row.unfinished_runs }
   }
 
   return {
@@ -108,18 +108,23 @@ export function createPgArticles (db: PgDb): ArticleMethods {
         }
         // Only a version still in translation moves on: a kill may have superseded it meanwhile.
         await sql.run(`UPDATE versions SET status = 'translated', status_reason = NULL, lease_until = NULL,
-          attempts = 0, next_attempt_at = $1, updated_at = $1 WHERE id = $2 AND status = 'translating'`, [now, versionId])
+          attempts = 0, unfinished_runs = 0, next_attempt_at = $1, updated_at = $1 WHERE id = $2 AND status = 'translating'`, [now, versionId])
       })
     },
 
     async scheduleTranslationRetry (versionId, reason, retryAt) {
+      await db.run(`UPDATE versions SET status_reason = $1, lease_until = NULL, next_attempt_at = $2, unfinished_runs = 0,
+        updated_at = $3 WHERE id = $4 AND status IN ('received', 'translating')`, [reason, retryAt, new Date().toISOString(), versionId])
+    },
+
+    async releaseUnfinishedRun (versionId, reason, retryAt) {
       await db.run(`UPDATE versions SET status_reason = $1, lease_until = NULL, next_attempt_at = $2, updated_at = $3
-        WHERE id = $4 AND status IN ('received', 'translating')`, [reason, retryAt, new Date().toISOString(), versionId])
+        WHERE id = $4 AND status IN ('received', 'translating', 'translated')`, [reason, retryAt, new Date().toISOString(), versionId])
     },
 
     async markVersionFailed (versionId, reason, now) {
-      await db.run(`UPDATE versions SET status = 'failed', status_reason = $1, lease_until = NULL,
-        next_attempt_at = NULL, updated_at = $2 WHERE id = $3 AND status IN ('received', 'translating')`, [reason, now, versionId])
+      await db.run(`UPDATE versions SET status = 'failed', status_reason = $1, lease_until = NULL, unfinished_runs = 0,
+        next_attempt_at = NULL, updated_at = $2 WHERE id = $3 AND status IN ('received', 'translating', 'translated')`, [reason, now, versionId])
     },
 
     async getTranslation (versionId, lang) {

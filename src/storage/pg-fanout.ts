@@ -101,7 +101,7 @@ export function createPgFanout (db: PgDb): FanoutMethods {
         // New rows, a kill that goes first, a canceled head: each touched queue gets its head.
         await advanceQueues(sql, [...queues].sort(), now, version.event === 'kill')
         await sql.run(`UPDATE versions SET status = 'distributed', status_reason = NULL, lease_until = NULL,
-          next_attempt_at = NULL, updated_at = $1 WHERE id = $2`, [now, versionId])
+          unfinished_runs = 0, next_attempt_at = NULL, updated_at = $1 WHERE id = $2`, [now, versionId])
         return created
       })
     },

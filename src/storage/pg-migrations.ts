@@ -185,6 +185,9 @@ export const pgMigrations: PgMigration[] = [
   );
   CREATE INDEX attempts_by_delivery ON attempts (delivery_id);
   ` },
+  { id: 65, name: 'poison stories: runs claimed but never finished, counted apart from attempts', sql: `
+  ALTER TABLE versions ADD COLUMN unfinished_runs INTEGER NOT NULL DEFAULT 0;
+  ` },
   { id: 80, name: 'partner sequence numbers given when a message first leaves; one queue head per subscriber; replays marked', sql: `
   -- The same change as SQLite migration 80 (see there for why).
   ALTER TABLE deliveries RENAME COLUMN sequence TO position;

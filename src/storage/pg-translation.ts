@@ -59,7 +59,7 @@ export function createPgTranslation (db: PgDb): TranslationMethods {
     async postponeTranslation (versionId, reason, until) {
       // The claim that led here counted an attempt; nothing was tried, so it is given back.
       await db.run(`UPDATE versions SET status_reason = $1, lease_until = NULL, next_attempt_at = $2,
-        attempts = GREATEST(attempts - 1, 0), updated_at = $3 WHERE id = $4`, [reason, until, new Date().toISOString(), versionId])
+        attempts = GREATEST(attempts - 1, 0), unfinished_runs = 0, updated_at = $3 WHERE id = $4`, [reason, until, new Date().toISOString(), versionId])
     },
 
     async retryFailedVersion (articleId, now) {
@@ -69,7 +69,7 @@ export function createPgTranslation (db: PgDb): TranslationMethods {
           FOR UPDATE OF v`, [articleId])
         if (latest === undefined) return { kind: 'not-found' as const }
         if (latest.status !== 'failed') return { kind: 'not-failed' as const, version: latest.version, status: latest.status }
-        await sql.run(`UPDATE versions SET status = 'received', status_reason = NULL, attempts = 0, lease_until = NULL,
+        await sql.run(`UPDATE versions SET status = 'received', status_reason = NULL, attempts = 0, unfinished_runs = 0, lease_until = NULL,
           next_attempt_at = $1, updated_at = $1 WHERE id = $2`, [now, latest.id])
         return { kind: 'retried' as const, versionId: latest.id, version: latest.version }
       })

@@ -12,23 +12,25 @@ const SELECT_VERSION = `
   FROM versions v JOIN articles a ON a.id = v.article_id`
 
 type ArticleMethods = Pick<Storage, 'ingestVersion' | 'getVersion' | 'claimVersionForTranslation' |
-  'saveTranslations' | 'scheduleTranslationRetry' | 'markVersionFailed' | 'getTranslation' |
+  'saveTranslations' | 'scheduleTranslationRetry' | 'markVersionFailed' | 'releaseUnfinishedRun' | 'getTranslation' |
   'listTranslations' | 'claimVersionForDistribution'>
 
 export function createSqliteArticles (db: Db): ArticleMethods {
   const claim = (statuses: string, extra: string, now: string, leaseUntil: string): ClaimedVersion | null =>
     transaction(db, () => {
-      const row = db.prepare(`${SELECT_VERSION}
+      const row = db.prepare(`${SELECT_VERSION.replace('v.attempts,', 'v.attempts, v.unfinished_runs,')}
         WHERE v.status IN (${statuses}) AND v.next_attempt_at <= :now
           AND ${LEASE_FREE('v')} ${extra}
-        ORDER BY v.event = 'kill' DESC, v.next_attempt_at, v.rowid LIMIT 1`).get({ now }) as VersionRow | undefined
+        ORDER BY v.event = 'kill' DESC, v.next_attempt_at, v.rowid LIMIT 1`).get({ now }) as (VersionRow & { unfinished_runs: number }) | undefined
       if (row === undefined) return null
-      db.prepare(`UPDATE versions SET lease_until = ?, attempts = attempts + 1, updated_at = ?,
+      // Counted as unfinished until the run records an outcome: a run that kills the process never does.
+      db.prepare(`UPDATE versions SET lease_until = ?, attempts = attempts + 1, unfinished_runs = unfinished_runs + 1, updated_at = ?,
         status = CASE status WHEN 'received' THEN 'translating' ELSE status END WHERE id = ?`)
         .run(leaseUntil, now, row.id)
       return {
         ...toVersion({ ...row, status: row.status === 'received' ? 'translating' : row.status }),
-        attempts: row.attempts + 1
+        attempts: row.attempts + 1,
+        unfinishedRuns: row.unfinished_runs + 1
       }
     })
 
@@ -96,18 +98,23 @@ export function createSqliteArticles (db: Db): ArticleMethods {
         }
         // Only a version still in translation moves on: a kill may have superseded it meanwhile.
         db.prepare(`UPDATE versions SET status = 'translated', status_reason = NULL, lease_until = NULL,
-          attempts = 0, next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'translating'`).run(now, now, versionId)
+          attempts = 0, unfinished_runs = 0, next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'translating'`).run(now, now, versionId)
       })
     },
 
     async scheduleTranslationRetry (versionId, reason, retryAt) {
-      db.prepare(`UPDATE versions SET status_reason = ?, lease_until = NULL, next_attempt_at = ?, updated_at = ?
+      db.prepare(`UPDATE versions SET status_reason = ?, lease_until = NULL, next_attempt_at = ?, unfinished_runs = 0, updated_at = ?
         WHERE id = ? AND status IN ('received', 'translating')`).run(reason, retryAt, new Date().toISOString(), versionId)
     },
 
+    async releaseUnfinishedRun (versionId, reason, retryAt) {
+      db.prepare(`UPDATE versions SET status_reason = ?, lease_until = NULL, next_attempt_at = ?, updated_at = ?
+        WHERE id = ? AND status IN ('received', 'translating', 'translated')`).run(reason, retryAt, new Date().toISOString(), versionId)
+    },
+
     async markVersionFailed (versionId, reason, now) {
-      db.prepare(`UPDATE versions SET status = 'failed', status_reason = ?, lease_until = NULL,
-        next_attempt_at = NULL, updated_at = ? WHERE id = ? AND status IN ('received', 'translating')`).run(reason, now, versionId)
+      db.prepare(`UPDATE versions SET status = 'failed', status_reason = ?, lease_until = NULL, unfinished_runs = 0,
+        next_attempt_at = NULL, updated_at = ? WHERE id = ? AND status IN ('received', 'translating', 'translated')`).run(reason, now, versionId)
     },
 
     async getTranslation (versionId, lang) {

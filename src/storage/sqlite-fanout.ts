@@ -60,7 +60,7 @@ export function createSqliteFanout (db: Db, queue: SqliteQueue): FanoutMethods {
         // New rows, a kill that goes first, a canceled head: each touched queue gets its head.
         for (const subscriberId of queues) queue.advance(subscriberId, now)
         db.prepare(`UPDATE versions SET status = 'distributed', status_reason = NULL, lease_until = NULL,
-          next_attempt_at = NULL, updated_at = ? WHERE id = ?`).run(now, versionId)
+          unfinished_runs = 0, next_attempt_at = NULL, updated_at = ? WHERE id = ?`).run(now, versionId)
         return created
       })
     },

@@ -227,6 +227,9 @@ export const sqliteMigrations: Migration[] = [
   DROP TABLE api_keys;
   ALTER TABLE api_keys_new RENAME TO api_keys;
   ` },
+  { id: 65, name: 'poison stories: runs claimed but never finished, counted apart from attempts', sql: `
+  ALTER TABLE versions ADD COLUMN unfinished_runs INTEGER NOT NULL DEFAULT 0;
+  ` },
   { id: 80, name: 'partner sequence numbers given when a message first leaves; one queue head per subscriber; replays marked', sql: `
   -- The enqueue counter becomes the queue position; sequence is what the partner sees, given to a
   -- push delivery when it is first sent (a canceled item never takes one) and to a feed item

@@ -50,7 +50,7 @@ export function createSqliteTranslation (db: Db): TranslationMethods {
     async postponeTranslation (versionId, reason, until) {
       // The claim that led here counted an attempt; nothing was tried, so it is given back.
       db.prepare(`UPDATE versions SET status_reason = ?, lease_until = NULL, next_attempt_at = ?,
-        attempts = MAX(attempts - 1, 0), updated_at = ? WHERE id = ?`).run(reason, until, new Date().toISOString(), versionId)
+        attempts = MAX(attempts - 1, 0), unfinished_runs = 0, updated_at = ? WHERE id = ?`).run(reason, until, new Date().toISOString(), versionId)
     },
 
     async retryFailedVersion (articleId, now) {
@@ -60,7 +60,7 @@ export function createSqliteTranslation (db: Db): TranslationMethods {
           { id: string; version: number; status: StoredVersion['status'] } | undefined
         if (latest === undefined) return { kind: 'not-found' as const }
         if (latest.status !== 'failed') return { kind: 'not-failed' as const, version: latest.version, status: latest.status }
-        db.prepare(`UPDATE versions SET status = 'received', status_reason = NULL, attempts = 0, lease_until = NULL,
+        db.prepare(`UPDATE versions SET status = 'received', status_reason = NULL, attempts = 0, unfinished_runs = 0, lease_until = NULL,
           next_attempt_at = ?, updated_at = ? WHERE id = ?`).run(now, now, latest.id)
         return { kind: 'retried' as const, versionId: latest.id, version: latest.version }
       })

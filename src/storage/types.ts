@@ -34,7 +34,12 @@ export type IngestOutcome =
   | { kind: 'killed'; articleId: string; versionId: string; version: number; status: VersionStatus; killedAt: string }
 
 /** A version claimed by a worker; attempts counts this claim too. */
-export type ClaimedVersion = StoredVersion & { attempts: number }
+/**
+ * A claimed version. `unfinishedRuns` counts this run and the runs before it that were claimed
+ * but never recorded any outcome (the process or its worker died): pipeline/quarantine.ts fails
+ * a version whose runs keep dying instead of letting it take the service down again.
+ */
+export type ClaimedVersion = StoredVersion & { attempts: number; unfinishedRuns: number }
 
 export interface SubscriberFilters {
   /** Only stories in these categories (as editors send them); all when absent. */
@@ -292,7 +297,13 @@ export interface Storage {
   saveTranslations(versionId: string, translations: StoredTranslation[], now: string): Promise<void>
   /** Leaves the version `translating` with a due time for another try. */
   scheduleTranslationRetry(versionId: string, reason: string, retryAt: string): Promise<void>
+  /** Fails a version still in the pipeline (`received`, `translating` or `translated`) for good. */
   markVersionFailed(versionId: string, reason: string, now: string): Promise<void>
+  /**
+   * Gives back the lease of a run that died without an outcome (its worker crashed): due again
+   * at retryAt, and the run still counts as unfinished (every other outcome resets that count).
+   */
+  releaseUnfinishedRun(versionId: string, reason: string, retryAt: string): Promise<void>
   getTranslation(versionId: string, lang: string): Promise<StoredTranslation | null>
   listTranslations(versionId: string): Promise<StoredTranslation[]>
 

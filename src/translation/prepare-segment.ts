@@ -107,7 +107,8 @@ export function prepareSegment (segment: Segment, ctx: SegmentContext): Prepared
  * The engine's output for a segment in the stored form (see inline-markup.ts), glossary targets
  * in place of their placeholders; undefined when the engine lost a placeholder.
  */
-export function finishSegment (output: string, segment: PreparedSegment, sentAsHtml: boolean, withTargets = false): string | undefined {
+export function finishSegment (output: string, segment: Pick<PreparedSegment, 'placeholders' | 'keepMarkup'>, sentAsHtml: boolean,
+  withTargets = false): string | undefined {
   if (!sentAsHtml) return output.trim()
   let html = output
   if (!withTargets && segment.placeholders.length > 0) {

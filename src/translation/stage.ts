@@ -7,6 +7,8 @@ import { matchesFilters } from '../delivery/filters.ts'
 import { HttpError, notFound } from '../http/errors.ts'
 import type { ClaimedVersion, Storage } from '../storage/types.ts'
 import { isoAfter, type PipelineContext, type VersionJob } from '../pipeline/context.ts'
+import { WorkerCrashedError } from '../pipeline/cpu-worker.ts'
+import { quarantineIfPoisoned, recordCrashedRun } from '../pipeline/quarantine.ts'
 import { backoffWithJitter, EngineUnavailableError, isRetryable, retryDelayMs } from './errors.ts'
 import { prepareGlossary } from './glossary.ts'
 import { engineLanguageCode } from './languages.ts'
@@ -42,6 +44,7 @@ export async function runTranslationStage (ctx: PipelineContext): Promise<boolea
 }
 
 async function translateClaimed (ctx: PipelineContext, version: ClaimedVersion): Promise<void> {
+  if (await quarantineIfPoisoned(ctx, version, 'translation')) return
   const log = ctx.log.child({ articleId: version.articleId, version: version.version })
   if (version.event === 'kill') {
     await translateKillReason(ctx, version, log)
@@ -62,7 +65,7 @@ async function translateClaimed (ctx: PipelineContext, version: ClaimedVersion):
   try {
     const langs = await languagesFor(ctx, version)
     const glossary = prepareGlossary(await ctx.storage.getGlossary(), version.content.language)
-    const deps = { provider: ctx.translator, storage: ctx.storage, glossary, now: ctx.now }
+    const deps = { provider: ctx.translator, storage: ctx.storage, glossary, now: ctx.now, work: ctx.cpu }
     // All languages at once; the engine limits (engine-limits.ts) decide how many calls really
     // leave. Every language is waited for, so what succeeded is in the memory before a retry.
     const results = await Promise.allSettled(langs.map((lang) => translateVersion(deps, version, lang)))
@@ -77,7 +80,8 @@ async function translateClaimed (ctx: PipelineContext, version: ClaimedVersion):
       segmentsReused: translations.reduce((n, t) => n + (t.segmentsReused ?? 0), 0),
     }, 'version translated')
   } catch (err) {
-    await handleFailure(ctx, version, err, log)
+    if (err instanceof WorkerCrashedError) await recordCrashedRun(ctx, version, 'translation', err)
+    else await handleFailure(ctx, version, err, log)
   }
 }
 

@@ -4,11 +4,12 @@
 // pays for it twice), then assemble the translation from memory hits and fresh output.
 import type { SegmentDetail, StoredTranslation, StoredVersion } from '../articles/types.ts'
 import type { Storage, TranslatedSegment } from '../storage/types.ts'
-import { codepointLength, type EngineLimits, GOOGLE_LIMITS, joinPieces, packRequests, renderAtoms, type Seam, splitAtoms } from './batching.ts'
+import { type CpuWork, inThreadWork } from '../pipeline/cpu-jobs.ts'
+import { type EngineLimits, GOOGLE_LIMITS, packRequests, type Seam } from './batching.ts'
 import type { PreparedGlossary } from './glossary.ts'
 import { engineLanguageCode } from './languages.ts'
-import { finishSegment, keyString, type PreparedSegment, prepareSegment } from './prepare-segment.ts'
-import { assembleContent, segmentContent } from './segments.ts'
+import { keyString, type PreparedSegment } from './prepare-segment.ts'
+import { assembleContent } from './segments.ts'
 import type { TranslationProvider } from './types.ts'
 
 export interface TranslateDeps {
@@ -17,6 +18,8 @@ export interface TranslateDeps {
   glossary: PreparedGlossary
   now: () => Date
   limits?: EngineLimits
+  /** Where segmenting, cutting and joining run: the pipeline's worker pool; this thread when absent. */
+  work?: CpuWork
 }
 
 interface Miss {
@@ -32,7 +35,6 @@ export async function translateVersion (deps: TranslateDeps, version: StoredVers
   const { content } = version
   const sourceLanguage = engineLanguageCode(content.language) ?? content.language
   const engineTarget = engineLanguageCode(targetLanguage) ?? targetLanguage
-  const segments = segmentContent(content)
   const ctx = {
     sourceLanguage,
     targetLanguage: engineTarget,
@@ -40,7 +42,7 @@ export async function translateVersion (deps: TranslateDeps, version: StoredVers
     glossary: deps.glossary,
     plainTextOnly: deps.provider.plainTextOnly === true,
   }
-  const prepared = segments.map((segment) => prepareSegment(segment, ctx))
+  const { segments, prepared } = await (deps.work ?? inThreadWork).prepare(content, ctx)
 
   // Each distinct segment once: a paragraph repeated in the story is looked up and sent once.
   const distinct = new Map<string, PreparedSegment>()
@@ -123,12 +125,10 @@ async function sendRound (
   withTargets: boolean
 ): Promise<{ model: string | undefined; lost: Array<[string, PreparedSegment]> }> {
   const limits = deps.limits ?? GOOGLE_LIMITS
-  const misses: Miss[] = missed.map(([key, segment]) => {
-    const atoms = withTargets ? segment.atomsWithTargets : segment.atoms
-    const whole = renderAtoms(atoms, html)
-    const { pieces, seams } = codepointLength(whole) <= limits.maxCodepoints
-      ? { pieces: [whole], seams: [] }
-      : splitAtoms(atoms, html, limits.maxCodepoints)
+  const work = deps.work ?? inThreadWork
+  const cuts = await work.cut(missed.map(([, segment]) => (withTargets ? segment.atomsWithTargets : segment.atoms)), html, limits.maxCodepoints)
+  const misses: Miss[] = missed.map(([key, segment], i) => {
+    const { pieces, seams } = cuts[i]!
     return { key, segment, pieces, seams, outputs: [], remaining: pieces.length }
   })
   const items = misses.flatMap((miss, owner) => miss.pieces.map((text, part) => ({ text, owner, part })))
@@ -145,12 +145,18 @@ async function sendRound (
       throw new Error(`engine returned ${result.translations.length} translations for ${batch.length} segments`)
     }
     model = result.model
-    const completed: TranslatedSegment[] = []
+    const done: Miss[] = []
     batch.forEach((item, j) => {
       const miss = misses[item.owner]!
       miss.outputs[item.part] = result.translations[j]!
-      if (--miss.remaining > 0) return
-      const text = finishSegment(joinPieces(miss.outputs, miss.seams), miss.segment, html, withTargets)
+      if (--miss.remaining === 0) done.push(miss)
+    })
+    const texts = await work.finish(done.map((miss) => ({
+      outputs: miss.outputs, seams: miss.seams, segment: { placeholders: miss.segment.placeholders, keepMarkup: miss.segment.keepMarkup },
+    })), html, withTargets)
+    const completed: TranslatedSegment[] = []
+    done.forEach((miss, i) => {
+      const text = texts[i]
       if (text === undefined) {
         lost.push([miss.key, miss.segment])
         return

@@ -1,0 +1,150 @@
+// A small pool of worker threads for the pipeline's CPU-heavy work (cpu-jobs.ts): preparing and
+// cutting a version's segments, joining the engine's pieces, rendering documents. Each worker
+// has a bounded heap (`resourceLimits`) and runs one job at a time, so a story that exhausts
+// memory or runs away kills one worker and fails one job — never the process that serves the
+// API. A dead worker is replaced on the next job; the job it took down rejects with
+// WorkerCrashedError, which the stages count towards quarantining the version (quarantine.ts).
+// Several jobs may be in flight at once (one per worker, the rest queued), so concurrent stages
+// can share the pool.
+import { availableParallelism } from 'node:os'
+import { Worker } from 'node:worker_threads'
+import { type CpuJob, type CpuJobOutcome, type CpuWork, cpuWork, outcomeValue } from './cpu-jobs.ts'
+
+const ENTRY = new URL('./cpu-worker-thread.ts', import.meta.url)
+
+/** The job's worker died (out of memory, a crash) or was stopped for running too long. */
+export class WorkerCrashedError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'WorkerCrashedError'
+  }
+}
+
+/**
+ * The pool was closed (shutdown) while the job waited or ran. UNAVAILABLE (14): transient, the
+ * version is simply due again after the restart — it is not the story's fault.
+ */
+export class CpuPoolClosedError extends Error {
+  readonly code = 14
+
+  constructor () {
+    super('the CPU worker pool is shutting down')
+    this.name = 'CpuPoolClosedError'
+  }
+}
+
+export interface CpuPoolOptions {
+  /** Workers; default: one per core, at least 2 and at most 4. */
+  size?: number
+  /** Old-generation heap of each worker, MB. */
+  maxHeapMb?: number
+  /** A job running longer than this is stopped (its worker terminated) and fails as a crash. */
+  jobTimeoutMs?: number
+}
+
+export interface CpuPool extends CpuWork {
+  /** Workers that died or were stopped so far (each is replaced when the next job comes). */
+  readonly deaths: number
+  close(): Promise<void>
+}
+
+interface Pending {
+  job: CpuJob
+  resolve: (value: unknown) => void
+  reject: (err: Error) => void
+}
+
+interface Slot {
+  worker: Worker
+  pending: Pending | null
+  timer: NodeJS.Timeout | undefined
+  /** Why the worker is going away, for the job it takes with it. */
+  death: string | undefined
+}
+
+export const DEFAULT_MAX_HEAP_MB = 512
+export const DEFAULT_JOB_TIMEOUT_MS = 60_000
+
+export function createCpuPool (options: CpuPoolOptions = {}): CpuPool {
+  const size = options.size ?? Math.min(4, Math.max(2, availableParallelism()))
+  const maxHeapMb = options.maxHeapMb ?? DEFAULT_MAX_HEAP_MB
+  const jobTimeoutMs = options.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS
+  const slots = new Set<Slot>()
+  const queue: Pending[] = []
+  let closed = false
+  let deaths = 0
+
+  function spawn (): Slot {
+    const worker = new Worker(ENTRY, {
+      resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
+    })
+    const slot: Slot = { worker, pending: null, timer: undefined, death: undefined }
+    worker.on('message', (outcome: CpuJobOutcome) => {
+      const pending = slot.pending
+      if (pending === null) return
+      finish(slot)
+      try {
+        pending.resolve(outcomeValue(outcome))
+      } catch (err) {
+        pending.reject(err as Error)
+      }
+      dispatch()
+    })
+    worker.on('error', (err) => { slot.death ??= err.message })
+    worker.on('exit', (code) => {
+      slots.delete(slot)
+      if (!closed) deaths++
+      const pending = slot.pending
+      finish(slot)
+      if (pending !== null) {
+        pending.reject(closed ? new CpuPoolClosedError() : new WorkerCrashedError(`the CPU worker died: ${slot.death ?? `exit code ${code}`}`))
+      }
+      if (!closed) dispatch()
+    })
+    slots.add(slot)
+    return slot
+  }
+
+  function finish (slot: Slot): void {
+    clearTimeout(slot.timer)
+    slot.timer = undefined
+    slot.pending = null
+  }
+
+  function dispatch (): void {
+    while (queue.length > 0 && !closed) {
+      let slot = [...slots].find((s) => s.pending === null && s.death === undefined)
+      if (slot === undefined && slots.size < size) slot = spawn()
+      if (slot === undefined) return
+      const pending = queue.shift()!
+      const running = slot
+      running.pending = pending
+      running.timer = setTimeout(() => {
+        running.death = `a job ran for more than ${jobTimeoutMs} ms and was stopped`
+        void running.worker.terminate()
+      }, jobTimeoutMs)
+      running.worker.postMessage(pending.job)
+    }
+  }
+
+  const work = cpuWork((job) => new Promise((resolve, reject) => {
+    if (closed) {
+      reject(new CpuPoolClosedError())
+      return
+    }
+    queue.push({ job, resolve, reject })
+    dispatch()
+  }))
+
+  return {
+    ...work,
+    get deaths () {
+      return deaths
+    },
+    async close () {
+      closed = true
+      for (const pending of queue.splice(0)) pending.reject(new CpuPoolClosedError())
+      await Promise.all([...slots].map((slot) => slot.worker.terminate()))
+    },
+  }
+}
