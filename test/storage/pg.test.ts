@@ -11,6 +11,7 @@ import { storageContract } from './contract.ts'
 import { deliveryContract } from './contract-delivery.ts'
 import { gaugesContract } from './contract-gauges.ts'
 import { editorsContract } from './contract-editors.ts'
+import { quarantineContract } from './contract-quarantine.ts'
 
 const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test'
 /** The URL for messages: a password in it stays out of test output. */
@@ -52,7 +53,7 @@ if (unreachable !== null && process.env['CI'] !== undefined) {
   storageContract('pg', openPg)
   deliveryContract('pg', openPg)
   gaugesContract('pg', openPg)
-editorsContract('pg', openPg)
+  editorsContract('pg', openPg)
 
   describe('pg: stories stored before search existed', () => {
     it('are given their search terms by the next migrate()', async () => {
@@ -77,6 +78,7 @@ editorsContract('pg', openPg)
       }
     })
   })
+  quarantineContract('pg', openPg)
 
   describe('pg: two instances sharing one database', () => {
     let a: Storage

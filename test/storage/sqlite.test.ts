@@ -5,6 +5,7 @@ import { storageContract } from './contract.ts'
 import { deliveryContract } from './contract-delivery.ts'
 import { gaugesContract } from './contract-gauges.ts'
 import { editorsContract } from './contract-editors.ts'
+import { quarantineContract } from './contract-quarantine.ts'
 
 const openSqlite = async () => {
   const tmp = await tempDir()
@@ -15,3 +16,4 @@ storageContract('sqlite', openSqlite)
 deliveryContract('sqlite', openSqlite)
 gaugesContract('sqlite', openSqlite)
 editorsContract('sqlite', openSqlite)
+quarantineContract('sqlite', openSqlite)
