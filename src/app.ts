@@ -19,7 +19,7 @@ import { registerOpenApi } from './http/openapi.ts'
 import { installProblemHandlers } from './http/problem.ts'
 import { createMetrics } from './metrics/registry.ts'
 import { instrumentTranslator } from './metrics/translator.ts'
-import { createCpuPool } from './pipeline/cpu-worker.ts'
+import { type CpuPoolOptions, createCpuPool } from './pipeline/cpu-worker.ts'
 import { createPipeline } from './pipeline/runner.ts'
 import { openPgStorage } from './storage/pg.ts'
 import { openSqliteStorage } from './storage/sqlite.ts'
@@ -48,6 +48,8 @@ export interface BuildOptions {
   logger?: boolean
   /** Told about every route as it is registered (the OpenAPI test checks each is documented). */
   onRoute?: (route: RouteOptions) => void
+  /** Size, heap and job timeout of the CPU worker pool; its defaults when absent. */
+  cpu?: CpuPoolOptions
 }
 
 export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -93,7 +95,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
 
     const feed = createFeedNotifier()
     // CPU-heavy stage work runs in worker threads with a bounded heap (pipeline/cpu-worker.ts).
-    const cpu = createCpuPool()
+    const cpu = createCpuPool(options.cpu)
     owned.unshift(cpu)
     const pipeline = createPipeline({
       cpu,
