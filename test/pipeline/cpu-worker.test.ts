@@ -41,7 +41,7 @@ describe('CPU worker pool', () => {
   it('runs many jobs at once and answers each with its own result', async () => {
     const stories = Array.from({ length: 12 }, (_, i) => content([sentence(i)]))
     const results = await Promise.all(stories.map((s) => pool.prepare(s, ctx)))
-    results.forEach((r, i) => assert.equal(r.segments[1]!.text, sentence(i)))
+    results.forEach((r, i) => { assert.equal(r.segments[1]!.text, sentence(i)) })
   })
 
   it('hands a job\'s own error back with its name and message, as a permanent failure', async () => {
