@@ -85,6 +85,11 @@ describe('poison stories in the pipeline', () => {
         const view = await settled(t, deep.articleId)
         assert.equal(view.status, 'failed')
         assert.match(view.statusReason ?? '', /^distribution failed: rendering nitf \(en\) failed: The document nests elements more than 200 deep/)
+        // Rendered on demand, the same story is a clean problem, not a 500.
+        const rendition = await t.app.inject({ url: `/v1/articles/${deep.articleId}/renditions/nitf`, headers: auth() })
+        assert.equal(rendition.statusCode, 422)
+        assert.match(rendition.headers['content-type'] as string, /^application\/problem\+json/)
+        assert.deepEqual([rendition.json().code, rendition.json().limit], ['NASHRA_UNRENDERABLE', 200])
       } finally {
         await t.close()
       }
