@@ -75,10 +75,18 @@ describe('poison stories, end to end', () => {
    * pipeline taking it before the port was bound and crashing it, as it used to) fails any bound.
    */
   let cleanStarts = 0
+  /** Every process started, so a failing test leaves none behind to hold this file open. */
+  const running = new Set<ServiceProcess>()
+  async function start (environment: Record<string, string>, timeoutMs?: number): Promise<ServiceProcess> {
+    const service = await startServiceProcess(environment, timeoutMs)
+    running.add(service)
+    return service
+  }
+
   async function restart (db: string): Promise<ServiceProcess> {
     const started = Date.now()
     const timed = async (name: string): Promise<{ service: ServiceProcess; ms: number }> => {
-      const service = await startServiceProcess(env(name), 60_000)
+      const service = await start(env(name), 60_000)
       await eventually(async () => ((await fetch(`${service.base}/health`)).ok ? true : undefined), 5_000, '/health')
       return { service, ms: Date.now() - started }
     }
@@ -94,12 +102,13 @@ describe('poison stories, end to end', () => {
     emulator = await startEmulator()
   })
   after(async () => {
+    for (const service of running) await service.stop('SIGKILL')
     await emulator.close()
     await tmp.remove()
   })
 
   it('refuses the hostile stories at the door and contains them behind it', { timeout: 120_000 }, async () => {
-    const first = await startServiceProcess(env('hostile.db'))
+    const first = await start(env('hostile.db'))
     try {
       for (const { name, paragraphs } of HOSTILE) {
         const res = await post(first, '/v1/articles', { guid: `urn:test:door:${name}`, headline: 'خبر', body: paragraphs.join('\n') })
@@ -139,11 +148,13 @@ describe('poison stories, end to end', () => {
     // Every call for this story hangs: its run is always in flight when the process is killed.
     emulator.script((request) => (JSON.stringify(request.body).includes('مسمومة') ? { kind: 'hang' } : undefined))
     try {
-      let service = await startServiceProcess(env('crash-loop.db'))
+      const poisonCalls = (): number => emulator.requests.filter((r) => JSON.stringify(r.body).includes('مسمومة')).length
+      const before = poisonCalls()
+      let service = await start(env('crash-loop.db'))
       const { id } = await (await post(service, '/v1/articles', { ...summitPost, guid: 'urn:test:crash-loop', headline: 'قصة مسمومة' })).json() as { id: string }
       for (let run = 1; run <= 3; run++) {
-        const seen = emulator.requests.length
-        await eventually(async () => (emulator.requests.length > seen ? true : undefined), 20_000, `run ${run} to reach the engine`)
+        // One engine call per run (a hanging call is given up on only after 30 s).
+        await eventually(async () => (poisonCalls() >= before + run ? true : undefined), 20_000, `run ${run} to reach the engine`)
         assert.equal((await service.stop('SIGKILL')).signal, 'SIGKILL')
         service = await restart('crash-loop.db')
       }
@@ -163,7 +174,7 @@ describe('poison stories, end to end', () => {
   it('ends within SHUTDOWN_GRACE + 5 s on SIGTERM while a run waits on an engine that never answers', { timeout: 60_000 }, async () => {
     emulator.script((request) => (request.path.endsWith(':translateText') ? { kind: 'hang' } : undefined))
     try {
-      const service = await startServiceProcess(env('sigterm.db'))
+      const service = await start(env('sigterm.db'))
       const seen = emulator.requests.length
       await post(service, '/v1/articles', { ...summitPost, guid: 'urn:test:sigterm' })
       await eventually(async () => (emulator.requests.length > seen ? true : undefined), 20_000, 'the run to reach the engine')
