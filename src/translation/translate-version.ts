@@ -5,7 +5,7 @@
 import type { SegmentDetail, StoredTranslation, StoredVersion } from '../articles/types.ts'
 import type { Storage, TranslatedSegment } from '../storage/types.ts'
 import { type CpuWork, inThreadWork } from '../pipeline/cpu-jobs.ts'
-import { type EngineLimits, GOOGLE_LIMITS, packRequests, type Seam } from './batching.ts'
+import { codepointLength, type EngineLimits, GOOGLE_LIMITS, packRequests, renderAtoms, type Seam } from './batching.ts'
 import type { PreparedGlossary } from './glossary.ts'
 import { engineLanguageCode } from './languages.ts'
 import { keyString, type PreparedSegment } from './prepare-segment.ts'
