@@ -1,23 +1,24 @@
 // Requests and responses of /v1/articles.
 import { type Static, Type } from 'typebox'
+import { DateTime, LANGUAGE_TAG, LanguageTag, ONE_LINE } from './common.ts'
 import { DeliveryStatus } from './subscribers.ts'
 import { Problem } from './problem.ts'
 
 export const ArticleInput = Type.Object({
-  guid: Type.Optional(Type.String({ minLength: 1, maxLength: 512, pattern: '^\\S+$', description: "The publisher's stable id of the story; generated when absent." })),
+  guid: Type.Optional(Type.String({ minLength: 1, maxLength: 512, pattern: '^\\S+$', expected: 'an id without spaces, tabs or newlines', description: "The publisher's stable id of the story; generated when absent." })),
   headline: Type.String({ minLength: 1, maxLength: 1000 }),
   body: Type.String({ minLength: 1, maxLength: 1_000_000, description: 'Paragraphs separated by newlines.' }),
   byline: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
   dateline: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
   category: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   urgency: Type.Optional(Type.Integer({ minimum: 1, maximum: 9 })),
-  language: Type.Optional(Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', default: 'ar', description: 'BCP 47 language of the original.' })),
-  slugline: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\n\\r\\t]+$', description: 'One line, no tabs.' })),
-  embargoedUntil: Type.Optional(Type.String({ format: 'date-time', description: 'Not for publication before this time.' })),
+  language: Type.Optional(LanguageTag({ default: 'ar', description: 'BCP 47 language of the original.' })),
+  slugline: Type.Optional(Type.String({ minLength: 1, maxLength: 200, ...ONE_LINE, description: 'One line, no tabs.' })),
+  embargoedUntil: Type.Optional(DateTime('Not for publication before this time; stored in UTC.')),
   correction: Type.Optional(Type.Boolean({ description: 'This version corrects an error in the previous one.' })),
   note: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: "The editor's note to partners' desks on this version (what was updated or corrected), in the story's language; translated with it." })),
   images: Type.Optional(Type.Array(Type.Object({
-    href: Type.String({ minLength: 1, maxLength: 2048, format: 'uri', pattern: '^https?://', description: 'Absolute http(s) URL of the picture.' }),
+    href: Type.String({ minLength: 1, maxLength: 2048, format: 'uri', pattern: '^https?://', expected: 'an http:// or https:// URL', description: 'Absolute http(s) URL of the picture.' }),
     caption: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'Translated with the story.' }))
   }, { additionalProperties: false }), { maxItems: 100 }))
 }, { additionalProperties: false })
@@ -198,7 +199,7 @@ export const RenditionParams = Type.Object({
 })
 
 export const RenditionQuery = Type.Object({
-  lang: Type.Optional(Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' })),
-  version: Type.Optional(Type.Integer({ minimum: 1 })),
-  formatVersion: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}(\\.[0-9]{1,3}){0,2}$', description: 'A version of the format\'s standard, e.g. ninjs 2.2; the newest when absent.' }))
+  lang: Type.Optional(Type.String(LANGUAGE_TAG)),
+  version: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+  formatVersion: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}(\\.[0-9]{1,3}){0,2}$', expected: 'a version number such as 3.1 or 2.35', description: 'A version of the format\'s standard, e.g. ninjs 2.2; the newest when absent.' }))
 }, { additionalProperties: false })

@@ -1,11 +1,10 @@
 // Requests and responses of /v1/glossary: terms the translation must render one way, or not at all.
 import { type Static, Type } from 'typebox'
-
-const LanguageTag = Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' })
+import { LanguageTag, ONE_LINE } from './common.ts'
 
 export const GlossaryInput = Type.Object({
-  term: Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\n\\r\\t]+$', description: 'The term as written in source text.' }),
-  sourceLanguage: Type.Optional(Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', default: 'ar', description: 'Language the term is written in.' })),
+  term: Type.String({ minLength: 1, maxLength: 200, ...ONE_LINE, description: 'The term as written in source text.' }),
+  sourceLanguage: Type.Optional(LanguageTag({ default: 'ar', description: 'Language the term is written in.' })),
   doNotTranslate: Type.Optional(Type.Boolean({ default: false, description: 'Keep the term as written in every language.' })),
   translations: Type.Optional(Type.Record(Type.String(), Type.String({ minLength: 1, maxLength: 500 }), {
     description: 'Target language → the term to use there, e.g. {"en": "Collective Security Treaty Organization (CSTO)"}.'
@@ -16,7 +15,7 @@ export type GlossaryInput = Static<typeof GlossaryInput>
 export const GlossaryEntryView = Type.Object({
   id: Type.String(),
   term: Type.String(),
-  sourceLanguage: LanguageTag,
+  sourceLanguage: LanguageTag(),
   doNotTranslate: Type.Boolean(),
   translations: Type.Record(Type.String(), Type.String()),
   createdAt: Type.String(),

@@ -15,6 +15,10 @@ export const Problem = Type.Object({
   instance: Type.Optional(Type.String()),
   code: Type.Optional(Type.String()),
   'invalid-params': Type.Optional(Type.Array(InvalidParam))
+}, {
+  // Extension members (e.g. the formats, languages or versions that exist, in a 404) must survive
+  // fast-json-stringify on every status a route declares.
+  additionalProperties: true
 })
 export type Problem = Static<typeof Problem>
 

@@ -1,8 +1,7 @@
 // Requests and responses of /v1/subscribers, /v1/deliveries, /v1/feed and /v1/feed.atom.
 import { type Static, Type } from 'typebox'
 import { ALL_FORMAT_VERSIONS, formatNames, formatVersions } from '../src/formats/registry.ts'
-
-const LanguageTag = Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' })
+import { DateTime, LanguageTag, SEQUENCE_MAX } from './common.ts'
 
 export const SubscriberFilters = Type.Object({
   categories: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 100, uniqueItems: true })),
@@ -35,7 +34,7 @@ const subscriberFields = {
   url: Type.String({ minLength: 1, maxLength: 2048, format: 'uri', description: 'Required for push subscribers.' }),
   format: FormatName,
   formatVersion: FormatVersion,
-  languages: Type.Array(LanguageTag, { minItems: 1, maxItems: 50, uniqueItems: true }),
+  languages: Type.Array(LanguageTag(), { minItems: 1, maxItems: 50, uniqueItems: true }),
   filters: SubscriberFilters,
   active: Type.Boolean()
 }
@@ -52,7 +51,8 @@ export const SubscriberInput = Type.Object({
 }, { additionalProperties: false, ...formatVersionRules })
 export type SubscriberInput = Static<typeof SubscriberInput>
 
-export const SubscriberPatch = Type.Partial(Type.Object(subscriberFields, { additionalProperties: false }), { minProperties: 1, ...formatVersionRules })
+// Type.Partial drops the object's options: additionalProperties is given again here.
+export const SubscriberPatch = Type.Partial(Type.Object(subscriberFields), { additionalProperties: false, minProperties: 1, ...formatVersionRules })
 export type SubscriberPatch = Static<typeof SubscriberPatch>
 
 export const SubscriberParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
@@ -91,7 +91,7 @@ export const DeliveryStatus = Type.Union([
 export const DeliveryListQuery = Type.Object({
   status: Type.Optional(DeliveryStatus),
   after: Type.Optional(Type.Integer({
-    minimum: 0, description: 'Only deliveries with a higher sequence number; queued ones, not sent yet and without a number, come last.'
+    minimum: 0, maximum: SEQUENCE_MAX, description: 'Only deliveries with a higher sequence number; queued ones, not sent yet and without a number, come last.'
   })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 }))
 }, { additionalProperties: false })
@@ -128,13 +128,13 @@ export const DeliveryRecord = Type.Object({
 export const DeliveryParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 
 export const ReplayInput = Type.Object({
-  since: Type.String({ format: 'date-time', description: 'Re-send every delivery created at or after this time, in order.' })
+  since: DateTime('Re-send every delivery created at or after this time, in order.')
 }, { additionalProperties: false })
 
 export const ReplayReply = Type.Object({ replayed: Type.Integer() })
 
 export const FeedQuery = Type.Object({
-  after: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'The last sequence number already read.' })),
+  after: Type.Optional(Type.Integer({ minimum: 0, maximum: SEQUENCE_MAX, default: 0, description: 'The last sequence number already read.' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   wait: Type.Optional(Type.Number({ minimum: 0, maximum: 30, default: 0, description: 'Seconds to wait for a new item when there is none.' }))
 }, { additionalProperties: false })

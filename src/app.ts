@@ -1,5 +1,6 @@
 // Builds the Fastify app from a config object: storage, translation engine, delivery agent,
 // pipeline and routes. No module-level singletons: two apps can live in one process (tests do).
+import type { Socket } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autoload from '@fastify/autoload'
@@ -13,10 +14,13 @@ import { createFeedNotifier } from './delivery/feed-notifier.ts'
 import { createRateLimiter } from './delivery/rate-limit.ts'
 import authPlugin from './http/auth.ts'
 import corePlugin from './http/core.ts'
+import { answerConnect, clientErrorHandler } from './http/client-error.ts'
 import { registerLimits } from './http/limits.ts'
+import { loggerOptions } from './http/logging.ts'
 import observabilityPlugin from './http/observability.ts'
 import { registerOpenApi } from './http/openapi.ts'
 import { installProblemHandlers } from './http/problem.ts'
+import { createValidatorCompiler } from './http/validation.ts'
 import { createMetrics } from './metrics/registry.ts'
 import { instrumentTranslator } from './metrics/translator.ts'
 import { type CpuPoolOptions, createCpuPool } from './pipeline/cpu-worker.ts'
@@ -24,6 +28,7 @@ import { createPipeline } from './pipeline/runner.ts'
 import { openPgStorage } from './storage/pg.ts'
 import { openSqliteStorage } from './storage/sqlite.ts'
 import type { Storage } from './storage/types.ts'
+import { classifyStorageError, guardStorage } from './storage/unavailable.ts'
 import { withEngineLimits } from './translation/engine-limits.ts'
 import { translatorFromConfig } from './translation/from-config.ts'
 import type { ResilientProvider } from './translation/resilient.ts'
@@ -50,27 +55,34 @@ export interface BuildOptions {
   onRoute?: (route: RouteOptions) => void
   /** Size, heap and job timeout of the CPU worker pool; its defaults when absent. */
   cpu?: CpuPoolOptions
+  /** Where log lines go instead of stdout (tests read them back). */
+  logStream?: NodeJS.WritableStream
 }
 
 export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger === false
-      ? false
-      : { level: config.logLevel, redact: ['req.headers.authorization'] },
+    logger: options.logger === false ? false : loggerOptions(config.logLevel, options.logStream),
     bodyLimit: 4 * 1024 * 1024,
     // Idle sockets, slow senders and idle keep-alive connections are cut (HTTP_*_TIMEOUT).
     connectionTimeout: config.http.connectionTimeoutMs,
     requestTimeout: config.http.requestTimeoutMs,
     keepAliveTimeout: config.http.keepAliveTimeoutMs,
-    ajv: { customOptions: { removeAdditional: false, allErrors: true } }
+    clientErrorHandler
   }).withTypeProvider<TypeBoxTypeProvider>()
+  app.setValidatorCompiler(createValidatorCompiler())
+  app.server.on('connect', (_request: unknown, socket: Socket) => answerConnect(socket))
 
   if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute)
   const now = options.now ?? (() => new Date())
-  const storage = options.storage ??
+  const backend = options.storage ??
     (config.databaseUrl === undefined ? openSqliteStorage(config.databasePath) : openPgStorage(config.databaseUrl))
   const owned: Array<{ close(): Promise<void> }> = []
-  if (options.storage === undefined) owned.push(storage)
+  if (options.storage === undefined) owned.push(backend)
+  // Disk full, read-only, unreachable: one domain error (503 + Retry-After), logged once per episode.
+  const storage = guardStorage(backend, {
+    classify: classifyStorageError,
+    onUnavailable: (reason, err) => app.log.error({ err, reason }, 'storage cannot take writes; answering 503 until it can')
+  })
   try {
     await storage.migrate()
     const engine = options.translator ?? await translatorFromConfig(config.translation, app.log, config.throughput)
@@ -123,7 +135,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     if (configuredRevoked === true) app.log.warn('ADMIN_API_KEY has been revoked (DELETE /v1/keys/:id) and is refused; set another one')
 
     installProblemHandlers(app)
-    await app.register(corePlugin, { config, storage, pipeline, addressPolicy, feed, now })
+    await app.register(corePlugin, { config, storage, storageHealth: storage, pipeline, addressPolicy, feed, now })
     await app.register(authPlugin)
     await app.register(observabilityPlugin, { metrics })
     await registerLimits(app, config.http)

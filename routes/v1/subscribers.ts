@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { createSubscriber, rotateSecret, updateSubscriber } from '../../src/delivery/subscribers.ts'
+import { toUtcDateTime } from '../../src/http/date-time.ts'
 import { notFound } from '../../src/http/errors.ts'
 import { ProblemResponses } from '../../schemas/problem.ts'
 import {
@@ -86,7 +87,7 @@ const subscribers: FastifyPluginAsyncTypebox = async (app) => {
     schema: { params: SubscriberParams, body: ReplayInput, response: { 200: ReplayReply, ...ProblemResponses } }
   }, async (request) => {
     await mustExist(request.params.id)
-    const since = new Date(request.body.since).toISOString()
+    const since = toUtcDateTime(request.body.since)
     const replayed = await app.storage.replayDeliveries(request.params.id, since, app.now().toISOString())
     app.pipeline.wake()
     return { replayed }

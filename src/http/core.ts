@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import type { Config } from '../config.ts'
 import type { Pipeline } from '../pipeline/runner.ts'
 import type { Storage } from '../storage/types.ts'
+import type { StorageHealth } from '../storage/unavailable.ts'
 import type { AddressPolicy } from '../delivery/address-guard.ts'
 import type { FeedNotifier } from '../delivery/feed-notifier.ts'
 
@@ -11,6 +12,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config
     storage: Storage
+    /** Whether storage failed recently as full, read-only or unreachable (/ready reads it). */
+    storageHealth: StorageHealth
     pipeline: Pipeline
     addressPolicy: AddressPolicy
     feed: FeedNotifier
@@ -22,6 +25,7 @@ declare module 'fastify' {
 export interface CoreOptions {
   config: Config
   storage: Storage
+  storageHealth: StorageHealth
   pipeline: Pipeline
   addressPolicy: AddressPolicy
   feed: FeedNotifier
@@ -31,6 +35,7 @@ export interface CoreOptions {
 export default fp(async function corePlugin (app: FastifyInstance, opts: CoreOptions) {
   app.decorate('config', opts.config)
   app.decorate('storage', opts.storage)
+  app.decorate('storageHealth', opts.storageHealth)
   app.decorate('pipeline', opts.pipeline)
   app.decorate('addressPolicy', opts.addressPolicy)
   app.decorate('feed', opts.feed)

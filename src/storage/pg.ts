@@ -28,6 +28,15 @@ const NEXT_DUE_VERSION = `SELECT MIN(v.next_attempt_at) AS t FROM versions v
 const NEXT_DUE_DELIVERY = `SELECT MIN(d.next_attempt_at) AS t FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
   WHERE ${DELIVERY_READY('$1')}`
 
+/** The `options` start-up parameter a postgres:// URL carries, if any. */
+function urlOptions (connectionString: string): string {
+  try {
+    return new URL(connectionString).searchParams.get('options') ?? ''
+  } catch {
+    return ''
+  }
+}
+
 export function openPgStorage (connectionString: string, options: PgStorageOptions = {}): Storage {
   const { schema } = options
   // The name goes into a startup parameter, not into SQL; still, only a plain identifier is taken.
@@ -36,8 +45,9 @@ export function openPgStorage (connectionString: string, options: PgStorageOptio
   }
   const pool = new pg.Pool({
     connectionString,
-    // Set at connection start-up, so every pooled connection has it before its first query.
-    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` })
+    // Set at connection start-up, so every pooled connection has it before its first query;
+    // added to any `options` the URL already carries (e.g. statement_timeout), not replacing them.
+    ...(schema === undefined ? {} : { options: [urlOptions(connectionString), `-c search_path=${schema}`].filter(Boolean).join(' ') })
   })
   // An idle connection the server dropped is discarded by the pool; without a listener the
   // 'error' event would crash the process. The next query opens a fresh connection or fails.

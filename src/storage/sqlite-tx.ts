@@ -5,6 +5,8 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite'
 export interface Db {
   prepare(sql: string): StatementSync
   exec(sql: string): void
+  /** Whether a transaction is open on the connection (SQLite ends one itself on some errors). */
+  inTransaction(): boolean
 }
 
 /**
@@ -25,6 +27,9 @@ export function cachingStatements (raw: DatabaseSync): Db {
     },
     exec (sql) {
       raw.exec(sql)
+    },
+    inTransaction () {
+      return raw.isTransaction
     }
   }
 }
@@ -38,7 +43,12 @@ export function preparedLater (db: Db, sql: string): () => StatementSync {
   }
 }
 
-/** Runs fn inside BEGIN IMMEDIATE … COMMIT, rolling back on any error. */
+/**
+ * Runs fn inside BEGIN IMMEDIATE … COMMIT, rolling back on any error. The error thrown is always
+ * the one that stopped the work: after SQLITE_FULL, SQLITE_IOERR or SQLITE_NOMEM SQLite may have
+ * rolled the transaction back itself, and a ROLLBACK then would only say "cannot rollback - no
+ * transaction is active", masking why.
+ */
 export function transaction<T> (db: Db, fn: () => T): T {
   db.exec('BEGIN IMMEDIATE')
   try {
@@ -46,7 +56,13 @@ export function transaction<T> (db: Db, fn: () => T): T {
     db.exec('COMMIT')
     return result
   } catch (err) {
-    db.exec('ROLLBACK')
+    if (db.inTransaction()) {
+      try {
+        db.exec('ROLLBACK')
+      } catch (rollbackError) {
+        throw new AggregateError([err, rollbackError], `${(err as Error)?.message ?? String(err)} (and the rollback failed too)`, { cause: err })
+      }
+    }
     throw err
   }
 }

@@ -18,12 +18,20 @@ import { createSqliteTranslation } from './sqlite-translation.ts'
 import { cachingStatements, DELIVERY_READY, LEASE_FREE, NO_EARLIER_PENDING_VERSION, transaction } from './sqlite-tx.ts'
 import type { Storage } from './types.ts'
 
-export function openSqliteStorage (databasePath: string): Storage {
+export interface SqliteStorageOptions {
+  /** Open the file read-only: every write fails (a replica copy, or tests of a read-only disk). */
+  readOnly?: boolean
+  /** Cap the file at this many pages: writes beyond fail as on a full disk (SQLITE_FULL). */
+  maxPageCount?: number
+}
+
+export function openSqliteStorage (databasePath: string, options: SqliteStorageOptions = {}): Storage {
   if (databasePath !== ':memory:') mkdirSync(path.dirname(databasePath), { recursive: true })
-  const raw = new DatabaseSync(databasePath)
+  const raw = new DatabaseSync(databasePath, { readOnly: options.readOnly === true })
   const db = cachingStatements(raw)
   const queue = createSqliteQueue(db)
-  db.exec('PRAGMA journal_mode = WAL')
+  if (options.maxPageCount !== undefined) db.exec(`PRAGMA max_page_count = ${Math.trunc(options.maxPageCount)}`)
+  if (options.readOnly !== true) db.exec('PRAGMA journal_mode = WAL')
   db.exec('PRAGMA synchronous = NORMAL')
   db.exec('PRAGMA foreign_keys = ON')
   db.exec('PRAGMA busy_timeout = 5000')
