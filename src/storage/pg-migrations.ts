@@ -258,6 +258,9 @@ export const pgMigrations: PgMigration[] = [
   ALTER TABLE api_keys ADD COLUMN last_used_at TEXT COLLATE "C";
   ALTER TABLE api_keys ADD COLUMN revoked_at TEXT COLLATE "C";
   CREATE INDEX api_keys_active_by_role ON api_keys (role) WHERE revoked_at IS NULL;
+  ` },
+  { id: 60, name: 'deleting a subscriber revokes its keys: find them by subscriber', sql: `
+  CREATE INDEX api_keys_by_subscriber ON api_keys (subscriber_id) WHERE subscriber_id IS NOT NULL;
   ` }
 ]
 

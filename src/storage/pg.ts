@@ -28,12 +28,20 @@ const NEXT_DUE_VERSION = `SELECT MIN(v.next_attempt_at) AS t FROM versions v
 const NEXT_DUE_DELIVERY = `SELECT MIN(d.next_attempt_at) AS t FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
   WHERE ${DELIVERY_READY('$1')}`
 
-/** The `options` start-up parameter a postgres:// URL carries, if any. */
-function urlOptions (connectionString: string): string {
+/**
+ * The schema's search_path as a start-up option, added to any `options` the URL carries (e.g.
+ * statement_timeout). pg lets the URL's parameters override the config object's, so the
+ * combined options go back into the URL.
+ */
+function withSearchPath (connectionString: string, schema: string): string {
+  const searchPath = `-c search_path=${schema}`
   try {
-    return new URL(connectionString).searchParams.get('options') ?? ''
+    const url = new URL(connectionString)
+    const existing = url.searchParams.get('options')
+    url.searchParams.set('options', existing === null ? searchPath : `${existing} ${searchPath}`)
+    return url.toString()
   } catch {
-    return ''
+    return connectionString // not a URL (key=value form): left as it is, search_path via config
   }
 }
 
@@ -44,10 +52,9 @@ export function openPgStorage (connectionString: string, options: PgStorageOptio
     throw new Error(`schema must be a plain identifier (letters, digits, _), got "${schema}"`)
   }
   const pool = new pg.Pool({
-    connectionString,
-    // Set at connection start-up, so every pooled connection has it before its first query;
-    // added to any `options` the URL already carries (e.g. statement_timeout), not replacing them.
-    ...(schema === undefined ? {} : { options: [urlOptions(connectionString), `-c search_path=${schema}`].filter(Boolean).join(' ') })
+    // Set at connection start-up, so every pooled connection has it before its first query.
+    connectionString: schema === undefined ? connectionString : withSearchPath(connectionString, schema),
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` })
   })
   // An idle connection the server dropped is discarded by the pool; without a listener the
   // 'error' event would crash the process. The next query opens a fresh connection or fails.
