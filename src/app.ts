@@ -19,7 +19,7 @@ import { registerLimits } from './http/limits.ts'
 import { loggerOptions } from './http/logging.ts'
 import observabilityPlugin from './http/observability.ts'
 import { registerOpenApi } from './http/openapi.ts'
-import { installProblemHandlers } from './http/problem.ts'
+import { frameworkErrorHandler, installProblemHandlers } from './http/problem.ts'
 import { createValidatorCompiler } from './http/validation.ts'
 import { createMetrics } from './metrics/registry.ts'
 import { instrumentTranslator } from './metrics/translator.ts'
@@ -67,7 +67,10 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     connectionTimeout: config.http.connectionTimeoutMs,
     requestTimeout: config.http.requestTimeoutMs,
     keepAliveTimeout: config.http.keepAliveTimeoutMs,
-    clientErrorHandler
+    clientErrorHandler,
+    frameworkErrors: frameworkErrorHandler,
+    // A missing Host is answered as a problem by our own check (http/problem.ts), not Node's bare 400.
+    http: { requireHostHeader: false }
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(createValidatorCompiler())
   app.server.on('connect', (_request: unknown, socket: Socket) => answerConnect(socket))

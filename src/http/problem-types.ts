@@ -23,6 +23,7 @@ export const PROBLEM_KINDS = {
   NASHRA_PULL_DELIVERY: { status: 409, title: 'Nothing to re-send', meaning: 'The item waits in a pull feed; the partner reads it again with `GET /v1/feed`.' },
   NASHRA_DELIVERY_CANCELED: { status: 409, title: 'Delivery canceled', meaning: 'A kill superseded this delivery; sending it again would republish a withdrawn version.' },
   NASHRA_BODY_TOO_LARGE: { status: 413, title: 'Body too large', meaning: 'The body is over the limit (4 MiB); the detail gives it.' },
+  NASHRA_URI_TOO_LONG: { status: 414, title: 'Path too long', meaning: 'A path segment is longer than any id Nashra uses; check the URL.' },
   NASHRA_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type', meaning: 'Bodies are `application/json` (UTF-8); send that `Content-Type`.' },
   NASHRA_UNSUPPORTED_SOURCE: { status: 422, title: 'Source text not accepted', meaning: 'The story is not in the language it claims (Arabic unless `language` says otherwise), or in one Google does not translate from.' },
   NASHRA_RATE_LIMITED: { status: 429, title: 'Too many requests', meaning: 'The key sent more requests than allowed; wait as long as `Retry-After` says.' },

@@ -38,7 +38,8 @@ const FRAMEWORK_ERRORS: Record<string, { code: ProblemCode; detail: string; inva
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'NASHRA_UNSUPPORTED_MEDIA_TYPE', detail: 'Send the body as Content-Type: application/json.' },
   FST_ERR_CTP_INVALID_TYPE: { code: 'NASHRA_UNSUPPORTED_MEDIA_TYPE', detail: 'Send the body as Content-Type: application/json.' },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'NASHRA_BODY_TOO_LARGE', detail: 'The body is larger than the 4 MiB limit.' },
-  FST_ERR_BAD_URL: { code: 'NASHRA_MALFORMED_REQUEST', detail: 'The path is not valid (broken percent-encoding).' }
+  FST_ERR_BAD_URL: { code: 'NASHRA_MALFORMED_REQUEST', detail: 'The path is not valid (broken percent-encoding).' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'NASHRA_URI_TOO_LONG', detail: 'A path segment is longer than any id Nashra uses.' }
 }
 
 // Any other error a framework part or plugin raises: by status, with the kind's own wording.
@@ -48,6 +49,7 @@ const BY_STATUS: Record<number, ProblemCode> = {
   405: 'NASHRA_METHOD_NOT_ALLOWED',
   408: 'NASHRA_REQUEST_TIMEOUT',
   413: 'NASHRA_BODY_TOO_LARGE',
+  414: 'NASHRA_URI_TOO_LONG',
   415: 'NASHRA_UNSUPPORTED_MEDIA_TYPE',
   429: 'NASHRA_RATE_LIMITED',
   431: 'NASHRA_HEADERS_TOO_LARGE',
@@ -103,12 +105,18 @@ export function sendProblem (reply: FastifyReply, problem: ProblemBody, headers:
   return reply.code(problem.status).type('application/problem+json; charset=utf-8').send(problem)
 }
 
-/** Whether a request carried more than one Host header (RFC 9112 §3.2: answer 400). */
+/** How many Host headers a request carried (RFC 9112 §3.2: exactly one, else 400). */
 function hostHeaders (request: FastifyRequest): number {
   const raw = request.raw.rawHeaders
   let count = 0
   for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'host') count++
   return count
+}
+
+/** Fastify's `frameworkErrors` option: URLs the router cannot decode, answered like every other error. */
+export function frameworkErrorHandler (err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const { problem, headers } = toProblem(err, request.url)
+  sendProblem(reply, problem, headers)
 }
 
 export function installProblemHandlers (app: FastifyInstance): void {
@@ -127,9 +135,13 @@ export function installProblemHandlers (app: FastifyInstance): void {
   // Bodies are JSON only: without this, Fastify's text/plain parser hands a string to the
   // schema, and a client that forgot Content-Type gets "must be object" instead of a 415.
   app.removeContentTypeParser('text/plain')
+  // Node's own missing-Host check answers a bare 400 (the server is built with it off); both
+  // cases are answered here instead, as problems.
   app.addHook('onRequest', async (request) => {
-    if (hostHeaders(request) > 1) {
-      throw new HttpError(400, 'NASHRA_MALFORMED_REQUEST', PROBLEM_KINDS.NASHRA_MALFORMED_REQUEST.title, 'The request has more than one Host header.')
+    const hosts = hostHeaders(request)
+    if (hosts > 1 || (hosts === 0 && request.raw.httpVersion === '1.1')) {
+      throw new HttpError(400, 'NASHRA_MALFORMED_REQUEST', PROBLEM_KINDS.NASHRA_MALFORMED_REQUEST.title,
+        hosts > 1 ? 'The request has more than one Host header.' : 'An HTTP/1.1 request needs a Host header.')
     }
   })
 }
