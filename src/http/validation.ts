@@ -1,8 +1,8 @@
 // Request validation: how schemas are compiled, and how a failure is told to a person.
 // Bodies are JSON and keep the types they were sent with: no coercion, so `"urgency": "1"`,
 // `"headline": 123` and `"role": ["admin"]` are refused, not turned into 1, "123" and "admin".
-// Query strings and path parameters are text by nature; they alone parse numbers from strings.
-// Numbers must be finite everywhere (`after=1e400`, `wait=Infinity` are refused).
+// Query strings and path parameters are text by nature; they alone parse numbers from strings,
+// and only finite decimals (`after=1e400`, `wait=Infinity`, `0x10` are refused).
 import { Ajv, type ErrorObject, type Options } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify'
@@ -23,8 +23,8 @@ const COMMON: Options = {
   addUsedSchema: false
 }
 
-function makeAjv (coerceTypes: Options['coerceTypes']): Ajv {
-  const ajv = new Ajv({ ...COMMON, coerceTypes })
+function makeAjv (): Ajv {
+  const ajv = new Ajv({ ...COMMON, coerceTypes: false })
   addFormats(ajv)
   ajv.addFormat('date-time', { type: 'string', validate: isDateTime })
   // Annotation only: what a patterned string must look like, in words, for the error message.
@@ -32,11 +32,53 @@ function makeAjv (coerceTypes: Options['coerceTypes']): Ajv {
   return ajv
 }
 
-/** The validator compiler every route uses: bodies strictly typed, other parts coerced from text. */
+// Ajv's own coercion takes "Infinity", "1e400" (→ Infinity, then skipping minimum/maximum),
+// "0x10", " " and booleans as numbers; a query value is a number here only when written as a
+// finite decimal.
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
+
+function fromText (value: string, type: unknown): unknown {
+  if (type === 'integer' || type === 'number') {
+    const n = DECIMAL.test(value) ? Number(value) : Number.NaN
+    return Number.isFinite(n) ? n : value // left a string: the schema then says what is expected
+  }
+  if (type === 'boolean') return value === 'true' ? true : value === 'false' ? false : value
+  return value
+}
+
+/** Turns the text of query and path parameters into the types their schema declares. */
+interface TextSchema { type?: unknown; items?: { type?: unknown }; properties?: Record<string, TextSchema> }
+
+function coerceText (schema: TextSchema, data: unknown): void {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return
+  const properties = schema.properties ?? {}
+  const fields = data as Record<string, unknown>
+  for (const [key, value] of Object.entries(fields)) {
+    const property = properties[key]
+    if (property === undefined) continue
+    if (property.type === 'array') {
+      fields[key] = (Array.isArray(value) ? value : [value]).map((v) => (typeof v === 'string' ? fromText(v, property.items?.type) : v))
+    } else if (typeof value === 'string') {
+      fields[key] = fromText(value, property.type)
+    }
+  }
+}
+
+/** The validator compiler every route uses: bodies strictly typed, query and path text read as declared. */
 export function createValidatorCompiler (): FastifySchemaCompiler<FastifySchema> {
-  const strict = makeAjv(false)
-  const fromText = makeAjv('array')
-  return ({ schema, httpPart }) => (httpPart === 'body' ? strict : fromText).compile(schema as object)
+  const ajv = makeAjv()
+  return ({ schema, httpPart }) => {
+    const validate = ajv.compile(schema as object)
+    if (httpPart === 'body') return validate
+    const fromRequestText = (data: unknown): boolean => {
+      coerceText(schema as TextSchema, data)
+      const ok = validate(data) as boolean
+      fromRequestText.errors = validate.errors
+      return ok
+    }
+    fromRequestText.errors = null as typeof validate.errors
+    return fromRequestText
+  }
 }
 
 type Issue = Pick<ErrorObject, 'instancePath' | 'schemaPath' | 'keyword' | 'params' | 'message'> & {
