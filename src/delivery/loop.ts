@@ -5,6 +5,7 @@
 import { IDLE_POLL_MS, type PipelineContext, sleepUntilDue } from '../pipeline/context.ts'
 import { createWaker } from '../pipeline/waker.ts'
 import { attemptDelivery, claimDeliveries, type FinishedAttempt, recordFinished } from './deliver-stage.ts'
+import { StorageUnavailableError } from '../storage/unavailable.ts'
 
 const ERROR_PAUSE_MS = 1_000
 const FLUSH_DELAY_MS = 2
@@ -33,7 +34,8 @@ export function createDeliveryLoop (ctx: PipelineContext, signal: AbortSignal): 
         await recordFinished(ctx, batch)
       } catch (err) {
         // The leases run out and the deliveries are sent again: at least once, same webhook-id.
-        ctx.log.error({ err, deliveries: batch.length }, 'recording delivery attempts failed')
+        if (err instanceof StorageUnavailableError) ctx.log.debug({ reason: err.reason, deliveries: batch.length }, 'recording delivery attempts waits for storage')
+        else ctx.log.error({ err, deliveries: batch.length }, 'recording delivery attempts failed')
       }
     }
   }
@@ -78,7 +80,8 @@ export function createDeliveryLoop (ctx: PipelineContext, signal: AbortSignal): 
           for (const delivery of claimed) launch(delivery)
           if (claimed.length === 0 && !stopping) await sleepUntilDue(ctx, 'deliveries', waker)
         } catch (err) {
-          ctx.log.error({ err }, 'delivery loop failed; pausing before the next try')
+          if (err instanceof StorageUnavailableError) ctx.log.debug({ reason: err.reason }, 'delivery loop paused: storage unavailable')
+          else ctx.log.error({ err }, 'delivery loop failed; pausing before the next try')
           if (!stopping) await waker.wait(ERROR_PAUSE_MS)
         }
       }

@@ -14,6 +14,7 @@ import { claimDistribution } from '../delivery/fanout-stage.ts'
 import { claimTranslation } from '../translation/stage.ts'
 import { IDLE_POLL_MS, type PipelineContext, sleepUntilDue, type VersionJob } from './context.ts'
 import { createWaker } from './waker.ts'
+import { StorageUnavailableError } from '../storage/unavailable.ts'
 
 const ERROR_PAUSE_MS = 1_000
 /**
@@ -102,7 +103,9 @@ export function createPipeline (ctx: PipelineContext): Pipeline {
           await sleepUntilDue(ctx, 'versions', processWaker, maxMs)
         }
       } catch (err) {
-        ctx.log.error({ err }, 'pipeline stage failed; pausing before the next try')
+        // A storage outage is logged once where it is detected (storage/unavailable.ts).
+        if (err instanceof StorageUnavailableError) ctx.log.debug({ reason: err.reason }, 'pipeline paused: storage unavailable')
+        else ctx.log.error({ err }, 'pipeline stage failed; pausing before the next try')
         if (!stopping) await processWaker.wait(ERROR_PAUSE_MS)
       }
     }

@@ -13,6 +13,7 @@ import { backoffWithJitter, EngineUnavailableError, isRetryable, retryDelayMs } 
 import { prepareGlossary } from './glossary.ts'
 import { engineLanguageCode } from './languages.ts'
 import { targetLanguages, translateVersion } from './translate-version.ts'
+import { StorageUnavailableError } from '../storage/unavailable.ts'
 
 export { isRetryable } from './errors.ts'
 
@@ -80,6 +81,8 @@ async function translateClaimed (ctx: PipelineContext, version: ClaimedVersion):
       segmentsReused: translations.reduce((n, t) => n + (t.segmentsReused ?? 0), 0),
     }, 'version translated')
   } catch (err) {
+    // Not the story's fault: the version keeps its lease and is taken up again once it runs out.
+    if (err instanceof StorageUnavailableError) throw err
     if (err instanceof WorkerCrashedError) await recordCrashedRun(ctx, version, 'translation', err)
     else await handleFailure(ctx, version, err, log)
   }

@@ -9,25 +9,33 @@ import { buildApp } from '../../src/app.ts'
 import { openSqliteStorage, type SqliteStorageOptions } from '../../src/storage/sqlite.ts'
 import type { Storage } from '../../src/storage/types.ts'
 import { createMemoryProvider } from '../../src/translation/memory.ts'
-import { auth, tempDir, testConfig } from '../helpers/app.ts'
+import { auth, eventually, tempDir, testConfig } from '../helpers/app.ts'
 import { captureLogs, type LogCapture } from '../helpers/logs.ts'
 
-interface Degraded { app: FastifyInstance; storage: Storage; logs: LogCapture; close(): Promise<void> }
+interface Degraded { app: FastifyInstance; storage: Storage; logs: LogCapture; articleId: string | undefined; close(): Promise<void> }
 
 /** An app whose database was set up normally, then reopened full or read-only. */
-async function degradedApp (options: (file: string) => SqliteStorageOptions): Promise<Degraded> {
+async function degradedApp (options: (file: string) => SqliteStorageOptions,
+  setup: { story?: object; startWorkers?: boolean } = {}): Promise<Degraded> {
   const tmp = await tempDir()
-  const config = testConfig(tmp.dir, { LOG_LEVEL: 'info' })
+  const config = testConfig(tmp.dir, { LOG_LEVEL: 'debug' })
   const translator = createMemoryProvider()
   const first = await buildApp(config, { logger: false, translator, startWorkers: false })
+  let articleId: string | undefined
+  if (setup.story !== undefined) {
+    const res = await first.inject({ method: 'POST', url: '/v1/articles', headers: auth(), payload: setup.story })
+    assert.equal(res.statusCode, 202, res.body)
+    articleId = res.json().id
+  }
   await first.close()
   const storage = openSqliteStorage(config.databasePath, options(config.databasePath))
   const logs = captureLogs()
-  const app = await buildApp(config, { logger: true, logStream: logs.stream, translator, storage, startWorkers: false })
+  const app = await buildApp(config, { logger: true, logStream: logs.stream, translator, storage, startWorkers: setup.startWorkers === true })
   return {
     app,
     storage,
     logs,
+    articleId,
     async close () {
       await app.close()
       await storage.close()
@@ -92,5 +100,24 @@ describe('a read-only database', () => {
     assert.match(res.json().detail, /read-only/)
     const ready = await t.app.inject({ url: '/ready' })
     assert.deepEqual([ready.statusCode, ready.json().database], [503, 'read-only'])
+  })
+})
+
+describe('a database that fills up under the pipeline', () => {
+  let t: Degraded
+  before(async () => { t = await degradedApp((file) => ({ maxPageCount: pages(file) }), { story: bigStory(), startWorkers: true }) })
+  after(async () => { await t.close() })
+
+  it('pauses the story (not failed: the outage is not its fault) and logs the outage once', async () => {
+    await t.app.ready()
+    const logged = await eventually(async () => {
+      const entries = t.logs.entries()
+      return entries.some((e) => e.msg === 'pipeline paused: storage unavailable') ? entries : undefined
+    }, 10_000, 'the pipeline to meet the full database').catch((err: Error) => { throw new Error(`${err.message}\n${t.logs.text().slice(0, 3000)}`) })
+    assert.equal(logged.filter((e) => e.msg === 'storage cannot take writes; answering 503 until it can').length, 1)
+    assert.ok(!logged.some((e) => e.level === 50 && e.msg !== 'storage cannot take writes; answering 503 until it can'), 'no other errors logged')
+    const view = await t.app.inject({ url: `/v1/articles/${t.articleId}`, headers: auth() })
+    assert.equal(view.statusCode, 200, 'reads still work')
+    assert.notEqual(view.json().status, 'failed')
   })
 })
