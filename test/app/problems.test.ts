@@ -96,3 +96,32 @@ describe('problem answers', () => {
     ])
   })
 })
+
+describe('request schemas', () => {
+  /** Every object schema inside, with its path. */
+  function objects (schema: unknown, at: string, out: Array<[string, Record<string, unknown>]> = []): Array<[string, Record<string, unknown>]> {
+    if (schema === null || typeof schema !== 'object') return out
+    const s = schema as Record<string, unknown>
+    if (s.type === 'object' && s.properties !== undefined) out.push([at, s])
+    for (const [key, value] of Object.entries(s)) {
+      if (Array.isArray(value)) value.forEach((v, i) => objects(v, `${at}/${key}/${i}`, out))
+      else if (typeof value === 'object') objects(value, `${at}/${key}`, out)
+    }
+    return out
+  }
+
+  it('refuse unknown fields in every request body and query string, at every depth', async () => {
+    const modules = await Promise.all(['articles', 'subscribers', 'glossary', 'keys'].map((name) => import(`../../schemas/${name}.ts`)))
+    let checked = 0
+    for (const mod of modules) {
+      for (const [name, schema] of Object.entries(mod as Record<string, unknown>)) {
+        if (!/(Input|Patch|Query)$/.test(name)) continue
+        for (const [at, object] of objects(schema, name)) {
+          checked++
+          assert.equal(object.additionalProperties, false, `${at} accepts unknown fields`)
+        }
+      }
+    }
+    assert.ok(checked >= 10, `only ${checked} object schemas found`)
+  })
+})
