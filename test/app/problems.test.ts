@@ -104,7 +104,7 @@ describe('request schemas', () => {
     const s = schema as Record<string, unknown>
     if (s.type === 'object' && s.properties !== undefined) out.push([at, s])
     for (const [key, value] of Object.entries(s)) {
-      if (Array.isArray(value)) value.forEach((v, i) => objects(v, `${at}/${key}/${i}`, out))
+      if (Array.isArray(value)) for (const [i, v] of value.entries()) objects(v, `${at}/${key}/${i}`, out)
       else if (typeof value === 'object') objects(value, `${at}/${key}`, out)
     }
     return out
