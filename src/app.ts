@@ -69,8 +69,13 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     keepAliveTimeout: config.http.keepAliveTimeoutMs,
     clientErrorHandler,
     frameworkErrors: frameworkErrorHandler,
-    // A missing Host is answered as a problem by our own check (http/problem.ts), not Node's bare 400.
-    http: { requireHostHeader: false }
+    http: {
+      // A missing Host is answered as a problem by our own check (http/problem.ts), not Node's bare 400.
+      requireHostHeader: false,
+      // Node looks for requests over requestTimeout every 30 s by default; a slow sender would hold
+      // its socket up to that long past the timeout. Checked four times per timeout instead.
+      connectionsCheckingInterval: config.http.requestTimeoutMs > 0 ? Math.min(30_000, Math.max(100, Math.floor(config.http.requestTimeoutMs / 4))) : 30_000
+    }
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(createValidatorCompiler())
   app.server.on('connect', (_request: unknown, socket: Socket) => answerConnect(socket))

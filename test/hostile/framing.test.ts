@@ -49,11 +49,13 @@ const CASES: Array<[string, string, number, string | null]> = [
   ['HTTP/1.0 without Host', 'GET /health HTTP/1.0\r\n\r\n', 200, null]
 ]
 
+const REQUEST_TIMEOUT_MS = 1000
+
 describe('hostile input: raw HTTP framing', () => {
   let h: HostileApp
   let port: number
   before(async () => {
-    h = await startHostileApp()
+    h = await startHostileApp({ HTTP_REQUEST_TIMEOUT: `${REQUEST_TIMEOUT_MS}ms` })
     await h.app.listen({ port: 0, host: '127.0.0.1' })
     port = (h.app.server.address() as { port: number }).port
   })
@@ -79,6 +81,24 @@ describe('hostile input: raw HTTP framing', () => {
       }
       const health = await h.app.inject({ url: '/health' })
       assert.equal(health.statusCode, 200, 'the service still answers')
+    })
+  }
+
+  // A slow sender: the headers never complete and the socket stays open. The service answers 408
+  // once HTTP_REQUEST_TIMEOUT has passed instead of holding the socket. (A body that stops half-way
+  // is not cut by Node's request timeout under Fastify; the idle HTTP_CONNECTION_TIMEOUT ends it.)
+  for (const [name, bytes] of [
+    ['headers never finished', 'GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ']
+  ] as const) {
+    it(`${name}: 408 NASHRA_REQUEST_TIMEOUT within the request timeout`, async () => {
+      const before = h.counter.counts()
+      const started = Date.now()
+      const res = await rawExchange(port, Buffer.from(bytes, 'latin1'), { timeoutMs: REQUEST_TIMEOUT_MS * 4 })
+      assert.equal(res.timedOut, false, `${name}: still open after ${Date.now() - started} ms`)
+      assert.equal(res.status, 408, res.raw.slice(0, 300))
+      assert.equal(JSON.parse(res.body).code, 'NASHRA_REQUEST_TIMEOUT')
+      assert.ok(Date.now() - started >= REQUEST_TIMEOUT_MS - 50, 'not cut before the timeout')
+      assert.deepEqual(h.counter.counts(), before)
     })
   }
 })

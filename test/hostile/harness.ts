@@ -84,8 +84,8 @@ export interface HostileApp {
 }
 
 /** The API with the pipeline stopped (only requests change the database), and keys of each role. */
-export async function startHostileApp (): Promise<HostileApp> {
-  const t = await buildTestApp({ startWorkers: false })
+export async function startHostileApp (env: Record<string, string> = {}): Promise<HostileApp> {
+  const t = await buildTestApp({ startWorkers: false, env })
   const post = async (url: string, payload: object) => {
     const res = await t.app.inject({ method: 'POST', url, headers: auth(), payload })
     assert.equal(res.statusCode, 201, res.body)
