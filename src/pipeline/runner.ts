@@ -45,7 +45,11 @@ export function createPipeline (ctx: PipelineContext): Pipeline {
 
   function launch (running: Map<string, Promise<void>>, job: VersionJob, what: string, then?: () => void): void {
     const run: Promise<void> = job.run()
-      .catch((err: unknown) => { ctx.log.error({ err, versionId: job.versionId }, `${what} failed; the version is claimed again when its lease runs out`) })
+      .catch((err: unknown) => {
+        // A storage outage is logged once where it is detected (storage/unavailable.ts).
+        if (err instanceof StorageUnavailableError) ctx.log.debug({ versionId: job.versionId, reason: err.reason }, `${what} paused: storage unavailable`)
+        else ctx.log.error({ err, versionId: job.versionId }, `${what} failed; the version is claimed again when its lease runs out`)
+      })
       .finally(() => {
         running.delete(job.versionId)
         then?.()
