@@ -91,24 +91,34 @@ export function guardStorage (storage: Storage, options: GuardOptions): Storage 
     return new StorageUnavailableError(reason, retryAfterSeconds, err)
   }
 
-  const guarded: Record<string, unknown> = {}
-  for (const [name, value] of Object.entries(storage)) {
-    guarded[name] = typeof value !== 'function' || name === 'close'
-      ? value
-      : async (...args: unknown[]) => {
-        try {
-          return await (value as (...a: unknown[]) => Promise<unknown>).apply(storage, args)
-        } catch (err) {
-          throw translate(err)
-        }
-      }
+  const unavailable = (): ReturnType<StorageHealth['unavailable']> => {
+    const e = current()
+    return e === null ? null : { reason: e.reason, since: new Date(e.since).toISOString(), retryAfterSeconds }
   }
-  return Object.assign(guarded as unknown as Storage, {
-    unavailable () {
-      const e = current()
-      return e === null ? null : { reason: e.reason, since: new Date(e.since).toISOString(), retryAfterSeconds }
+  // A Proxy, not a copy: methods a Storage inherits (tests wrap one with Object.create) are
+  // guarded as well as its own.
+  const wrapped = new Map<PropertyKey, unknown>()
+  return new Proxy(storage, {
+    get (target, property, receiver) {
+      if (property === 'unavailable') return unavailable
+      const value = Reflect.get(target, property, receiver)
+      if (typeof value !== 'function' || property === 'close') return value
+      let guard = wrapped.get(property)
+      if (guard === undefined) {
+        guard = async (...args: unknown[]) => {
+          try {
+            // Looked up at call time: a method replaced after wrapping is the one that runs.
+            const method = Reflect.get(target, property) as (...a: unknown[]) => Promise<unknown>
+            return await method.apply(target, args)
+          } catch (err) {
+            throw translate(err)
+          }
+        }
+        wrapped.set(property, guard)
+      }
+      return guard
     }
-  })
+  }) as Storage & StorageHealth
 }
 
 /** Either backend's errors (node:sqlite's and pg's codes do not overlap), or their cause's. */
