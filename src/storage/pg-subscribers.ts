@@ -73,8 +73,8 @@ export function createPgSubscribers (db: PgDb): SubscriberMethods {
         if (changed === 0) return false
         await sql.run(`UPDATE deliveries SET status = 'canceled', lease_until = NULL, next_attempt_at = NULL,
           last_error = 'subscriber deleted' WHERE subscriber_id = $1 AND status IN ('pending', 'feed')`, [id])
-        // Its feed keys stop working in the same transaction: nothing is left to read with them.
-        await sql.run('DELETE FROM api_keys WHERE subscriber_id = $1', [id])
+        // Its feed keys are revoked in the same transaction: nothing is left to read with them.
+        await sql.run('UPDATE api_keys SET revoked_at = $1 WHERE subscriber_id = $2 AND revoked_at IS NULL', [now, id])
         await addEvent(sql, id, { at: now, kind: 'deleted', detail: 'deleted by an admin' })
         return true
       })

@@ -66,8 +66,8 @@ export function createSqliteSubscribers (db: Db): SubscriberMethods {
         if (result.changes === 0) return false
         db.prepare(`UPDATE deliveries SET status = 'canceled', lease_until = NULL, next_attempt_at = NULL,
           last_error = 'subscriber deleted' WHERE subscriber_id = ? AND status IN ('pending', 'feed')`).run(id)
-        // Its feed keys stop working in the same transaction: nothing is left to read with them.
-        db.prepare('DELETE FROM api_keys WHERE subscriber_id = ?').run(id)
+        // Its feed keys are revoked in the same transaction: nothing is left to read with them.
+        db.prepare('UPDATE api_keys SET revoked_at = ? WHERE subscriber_id = ? AND revoked_at IS NULL').run(now, id)
         addEvent(id, { at: now, kind: 'deleted', detail: 'deleted by an admin' })
         return true
       })
