@@ -22,6 +22,7 @@ export const PROBLEM_KINDS = {
   NASHRA_NOT_FAILED: { status: 409, title: 'Nothing to retry', meaning: "The story's latest version has not failed, so there is nothing to put back into translation." },
   NASHRA_PULL_DELIVERY: { status: 409, title: 'Nothing to re-send', meaning: 'The item waits in a pull feed; the partner reads it again with `GET /v1/feed`.' },
   NASHRA_DELIVERY_CANCELED: { status: 409, title: 'Delivery canceled', meaning: 'A kill superseded this delivery; sending it again would republish a withdrawn version.' },
+  NASHRA_LAST_ADMIN_KEY: { status: 409, title: 'Last admin key', meaning: 'The key is the only admin key left; create another admin key before revoking this one.' },
   NASHRA_STORY_KILLED: { status: 409, title: 'Story killed', meaning: 'A new version of a story that was killed: a kill is final. Extension members say when (`killedAt`, `killVersion`, `articleId`); publish it again under a new guid.' },
   NASHRA_BODY_TOO_LARGE: { status: 413, title: 'Body too large', meaning: 'The body is over the limit (4 MiB); the detail gives it.' },
   NASHRA_URI_TOO_LONG: { status: 414, title: 'Path too long', meaning: 'A path segment is longer than any id Nashra uses; check the URL.' },
