@@ -28,6 +28,7 @@ export const PROBLEM_KINDS = {
   NASHRA_URI_TOO_LONG: { status: 414, title: 'Path too long', meaning: 'A path segment is longer than any id Nashra uses; check the URL.' },
   NASHRA_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type', meaning: 'Bodies are `application/json` (UTF-8); send that `Content-Type`.' },
   NASHRA_UNSUPPORTED_SOURCE: { status: 422, title: 'Source text not accepted', meaning: 'The story is not in the language it claims (Arabic unless `language` says otherwise), or in one Google does not translate from.' },
+  NASHRA_UNRENDERABLE: { status: 422, title: 'Story cannot be rendered', meaning: 'A rendition would nest elements deeper than XML parsers accept; `limit` gives the depth. Send the story with less deeply nested markup.' },
   NASHRA_RATE_LIMITED: { status: 429, title: 'Too many requests', meaning: 'The key sent more requests than allowed; wait as long as `Retry-After` says.' },
   NASHRA_HEADERS_TOO_LARGE: { status: 431, title: 'Request headers too large', meaning: 'The request line and headers together are over the limit; send fewer or shorter headers.' },
   NASHRA_INTERNAL: { status: 500, title: 'Internal error', meaning: 'A fault in Nashra; it is logged with the request id. Nothing half-done is kept.' },
