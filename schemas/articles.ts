@@ -168,7 +168,7 @@ export const ArticleListQuery = Type.Object({
   since: Type.Optional(Type.String({ format: 'date-time', description: 'First received at or after this time.' })),
   until: Type.Optional(Type.String({ format: 'date-time', description: 'First received at or before this time.' })),
   q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Words of the headline; Arabic matching ignores tashkeel and tatweel and folds alef, yaa and taa marbuta forms.' })),
-  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 300, pattern: '^[A-Za-z0-9_-]+$', description: 'nextCursor of the previous page.' })),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 300, pattern: '^[A-Za-z0-9_-]+$', expected: 'the nextCursor of the previous page, as given', description: 'nextCursor of the previous page.' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Stories per page.' }))
 }, { additionalProperties: false })
 export type ArticleListQuery = Static<typeof ArticleListQuery>

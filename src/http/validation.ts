@@ -87,6 +87,7 @@ type Issue = Pick<ErrorObject, 'instancePath' | 'schemaPath' | 'keyword' | 'para
 
 const FORMAT_WORDS: Record<string, string> = {
   'date-time': DATE_TIME_EXPECTED,
+  date: 'a day as YYYY-MM-DD, such as 2026-05-01',
   uuid: 'a UUID such as 0b5e3c2a-6f1d-4a8e-9c3b-2d7f1e0a4b6c',
   uri: 'an absolute URI such as https://example.com/path'
 }

@@ -122,4 +122,26 @@ describe('hostile input: every other route', () => {
       await hostileRequest(h.app, h.counter, send('GET', url), `GET #${n++} ${url}`)
     }), { numRuns: 30, endOnFailure: true })
   })
+
+  it('story list, versions, usage and key routes: 60 generated queries and ids', async () => {
+    const listQuery = fc.dictionary(fc.constantFrom('guid', 'status', 'event', 'category', 'since', 'until', 'q', 'cursor', 'limit', 'x'),
+      fc.oneof(queryValue, fc.constantFrom('received', 'kill', 'sport', 'الزيتون', 'zz_-1')), { maxKeys: 4 })
+    let n = 0
+    await fc.assert(fc.asyncProperty(listQuery, async (q) => {
+      const url = `/v1/articles?${new URLSearchParams(q).toString()}`
+      await hostileRequest(h.app, h.counter, send('GET', url, undefined, h.editorKey), `GET #${n++} ${url}`)
+    }), { numRuns: 30, endOnFailure: true })
+    const usageQuery = fc.dictionary(fc.constantFrom('since', 'until', 'x'), fc.oneof(queryValue, fc.constantFrom('2026-05-01', '0000-01-01', '2026-02-30')), { maxKeys: 2 })
+    await fc.assert(fc.asyncProperty(usageQuery, async (q) => {
+      const url = `/v1/usage?${new URLSearchParams(q).toString()}`
+      await hostileRequest(h.app, h.counter, send('GET', url), `GET #${n++} ${url}`)
+    }), { numRuns: 15, endOnFailure: true })
+    await fc.assert(fc.asyncProperty(fc.constantFrom('GET /v1/articles/%s/versions', 'DELETE /v1/keys/%s'), pathSegment, async (route, id) => {
+      const [method, path] = route.split(' ') as [string, string]
+      await hostileRequest(h.app, h.counter, send(method, path.replace('%s', id)), `${method} #${n++} ${path.replace('%s', id)}`)
+    }), { numRuns: 15, endOnFailure: true })
+    const leap = await h.app.inject(send('GET', '/v1/articles?since=2026-12-31T23:59:60Z', undefined, h.editorKey))
+    assert.equal(leap.statusCode, 400)
+    assert.equal(leap.json()['invalid-params'][0].name, '/querystring/since')
+  })
 })
