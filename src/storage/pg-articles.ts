@@ -13,26 +13,33 @@ type ArticleMethods = Pick<Storage, 'ingestVersion' | 'getVersion' | 'claimVersi
   'saveTranslations' | 'scheduleTranslationRetry' | 'markVersionFailed' | 'releaseUnfinishedRun' | 'getTranslation' |
   'listTranslations' | 'claimVersionForDistribution'>
 
-// One statement per claim: SKIP LOCKED passes over a version another instance is claiming right
-// now, and the UPDATE takes the lease before the row lock is let go.
-const claimSql = (statuses: string, extra: string): string => `
+// One statement per probe: the oldest due, unleased version of one priority ($3; kills are 1 and
+// probed first). It walks the queue's partial index (versions_translation_queue /
+// versions_distribution_queue) in order and stops early, whatever the backlog. SKIP LOCKED passes
+// over a version another instance is claiming right now, and the UPDATE takes the lease before
+// the row lock is let go. Exported for the query-plan test.
+const claimSql = (inQueue: string, extra: string): string => `
   WITH picked AS (
     SELECT v.id FROM versions v
-    WHERE v.status IN (${statuses}) AND v.next_attempt_at <= $1 AND ${LEASE_FREE('v', '$1')} ${extra}
-    ORDER BY v.event = 'kill' DESC, v.next_attempt_at, v.seq LIMIT 1
+    WHERE ${inQueue} AND v.priority = $3 AND v.next_attempt_at <= $1 AND ${LEASE_FREE('v', '$1')} ${extra}
+    ORDER BY v.next_attempt_at, v.seq LIMIT 1
     FOR UPDATE OF v SKIP LOCKED)
   UPDATE versions v SET lease_until = $2, attempts = v.attempts + 1, unfinished_runs = v.unfinished_runs + 1, updated_at = $1,
     status = CASE v.status WHEN 'received' THEN 'translating' ELSE v.status END
   FROM picked, articles a WHERE v.id = picked.id AND a.id = v.article_id
   RETURNING ${VERSION_COLUMNS}, v.unfinished_runs`
 
-const CLAIM_FOR_TRANSLATION = claimSql(`'received', 'translating'`, '')
-const CLAIM_FOR_DISTRIBUTION = claimSql(`'translated'`, `AND ${NO_EARLIER_PENDING_VERSION}`)
+export const TRANSLATION_CLAIM = claimSql(`v.status IN ('received', 'translating')`, '')
+// The order gate is one probe of the (article_id, version) key per candidate.
+export const DISTRIBUTION_CLAIM = claimSql(`v.status = 'translated'`, `AND ${NO_EARLIER_PENDING_VERSION}`)
 
 export function createPgArticles (db: PgDb): ArticleMethods {
   const claim = async (sql: string, now: string, leaseUntil: string): Promise<ClaimedVersion | null> => {
-    const [row] = await db.rows<VersionRow & { unfinished_runs: number }>(sql, [now, leaseUntil])
-    return row === undefined ? null : { ...toVersion(row), attempts: row.attempts, unfinishedRuns: row.unfinished_runs }
+    for (const priority of [1, 0]) {
+      const [row] = await db.rows<VersionRow & { unfinished_runs: number }>(sql, [now, leaseUntil, priority])
+      if (row !== undefined) return { ...toVersion(row), attempts: row.attempts, unfinishedRuns: row.unfinished_runs }
+    }
+    return null
   }
 
   return {
@@ -84,7 +91,7 @@ export function createPgArticles (db: PgDb): ArticleMethods {
     },
 
     async claimVersionForTranslation (now, leaseUntil) {
-      return claim(CLAIM_FOR_TRANSLATION, now, leaseUntil)
+      return claim(TRANSLATION_CLAIM, now, leaseUntil)
     },
 
     async saveTranslations (versionId, translations, now) {
@@ -138,7 +145,7 @@ export function createPgArticles (db: PgDb): ArticleMethods {
     },
 
     async claimVersionForDistribution (now, leaseUntil) {
-      return claim(CLAIM_FOR_DISTRIBUTION, now, leaseUntil)
+      return claim(DISTRIBUTION_CLAIM, now, leaseUntil)
     }
   }
 }

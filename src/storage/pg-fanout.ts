@@ -122,8 +122,8 @@ export function createPgFanout (db: PgDb): FanoutMethods {
           WHERE article_id = $2 AND status IN ('received', 'translating', 'translated')`, [now, articleId])
         // A distinct hash; ingest refuses the guid from now on (a kill is final).
         // The reason is the kill's note; it goes through translation first (see Storage.createKillVersion).
-        await sql.run(`INSERT INTO versions (id, article_id, version, content_hash, content, event, pub_status, status,
-          next_attempt_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'kill', 'canceled', $7, $6, $6, $6)`,
+        await sql.run(`INSERT INTO versions (id, article_id, version, content_hash, content, event, priority, pub_status, status,
+          next_attempt_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'kill', 1, 'canceled', $7, $6, $6, $6)`,
         [versionId, articleId, version, `kill:${latest.content_hash}`, killContent(latest.content, reason), now,
           reason === undefined ? 'translated' : 'received'])
         await sql.run(`UPDATE articles SET current_version = $1, event = 'kill' WHERE id = $2`, [version, articleId])

@@ -188,6 +188,17 @@ export const pgMigrations: PgMigration[] = [
   { id: 65, name: 'poison stories: runs claimed but never finished, counted apart from attempts', sql: `
   ALTER TABLE versions ADD COLUMN unfinished_runs INTEGER NOT NULL DEFAULT 0;
   ` },
+  { id: 75, name: 'queues that cost the same at any backlog (as SQLite 75), and the delivery due-time index', sql: `
+  -- A kill goes first: as a column, the leading key of the queue indexes, probed once per value.
+  ALTER TABLE versions ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+  UPDATE versions SET priority = 1 WHERE event = 'kill';
+  -- Partial: an index holds a queue's backlog, not the history; claims walk it in order.
+  CREATE INDEX versions_translation_queue ON versions (priority, next_attempt_at, seq)
+    WHERE status IN ('received', 'translating');
+  CREATE INDEX versions_distribution_queue ON versions (priority, next_attempt_at, seq) WHERE status = 'translated';
+  -- nextDueTime('deliveries') walks this in order and stops at the first ready row.
+  CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+  ` },
   { id: 80, name: 'partner sequence numbers given when a message first leaves; one queue head per subscriber; replays marked', sql: `
   -- The same change as SQLite migration 80 (see there for why).
   ALTER TABLE deliveries RENAME COLUMN sequence TO position;

@@ -22,11 +22,17 @@ export interface PgStorageOptions {
   schema?: string
 }
 
-const NEXT_DUE_VERSION = `SELECT MIN(v.next_attempt_at) AS t FROM versions v
-  WHERE v.status IN ('received', 'translating', 'translated') AND ${LEASE_FREE('v', '$1')}
-    AND (v.status <> 'translated' OR ${NO_EARLIER_PENDING_VERSION})`
-const NEXT_DUE_DELIVERY = `SELECT MIN(d.next_attempt_at) AS t FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-  WHERE ${DELIVERY_READY('$1')}`
+// When the process loop has work next: the first unleased entry of each queue, walking the
+// queue's index in order (needs $1 = now, $2 = priority); exported for the query-plan test.
+export const NEXT_DUE_TRANSLATION = `SELECT v.next_attempt_at AS t FROM versions v
+  WHERE v.status IN ('received', 'translating') AND v.priority = $2 AND v.next_attempt_at IS NOT NULL
+    AND ${LEASE_FREE('v', '$1')} ORDER BY v.next_attempt_at LIMIT 1`
+export const NEXT_DUE_DISTRIBUTION = `SELECT v.next_attempt_at AS t FROM versions v
+  WHERE v.status = 'translated' AND v.priority = $2 AND v.next_attempt_at IS NOT NULL
+    AND ${LEASE_FREE('v', '$1')} AND ${NO_EARLIER_PENDING_VERSION} ORDER BY v.next_attempt_at LIMIT 1`
+// ORDER BY … LIMIT 1, not MIN(): the walk of deliveries_due stops at the first ready row.
+export const NEXT_DUE_DELIVERY = `SELECT d.next_attempt_at AS t FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+  WHERE ${DELIVERY_READY('$1')} ORDER BY d.next_attempt_at LIMIT 1`
 
 /**
  * The schema's search_path as a start-up option, added to any `options` the URL carries (e.g.
@@ -99,8 +105,16 @@ export function openPgStorage (connectionString: string, options: PgStorageOptio
     ...createPgSearch(db),
 
     async nextDueTime (kind, now) {
-      const [row] = await db.rows<{ t: string | null }>(kind === 'versions' ? NEXT_DUE_VERSION : NEXT_DUE_DELIVERY, [now])
-      return row?.t ?? null
+      if (kind === 'deliveries') return (await db.rows<{ t: string }>(NEXT_DUE_DELIVERY, [now]))[0]?.t ?? null
+      // The earliest of four index probes (two queues × two priorities), each stopping at its first row.
+      let earliest: string | null = null
+      for (const probe of [NEXT_DUE_TRANSLATION, NEXT_DUE_DISTRIBUTION]) {
+        for (const priority of [1, 0]) {
+          const [row] = await db.rows<{ t: string }>(probe, [now, priority])
+          if (row !== undefined && (earliest === null || row.t < earliest)) earliest = row.t
+        }
+      }
+      return earliest
     }
   }
 }

@@ -15,18 +15,39 @@ type ArticleMethods = Pick<Storage, 'ingestVersion' | 'getVersion' | 'claimVersi
   'saveTranslations' | 'scheduleTranslationRetry' | 'markVersionFailed' | 'releaseUnfinishedRun' | 'getTranslation' |
   'listTranslations' | 'claimVersionForDistribution'>
 
+/** Kills (priority 1) are probed before everything else (0): two index range walks, no sort. */
+const PRIORITIES = [1, 0]
+
+// One probe of a queue: the oldest due, unleased version of one priority. Each walks its partial
+// index (named, so SQLite cannot pick a wider one) from the oldest entry and stops at the first
+// that qualifies, or at the first not yet due: the cost does not grow with the backlog. Needs
+// :priority and :now. Exported for the query-plan test (test/storage/query-plans.test.ts).
+const queueProbe = (index: string, inQueue: string, extra: string): string => `
+  SELECT v.id, v.article_id, a.guid, v.version, v.content_hash, v.content, v.event, v.pub_status, v.status,
+         v.status_reason, v.attempts, v.unfinished_runs, a.created_at AS first_created, v.created_at
+  FROM versions v INDEXED BY ${index} JOIN articles a ON a.id = v.article_id
+  WHERE ${inQueue} AND v.priority = :priority AND v.next_attempt_at <= :now
+    AND ${LEASE_FREE('v')} ${extra}
+  ORDER BY v.next_attempt_at, v.rowid LIMIT 1`
+
+export const TRANSLATION_CLAIM = queueProbe('versions_translation_queue', `v.status IN ('received', 'translating')`, '')
+// The order gate is one probe of the (article_id, version) key per candidate: the versions of
+// one story, never the table.
+export const DISTRIBUTION_CLAIM = queueProbe('versions_distribution_queue', `v.status = 'translated'`, `AND ${NO_EARLIER_PENDING_VERSION}`)
+const TAKE_VERSION_LEASE = `UPDATE versions SET lease_until = ?, attempts = attempts + 1, unfinished_runs = unfinished_runs + 1, updated_at = ?,
+  status = CASE status WHEN 'received' THEN 'translating' ELSE status END WHERE id = ?`
+
 export function createSqliteArticles (db: Db): ArticleMethods {
-  const claim = (statuses: string, extra: string, now: string, leaseUntil: string): ClaimedVersion | null =>
+  const claim = (probe: string, now: string, leaseUntil: string): ClaimedVersion | null =>
     transaction(db, () => {
-      const row = db.prepare(`${SELECT_VERSION.replace('v.attempts,', 'v.attempts, v.unfinished_runs,')}
-        WHERE v.status IN (${statuses}) AND v.next_attempt_at <= :now
-          AND ${LEASE_FREE('v')} ${extra}
-        ORDER BY v.event = 'kill' DESC, v.next_attempt_at, v.rowid LIMIT 1`).get({ now }) as (VersionRow & { unfinished_runs: number }) | undefined
+      let row: (VersionRow & { unfinished_runs: number }) | undefined
+      for (const priority of PRIORITIES) {
+        row = db.prepare(probe).get({ now, priority }) as (VersionRow & { unfinished_runs: number }) | undefined
+        if (row !== undefined) break
+      }
       if (row === undefined) return null
       // Counted as unfinished until the run records an outcome: a run that kills the process never does.
-      db.prepare(`UPDATE versions SET lease_until = ?, attempts = attempts + 1, unfinished_runs = unfinished_runs + 1, updated_at = ?,
-        status = CASE status WHEN 'received' THEN 'translating' ELSE status END WHERE id = ?`)
-        .run(leaseUntil, now, row.id)
+      db.prepare(TAKE_VERSION_LEASE).run(leaseUntil, now, row.id)
       return {
         ...toVersion({ ...row, status: row.status === 'received' ? 'translating' : row.status }),
         attempts: row.attempts + 1,
@@ -79,7 +100,7 @@ export function createSqliteArticles (db: Db): ArticleMethods {
     },
 
     async claimVersionForTranslation (now, leaseUntil) {
-      return claim("'received', 'translating'", '', now, leaseUntil)
+      return claim(TRANSLATION_CLAIM, now, leaseUntil)
     },
 
     async saveTranslations (versionId, translations, now) {
@@ -128,7 +149,7 @@ export function createSqliteArticles (db: Db): ArticleMethods {
     },
 
     async claimVersionForDistribution (now, leaseUntil) {
-      return claim("'translated'", `AND ${NO_EARLIER_PENDING_VERSION}`, now, leaseUntil)
+      return claim(DISTRIBUTION_CLAIM, now, leaseUntil)
     }
   }
 }

@@ -80,8 +80,8 @@ export function createSqliteFanout (db: Db, queue: SqliteQueue): FanoutMethods {
           WHERE article_id = ? AND status IN ('received', 'translating', 'translated')`).run(now, articleId)
         // A distinct hash; ingest refuses the guid from now on (a kill is final).
         // The reason is the kill's note; it goes through translation first (see Storage.createKillVersion).
-        db.prepare(`INSERT INTO versions (id, article_id, version, content_hash, content, event, pub_status, status,
-          next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'kill', 'canceled', ?, ?, ?, ?)`)
+        db.prepare(`INSERT INTO versions (id, article_id, version, content_hash, content, event, priority, pub_status, status,
+          next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'kill', 1, 'canceled', ?, ?, ?, ?)`)
           .run(versionId, articleId, version, `kill:${latest.content_hash}`, killContent(latest.content, reason),
             reason === undefined ? 'translated' : 'received', now, now, now)
         db.prepare(`UPDATE articles SET current_version = ?, event = 'kill' WHERE id = ?`).run(version, articleId)

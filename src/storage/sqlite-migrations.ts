@@ -230,6 +230,18 @@ export const sqliteMigrations: Migration[] = [
   { id: 65, name: 'poison stories: runs claimed but never finished, counted apart from attempts', sql: `
   ALTER TABLE versions ADD COLUMN unfinished_runs INTEGER NOT NULL DEFAULT 0;
   ` },
+  { id: 75, name: 'queues that cost the same at any backlog: kill priority as a column, one index per claim', sql: `
+  -- A kill goes first. As an expression (event = 'kill') in ORDER BY it made every claim scan
+  -- and sort the whole backlog; as a column it is the leading key of the queue indexes below,
+  -- probed once per value (kills, then the rest), each probe a range walk that stops early.
+  ALTER TABLE versions ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+  UPDATE versions SET priority = 1 WHERE event = 'kill';
+  -- Partial indexes: a version is in a queue only while it waits in it, so each index holds the
+  -- backlog, not the history, and the claims walk it in order (ties by insertion, the rowid).
+  CREATE INDEX versions_translation_queue ON versions (priority, next_attempt_at)
+    WHERE status IN ('received', 'translating');
+  CREATE INDEX versions_distribution_queue ON versions (priority, next_attempt_at) WHERE status = 'translated';
+  ` },
   { id: 80, name: 'partner sequence numbers given when a message first leaves; one queue head per subscriber; replays marked', sql: `
   -- The enqueue counter becomes the queue position; sequence is what the partner sees, given to a
   -- push delivery when it is first sent (a canceled item never takes one) and to a feed item

@@ -25,6 +25,18 @@ export interface SqliteStorageOptions {
   maxPageCount?: number
 }
 
+// When the process loop has work next: the first unleased entry of each queue, in the order of the
+// queue's index (versions_translation_queue / versions_distribution_queue). Need :priority, :now.
+export const NEXT_DUE_TRANSLATION = `SELECT v.next_attempt_at AS t FROM versions v INDEXED BY versions_translation_queue
+  WHERE v.status IN ('received', 'translating') AND v.priority = :priority AND v.next_attempt_at IS NOT NULL
+    AND ${LEASE_FREE('v')} ORDER BY v.next_attempt_at LIMIT 1`
+export const NEXT_DUE_DISTRIBUTION = `SELECT v.next_attempt_at AS t FROM versions v INDEXED BY versions_distribution_queue
+  WHERE v.status = 'translated' AND v.priority = :priority AND v.next_attempt_at IS NOT NULL
+    AND ${LEASE_FREE('v')} AND ${NO_EARLIER_PENDING_VERSION} ORDER BY v.next_attempt_at LIMIT 1`
+// ORDER BY … LIMIT 1, not MIN(): SQLite then walks deliveries_due and stops at the first. Needs :now.
+export const NEXT_DUE_DELIVERY = `SELECT d.next_attempt_at AS t FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+  WHERE ${DELIVERY_READY} ORDER BY d.next_attempt_at LIMIT 1`
+
 export function openSqliteStorage (databasePath: string, options: SqliteStorageOptions = {}): Storage {
   if (databasePath !== ':memory:') mkdirSync(path.dirname(databasePath), { recursive: true })
   const raw = new DatabaseSync(databasePath, { readOnly: options.readOnly === true })
@@ -94,14 +106,16 @@ export function openSqliteStorage (databasePath: string, options: SqliteStorageO
     ...createSqliteSearch(db),
 
     async nextDueTime (kind, now) {
-      const sql = kind === 'versions'
-        ? `SELECT MIN(v.next_attempt_at) AS t FROM versions v
-           WHERE v.status IN ('received', 'translating', 'translated') AND ${LEASE_FREE('v')}
-             AND (v.status <> 'translated' OR ${NO_EARLIER_PENDING_VERSION})`
-        // ORDER BY … LIMIT 1, not MIN(): SQLite then walks deliveries_due and stops at the first.
-        : `SELECT d.next_attempt_at AS t FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-           WHERE ${DELIVERY_READY} ORDER BY d.next_attempt_at LIMIT 1`
-      return (db.prepare(sql).get({ now }) as { t: string | null } | undefined)?.t ?? null
+      if (kind === 'deliveries') return (db.prepare(NEXT_DUE_DELIVERY).get({ now }) as { t: string | null } | undefined)?.t ?? null
+      // The earliest of four index probes (two queues × two priorities), each stopping at its first row.
+      let earliest: string | null = null
+      for (const probe of [NEXT_DUE_TRANSLATION, NEXT_DUE_DISTRIBUTION]) {
+        for (const priority of [1, 0]) {
+          const t = (db.prepare(probe).get({ now, priority }) as { t: string } | undefined)?.t
+          if (t !== undefined && (earliest === null || t < earliest)) earliest = t
+        }
+      }
+      return earliest
     }
   }
 }
