@@ -22,7 +22,7 @@ type DeliveryMethods = Pick<Storage, 'claimDueDeliveries' | 'recordAttempt' | 'r
 // subscriber). FOR UPDATE SKIP LOCKED passes over rows another instance is claiming (or another
 // transaction is changing) right now instead of waiting for them; a row updated meanwhile is
 // checked again against the WHERE before it is returned.
-const FIND_CANDIDATES = `SELECT d.id, d.subscriber_id, d.sequence FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+export const FIND_CANDIDATES = `SELECT d.id, d.subscriber_id, d.sequence FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
   WHERE ${DELIVERY_CLAIMABLE('$1')} ORDER BY d.next_attempt_at LIMIT $2
   FOR UPDATE OF d SKIP LOCKED`
 // Step 2: the lease, and the number the message keeps for every retry.

@@ -13,6 +13,12 @@ interface Document {
   body: string
 }
 
+/** A page of a subscriber's feed by sequence ($1 subscriber, $2 after, $3 limit); exported for the query-plan test. */
+export const READ_FEED = `SELECT ${FEED_COLUMNS}
+  FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN articles a ON a.id = v.article_id
+    JOIN documents doc ON doc.hash = d.document_hash
+  WHERE d.subscriber_id = $1 AND d.sequence > $2 AND d.status <> 'canceled' ORDER BY d.sequence LIMIT $3`
+
 export function createPgFanout (db: PgDb): FanoutMethods {
   return {
     async distribute (versionId, deliveries, now) {
@@ -147,12 +153,7 @@ export function createPgFanout (db: PgDb): FanoutMethods {
     },
 
     async readFeed (subscriberId, after, limit) {
-      const rows = await db.rows<FeedRow>(`
-        SELECT ${FEED_COLUMNS}
-        FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN articles a ON a.id = v.article_id
-          JOIN documents doc ON doc.hash = d.document_hash
-        WHERE d.subscriber_id = $1 AND d.sequence > $2 AND d.status <> 'canceled' ORDER BY d.sequence LIMIT $3`,
-      [subscriberId, after, limit])
+      const rows = await db.rows<FeedRow>(READ_FEED, [subscriberId, after, limit])
       return rows.map(toFeedItem)
     }
   }

@@ -18,6 +18,12 @@ type DeliveryMethods = Pick<Storage, 'claimDueDeliveries' | 'recordAttempt' | 'r
 
 const RECENT_DOCUMENTS = 32
 
+// Only queue heads have a due time: walking deliveries_due visits one row per subscriber at most.
+// Needs :now and :limit; exported for the query-plan test.
+export const DELIVERY_CLAIM = `SELECT d.id, d.subscriber_id, d.sequence
+  FROM deliveries d INDEXED BY deliveries_due JOIN subscribers s ON s.id = d.subscriber_id
+  WHERE ${DELIVERY_CLAIMABLE} ORDER BY d.next_attempt_at LIMIT :limit`
+
 export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMethods {
   const getDelivery = (id: string): Delivery | null => {
     const row = db.prepare(`${SELECT_DELIVERY} WHERE d.id = ?`).get(id)
@@ -51,10 +57,7 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
     return { failingSince: failing.failing_since }
   }
 
-  // Only queue heads have a due time: walking deliveries_due visits one row per subscriber at most.
-  const findCandidates = preparedLater(db, `SELECT d.id, d.subscriber_id, d.sequence
-    FROM deliveries d INDEXED BY deliveries_due JOIN subscribers s ON s.id = d.subscriber_id
-    WHERE ${DELIVERY_CLAIMABLE} ORDER BY d.next_attempt_at LIMIT :limit`)
+  const findCandidates = preparedLater(db, DELIVERY_CLAIM)
   const takeLease = preparedLater(db, 'UPDATE deliveries SET lease_until = ?, sequence = ? WHERE id = ?')
   const loadClaimed = preparedLater(db, `SELECT d.*, v.event, v.article_id, v.version, s.url, s.secret,
       s.previous_secret, s.previous_secret_until

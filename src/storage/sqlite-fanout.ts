@@ -8,6 +8,12 @@ import type { Delivery, Storage, StoryRecipient } from './types.ts'
 
 type FanoutMethods = Pick<Storage, 'distribute' | 'createKillVersion' | 'listStoryRecipients' | 'readFeed'>
 
+/** A page of a subscriber's feed by sequence (subscriber, after, limit); exported for the query-plan test. */
+export const READ_FEED = `SELECT ${FEED_COLUMNS}
+  FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN articles a ON a.id = v.article_id
+    JOIN documents doc ON doc.hash = d.document_hash
+  WHERE d.subscriber_id = ? AND d.sequence > ? AND d.status <> 'canceled' ORDER BY d.sequence LIMIT ?`
+
 export function createSqliteFanout (db: Db, queue: SqliteQueue): FanoutMethods {
   return {
     async distribute (versionId, deliveries, now) {
@@ -109,11 +115,7 @@ export function createSqliteFanout (db: Db, queue: SqliteQueue): FanoutMethods {
     },
 
     async readFeed (subscriberId, after, limit) {
-      const rows = db.prepare(`SELECT ${FEED_COLUMNS}
-        FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN articles a ON a.id = v.article_id
-          JOIN documents doc ON doc.hash = d.document_hash
-        WHERE d.subscriber_id = ? AND d.sequence > ? AND d.status <> 'canceled' ORDER BY d.sequence LIMIT ?`)
-        .all(subscriberId, after, limit) as unknown as FeedRow[]
+      const rows = db.prepare(READ_FEED).all(subscriberId, after, limit) as unknown as FeedRow[]
       return rows.map(toFeedItem)
     }
   }
