@@ -1,0 +1,159 @@
+// npm run bench:scale — prints figures, asserts nothing.
+// What one claim costs as the backlog grows: the translation and distribution claims and the
+// process loop's due-time lookup with 1k, 10k and 100k waiting versions; the delivery claim, its
+// due-time lookup and a feed page with 10k, 100k and 1M delivery rows (half pending, 500
+// subscribers). Each figure is the median of 200 calls (80 delivery claims of 50) after 20 warm-up calls, through the
+// Storage API (the real statements), on SQLite and, when reachable, PostgreSQL. Target: every
+// ratio against the smallest backlog within 2×. `--quick` stops at the middle size.
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+import pg from 'pg'
+import { openPgStorage } from '../src/storage/pg.ts'
+import { openSqliteStorage } from '../src/storage/sqlite.ts'
+import type { Storage } from '../src/storage/types.ts'
+import { type Backlog, seedPg, seedSqlite } from '../test/helpers/backlog.ts'
+
+const TIERS = [
+  { versions: 1_000, deliveries: 10_000 },
+  { versions: 10_000, deliveries: 100_000 },
+  { versions: 100_000, deliveries: 1_000_000 }
+].slice(0, process.argv.includes('--quick') ? 2 : 3)
+const WARM_UP = 20
+const CALLS = 200
+const PG_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test'
+
+type Op = { name: string; run: () => Promise<unknown>; after?: (result: unknown) => Promise<void>; calls?: number }
+
+/** Median microseconds of one call of `run` (`after` cleans up outside the timed part). */
+async function measure (op: Op): Promise<number> {
+  const times: number[] = []
+  const calls = op.calls ?? CALLS
+  for (let i = 0; i < WARM_UP + calls; i++) {
+    const started = performance.now()
+    const result = await op.run()
+    const took = performance.now() - started
+    if (i >= WARM_UP) times.push(took * 1000)
+    await op.after?.(result)
+  }
+  times.sort((a, b) => a - b)
+  return times[Math.floor(times.length / 2)]!
+}
+
+function operations (storage: Storage): Op[] {
+  const now = () => new Date().toISOString()
+  const lease = () => new Date(Date.now() + 60_000).toISOString()
+  let after = 0
+  return [
+    {
+      name: 'translation claim',
+      run: () => storage.claimVersionForTranslation(now(), lease()),
+      // Finished at once: the claimed version leaves the queue, as a translated one does.
+      after: async (v) => { if (v !== null) await storage.saveTranslations((v as { id: string }).id, [], now()) }
+    },
+    {
+      name: 'distribution claim',
+      run: () => storage.claimVersionForDistribution(now(), lease()),
+      after: async (v) => { if (v !== null) await storage.distribute((v as { id: string }).id, [], now()) }
+    },
+    { name: 'next due version', run: () => storage.nextDueTime('versions', now()) },
+    {
+      name: 'delivery claim (50)',
+      // Each call takes 50 rows out of the queue: 100 × 50 stays within the smallest backlog's pending rows.
+      calls: 100 - WARM_UP,
+      run: () => storage.claimDueDeliveries(now(), lease(), 50),
+      after: async (claimed) => {
+        const at = now()
+        await storage.recordAttempts((claimed as Array<{ id: string }>).map((d) => ({
+          deliveryId: d.id,
+          attempt: { at, statusCode: 204, durationMs: 1, error: null, responseExcerpt: null },
+          outcome: { status: 'delivered' as const }
+        })))
+      }
+    },
+    { name: 'next due delivery', run: () => storage.nextDueTime('deliveries', now()) },
+    // Pages through subscriber s1's history, 100 items at a time, from the start again at the end.
+    {
+      name: 'feed page (100)',
+      run: () => storage.readFeed('s1', after, 100),
+      after: async (items) => { after = (items as Array<{ sequence: number }>).at(-1)?.sequence ?? 0 }
+    }
+  ]
+}
+
+const backlogOf = (tier: (typeof TIERS)[number]): Backlog =>
+  ({ received: tier.versions, translated: tier.versions, deliveries: tier.deliveries, pendingShare: 0.5, subscribers: 500 })
+
+async function sqliteTier (dir: string, tier: (typeof TIERS)[number]): Promise<Map<string, number>> {
+  const file = path.join(dir, `scale-${tier.versions}.db`)
+  const setup = openSqliteStorage(file)
+  await setup.migrate()
+  await setup.close()
+  const raw = new DatabaseSync(file)
+  seedSqlite(raw, backlogOf(tier))
+  raw.close()
+  const storage = openSqliteStorage(file)
+  try {
+    const figures = new Map<string, number>()
+    for (const op of operations(storage)) { figures.set(op.name, await measure(op)) }
+    return figures
+  } finally {
+    await storage.close()
+  }
+}
+
+async function pgTier (tier: (typeof TIERS)[number]): Promise<Map<string, number>> {
+  const schema = `nashra_scale_${process.pid}_${tier.versions}`
+  const admin = new pg.Client({ connectionString: PG_URL })
+  await admin.connect()
+  await admin.query(`CREATE SCHEMA ${schema}`)
+  const storage = openPgStorage(PG_URL, { schema })
+  try {
+    await storage.migrate()
+    await admin.query(`SET search_path = ${schema}`)
+    await seedPg(admin, backlogOf(tier))
+    // Autovacuum would analyse a table this size on its own; do it now rather than mid-measurement.
+    await admin.query('ANALYZE')
+    const figures = new Map<string, number>()
+    for (const op of operations(storage)) { figures.set(op.name, await measure(op)) }
+    return figures
+  } finally {
+    await storage.close()
+    await admin.query(`DROP SCHEMA ${schema} CASCADE`)
+    await admin.end()
+  }
+}
+
+function print (backend: string, results: Array<Map<string, number>>): void {
+  const names = [...results[0]!.keys()]
+  const head = TIERS.map((t) => `${t.versions / 1000}k v / ${t.deliveries / 1000}k d`)
+  console.log(`\n${backend}: median µs per call (× the smallest backlog)`)
+  console.log(`${'operation'.padEnd(22)}${head.map((h) => h.padStart(22)).join('')}`)
+  for (const name of names) {
+    const base = results[0]!.get(name)!
+    const cells = results.map((r) => {
+      const us = r.get(name)!
+      return `${us.toFixed(0)} µs (${(us / base).toFixed(2)}×)`.padStart(22)
+    })
+    console.log(`${name.padEnd(22)}${cells.join('')}`)
+  }
+}
+
+const dir = await mkdtemp(path.join(os.tmpdir(), 'nashra-scale-'))
+try {
+  const sqlite: Array<Map<string, number>> = []
+  for (const tier of TIERS) sqlite.push(await sqliteTier(dir, tier))
+  print('SQLite', sqlite)
+  const probe = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 })
+  const reachable = await probe.connect().then(() => probe.end()).then(() => true, () => false)
+  if (reachable) {
+    const results: Array<Map<string, number>> = []
+    for (const tier of TIERS) results.push(await pgTier(tier))
+    print('PostgreSQL', results)
+  } else {
+    console.log(`\nPostgreSQL at ${PG_URL.replace(/:[^:@/]*@/, ':***@')} unreachable: skipped`)
+  }
+} finally {
+  await rm(dir, { recursive: true, force: true })
+}
