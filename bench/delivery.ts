@@ -1,185 +1,126 @@
 // npm run bench:delivery — prints figures, asserts nothing.
-// 1. One story fanned out to 500 subscribers on a local sink (its own process): deliveries per
-//    second, against plain undici POSTs of the same body to the same sink, same concurrency,
-//    same run, five alternating rounds, medians. Target: ratio >= 0.5.
-// 2. Peak RSS of the service process with 50,000 deliveries queued (500 subscribers x 100
-//    stories, the partner endpoint never answering). Target: < 250 MB.
+// 1. Fan-out: 20 stories × 500 push subscribers = 10,000 deliveries from the service (its own
+//    process, `node src/server.ts`, logging at info) to one loopback sink (its own process),
+//    against plain undici POSTing the same body to the same sink from its own process: both
+//    warmed up with 1,000 requests, 10,000 measured, 50 connections, five alternating rounds,
+//    medians. Target: ratio >= 0.5.
+// 2. Memory: peak RSS of the service process alone with 50,000 deliveries queued (500
+//    subscribers × 100 stories) to a partner that never answers. Target: < 150 MB.
 // Everything runs on 127.0.0.1; every loop is bounded.
 import { mkdtemp, rm } from 'node:fs/promises'
-import { fork } from 'node:child_process'
-import { once } from 'node:events'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { Agent, request } from 'undici'
-import { buildApp } from '../src/app.ts'
-import { loadConfig } from '../src/config.ts'
-import { createMemoryProvider } from '../src/translation/memory.ts'
+import { median, runLoad, type Service, type SinkProcess, startService, startSink, storyTemplate } from './processes.ts'
 
 const SUBSCRIBERS = 500
+const STORIES = 20
+const WARM_UP_STORIES = 2
 const QUEUED_STORIES = 100
-const CONCURRENCY = 32
-const ADMIN = 'bench-admin-key-0123456789abcdef'
+const CONNECTIONS = 50
+const ROUNDS = 5
+const { story } = await storyTemplate()
+let guid = 0
 
-interface SinkProcess {
-  url: string
-  /** Resolves with the wall-clock times of the first and the count-th request from now on. */
-  expect(count: number): Promise<{ first: number; last: number }>
-  stop(): Promise<void>
-}
-
-async function sink (mode: 'ok' | 'hang'): Promise<SinkProcess> {
-  const child = fork(fileURLToPath(new URL('./sink.ts', import.meta.url)), [], { env: { ...process.env, SINK_MODE: mode } })
-  const [ready] = await once(child, 'message') as [{ port: number }]
-  let first = 0
-  let reached: ((last: number) => void) | null = null
-  child.on('message', (msg: { type: string; at: number }) => {
-    if (msg.type === 'first') first = msg.at
-    if (msg.type === 'reached') reached?.(msg.at)
-  })
-  return {
-    url: `http://127.0.0.1:${ready.port}/hook`,
-    expect (count) {
-      return new Promise((resolve) => {
-        reached = (last) => resolve({ first, last })
-        child.send({ type: 'expect', target: count })
-      })
-    },
-    async stop () {
-      child.send({ type: 'stop' })
-      await once(child, 'exit')
-    }
+async function subscribe (svc: Service, url: string): Promise<string[]> {
+  const ids: string[] = []
+  for (let i = 0; i < SUBSCRIBERS; i += 25) {
+    const batch = Array.from({ length: Math.min(25, SUBSCRIBERS - i) }, (_, k) =>
+      svc.call<{ id: string }>('POST', '/v1/subscribers', { name: `S${i + k}`, url, languages: ['en'] }))
+    for (const { id } of await Promise.all(batch)) ids.push(id)
   }
+  return ids
 }
 
-async function service (dir: string, name: string) {
-  const config = loadConfig({
-    DATABASE_PATH: path.join(dir, `${name}.db`),
-    ADMIN_API_KEY: ADMIN,
-    WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
-    TRANSLATE_API_ENDPOINT: 'http://127.0.0.1:9',
-    DELIVERY_CONCURRENCY: String(CONCURRENCY),
-    LOG_LEVEL: 'silent'
-  })
-  const translator = createMemoryProvider()
-  const app = await buildApp(config, { translator, logger: false })
-  await app.ready()
-  const call = async (method: string, url: string, payload?: object) => {
-    const res = await app.inject({ method: method as 'POST', url, headers: { authorization: `Bearer ${ADMIN}` }, ...(payload === undefined ? {} : { payload }) })
-    if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`)
-    return res.json()
-  }
-  return { app, call, close: async () => { await app.close(); await translator.close() } }
-}
+const postStories = (svc: Service, count: number) =>
+  Promise.all(Array.from({ length: count }, () => svc.call<{ id: string }>('POST', '/v1/articles', story(guid++))))
 
-const story = (i: number) => ({
-  guid: `urn:bench:${i}`,
-  headline: `اجتماع وزاري لبحث خطة النقل العام رقم ${i}`,
-  body: Array.from({ length: 8 }, (_, p) => `فقرة ${p} من الخبر: ناقش الوزراء خطة لتحسين النقل العام في المدن الكبرى خلال ٥ سنوات بكلفة 300 مليون.`).join('\n'),
-  category: 'politics',
-  urgency: 4
-})
+interface FanOut { fromPost: number; firstToLast: number; body: string }
 
-async function fanOutRate (dir: string, round: number): Promise<{ rate: number; prepMs: number; totalRate: number; body: string }> {
-  const target = await sink('ok')
-  const svc = await service(dir, `fanout-${round}`)
+async function fanOut (dir: string, sink: SinkProcess, round: number): Promise<FanOut> {
+  const svc = await startService(dir, `fanout-${round}`, { DELIVERY_CONCURRENCY: String(CONNECTIONS) })
   try {
-    for (let i = 0; i < SUBSCRIBERS; i++) await svc.call('POST', '/v1/subscribers', { name: `S${i}`, url: target.url, languages: ['en'] })
-    const arrivals = target.expect(SUBSCRIBERS)
+    await subscribe(svc, sink.url)
+    // Warm-up: 1,000 deliveries through the whole path (translate, render, write, sign, send, record).
+    const warm = sink.expect(WARM_UP_STORIES * SUBSCRIBERS)
+    await postStories(svc, WARM_UP_STORIES)
+    await warm
+    const arrivals = sink.expect(STORIES * SUBSCRIBERS)
     const started = Date.now()
-    const { id } = await svc.call('POST', '/v1/articles', story(0))
-    const { first, last } = await arrivals
-    const body = (await svc.app.inject({ url: `/v1/articles/${id}/renditions/newsml-g2?lang=en`, headers: { authorization: `Bearer ${ADMIN}` } })).body
+    const [first] = await postStories(svc, STORIES)
+    const { first: firstAt, last } = await arrivals
+    const res = await fetch(`${svc.base}/v1/articles/${first!.id}/renditions/newsml-g2?lang=en`, { headers: { authorization: 'Bearer bench-admin-key-0123456789abcdef' } })
     return {
-      rate: (SUBSCRIBERS - 1) / (Math.max(1, last - first) / 1000),
-      prepMs: first - started,
-      totalRate: SUBSCRIBERS / ((last - started) / 1000),
-      body
+      fromPost: (STORIES * SUBSCRIBERS) / ((last - started) / 1000),
+      firstToLast: (STORIES * SUBSCRIBERS - 1) / (Math.max(1, last - firstAt) / 1000),
+      body: await res.text()
     }
   } finally {
-    await svc.close()
-    await target.stop()
+    await svc.stop()
   }
 }
 
-async function plainUndiciRate (body: string): Promise<number> {
-  const target = await sink('ok')
-  const agent = new Agent({ keepAliveTimeout: 4_000 })
-  try {
-    let next = 0
-    const all = target.expect(SUBSCRIBERS)
-    const started = Date.now()
-    const worker = async (): Promise<void> => {
-      while (next < SUBSCRIBERS) {
-        next++
-        const res = await request(target.url, { dispatcher: agent, method: 'POST', body, headers: { 'content-type': 'application/vnd.iptc.g2.newsitem+xml' } })
-        await res.body.dump()
-      }
-    }
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker))
-    const { last } = await all
-    return SUBSCRIBERS / ((last - started) / 1000)
-  } finally {
-    await agent.close()
-    await target.stop()
-  }
+async function plainUndici (sink: SinkProcess, body: string): Promise<number> {
+  const result = await runLoad({
+    url: sink.url,
+    body,
+    headers: { 'content-type': 'application/vnd.iptc.g2.newsitem+xml' },
+    connections: CONNECTIONS,
+    warmUp: 1_000,
+    requests: STORIES * SUBSCRIBERS,
+    firstNumber: 0
+  })
+  return result.perSecond
 }
 
-async function queuedMemory (dir: string): Promise<{ peakMb: number; queued: number }> {
-  const target = await sink('hang')
-  const svc = await service(dir, 'queue')
-  let peak = process.memoryUsage().rss
-  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss) }, 50)
+async function queuedMemory (dir: string): Promise<{ peakMb: number; rssMb: number; queued: number }> {
+  const sink = await startSink('hang')
+  const svc = await startService(dir, 'queue', { DELIVERY_CONCURRENCY: String(CONNECTIONS) })
   try {
-    const subs: string[] = []
-    for (let i = 0; i < SUBSCRIBERS; i++) subs.push((await svc.call('POST', '/v1/subscribers', { name: `Q${i}`, url: target.url, languages: ['en'] })).id)
-    const ids: string[] = []
-    for (let i = 0; i < QUEUED_STORIES; i++) ids.push((await svc.call('POST', '/v1/articles', story(i))).id)
+    const subscribers = await subscribe(svc, sink.url)
+    for (let i = 0; i < QUEUED_STORIES; i += 10) await postStories(svc, 10)
+    // Queued once the last subscriber holds an outbox row of every story (pending, or in flight).
     const deadline = Date.now() + 300_000
-    for (const id of ids) {
-      // Polled through storage: the article view lists 500 deliveries, too heavy to fetch in a loop.
-      while ((await svc.app.storage.getVersion(id))?.status !== 'distributed') {
-        if (Date.now() > deadline) throw new Error('fan-out did not finish within 5 minutes')
-        await new Promise((resolve) => setTimeout(resolve, 100))
-      }
+    let queued = 0
+    while (queued < QUEUED_STORIES) {
+      if (Date.now() > deadline) throw new Error(`only ${queued} of ${QUEUED_STORIES} stories queued within 5 minutes`)
+      const page = await svc.call<{ deliveries: unknown[] }>('GET', `/v1/subscribers/${subscribers.at(-1)}/deliveries?status=pending&limit=500`)
+      queued = page.deliveries.length
+      if (queued < QUEUED_STORIES) await new Promise((resolve) => setTimeout(resolve, 250))
     }
-    const queued = (await svc.call('GET', `/v1/subscribers/${subs[0]}/deliveries?status=pending&limit=500`)).deliveries.length * SUBSCRIBERS
-    peak = Math.max(peak, process.memoryUsage().rss)
-    return { peakMb: peak / 1024 / 1024, queued }
+    return { ...await svc.memory(), queued: queued * SUBSCRIBERS }
   } finally {
-    clearInterval(sampler)
-    await target.stop() // hanging attempts fail at once, so shutdown is quick
-    await svc.close()
+    await sink.stop() // hanging attempts fail at once, so shutdown is quick
+    await svc.stop()
   }
 }
 
-// `--only rate` or `--only memory` runs one half (for profiling).
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
 const dir = await mkdtemp(path.join(os.tmpdir(), 'nashra-bench-'))
 try {
   if (only !== 'memory') {
-    // Alternate the two, five rounds each, and compare medians: the machine is noisy.
-    const fans: Array<Awaited<ReturnType<typeof fanOutRate>>> = []
-    const plains: number[] = []
-    for (let round = 0; round < 5; round++) {
-      fans.push(await fanOutRate(dir, round))
-      plains.push(await plainUndiciRate(fans[0]!.body))
+    const sink = await startSink('ok')
+    try {
+      // Alternating, five rounds each, medians: the machine is noisy.
+      const fans: FanOut[] = []
+      const plains: number[] = []
+      for (let round = 0; round < ROUNDS; round++) {
+        fans.push(await fanOut(dir, sink, round))
+        plains.push(await plainUndici(sink, fans[0]!.body))
+        console.log(`round ${round + 1}: service ${fans.at(-1)!.fromPost.toFixed(0)}/s from the first POST (${fans.at(-1)!.firstToLast.toFixed(0)}/s first to last delivery), plain undici ${plains.at(-1)!.toFixed(0)}/s`)
+      }
+      const fromPost = median(fans.map((f) => f.fromPost))
+      const firstToLast = median(fans.map((f) => f.firstToLast))
+      const plain = median(plains)
+      console.log(`fan-out, ${STORIES} stories × ${SUBSCRIBERS} subscribers: ${fromPost.toFixed(0)} deliveries/s from the first POST to the last delivery (translate, render, write, sign, send, record); ${firstToLast.toFixed(0)}/s first to last delivery`)
+      console.log(`plain undici, same body, same sink, ${CONNECTIONS} connections, warm: ${plain.toFixed(0)} requests/s`)
+      console.log(`ratio: ${(fromPost / plain).toFixed(2)} from the first POST (target >= 0.5); ${(firstToLast / plain).toFixed(2)} first to last delivery`)
+    } finally {
+      await sink.stop()
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-    const rate = median(fans.map((f) => f.rate))
-    const plain = median(plains)
-    console.log(`fan-out to ${SUBSCRIBERS} subscribers: ${rate.toFixed(0)} deliveries/s, first to last (signed, sent, recorded)`)
-    console.log(`  from the POST of the story: ${median(fans.map((f) => f.prepMs)).toFixed(0)} ms to the first delivery (translate, render, write ${SUBSCRIBERS} outbox rows); ${median(fans.map((f) => f.totalRate)).toFixed(0)} deliveries/s overall`)
-    console.log(`plain undici, same body, same sink, concurrency ${CONCURRENCY}: ${plain.toFixed(0)} requests/s`)
-    console.log(`ratio: ${(rate / plain).toFixed(2)} (target >= 0.5); overall incl. fan-out preparation: ${(median(fans.map((f) => f.totalRate)) / plain).toFixed(2)}`)
   }
-  if (only === undefined) {
-    // A fresh process, so the rounds above do not inflate the figure: RSS never shrinks much.
-    const child = fork(fileURLToPath(import.meta.url), ['--only', 'memory'])
-    await once(child, 'exit')
-  } else if (only === 'memory') {
+  if (only !== 'rate') {
     const mem = await queuedMemory(dir)
-    console.log(`peak RSS with ~${mem.queued} deliveries queued: ${mem.peakMb.toFixed(0)} MB (target < 250 MB; whole bench process)`)
+    console.log(`service process with ${mem.queued} deliveries queued to a hanging partner: peak RSS ${mem.peakMb.toFixed(0)} MB, now ${mem.rssMb.toFixed(0)} MB (target < 150 MB)`)
   }
 } finally {
   await rm(dir, { recursive: true, force: true })

@@ -1,0 +1,99 @@
+// npm run bench:ingest — prints figures, asserts nothing.
+// 1. Ingest rate: 3.9 KB Arabic stories with distinct guids POSTed over 50 connections by a load
+//    generator in its own process, to the service (its own process, `node src/server.ts`, logging
+//    at info, the pipeline translating with the built-in emulator and delivering to a push
+//    subscriber behind it) and to a bare Fastify 5 route parsing the same JSON (its own process),
+//    same Node, same run: 500 warm-up requests, 4,000 measured, five alternating rounds, medians.
+//    Target: ratio >= 0.5. A 202 is only answered once the version is committed.
+// 2. Outage: 20,000 stories posted over 20 connections while the translation engine refuses
+//    every connection, so the backlog only grows: the slowest post (target <= 2 s), and the rate
+//    of the whole run against its first 2,000 (target >= 0.7). `--only rate|outage` runs one.
+// Everything runs on 127.0.0.1; every loop is bounded.
+import { fork } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { LoadJob, LoadResult } from './load.ts'
+import { ADMIN, median, runLoad, startService, startSink, storyTemplate } from './processes.ts'
+
+const CONNECTIONS = 50
+const ROUNDS = 5
+const { template } = await storyTemplate()
+let numbers = 0
+
+const job = (url: string, requests: number, warmUp: number, connections = CONNECTIONS): LoadJob => {
+  const firstNumber = numbers
+  numbers += warmUp + requests
+  return {
+    url,
+    body: template,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
+    connections,
+    warmUp,
+    requests,
+    firstNumber
+  }
+}
+
+async function bareFastify (): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = fork(fileURLToPath(new URL('./bare-fastify.ts', import.meta.url)))
+  const [{ port }] = await once(child, 'message') as [{ port: number }]
+  return {
+    url: `http://127.0.0.1:${port}/v1/articles`,
+    async stop () {
+      child.send({ type: 'stop' })
+      await once(child, 'exit')
+    }
+  }
+}
+
+const show = (r: LoadResult) => `${r.perSecond.toFixed(0)}/s, p50 ${r.p50.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, max ${r.max.toFixed(0)} ms, ${JSON.stringify(r.statuses)}`
+
+async function ingestRate (dir: string): Promise<void> {
+  const sink = await startSink('ok')
+  const svc = await startService(dir, 'ingest')
+  const bare = await bareFastify()
+  try {
+    await svc.call('POST', '/v1/subscribers', { name: 'Partner', url: sink.url, languages: ['en'] })
+    const service: LoadResult[] = []
+    const baseline: LoadResult[] = []
+    for (let round = 0; round < ROUNDS; round++) {
+      service.push(await runLoad(job(`${svc.base}/v1/articles`, 4_000, 500)))
+      baseline.push(await runLoad(job(bare.url, 4_000, 500)))
+      console.log(`round ${round + 1}: service ${show(service.at(-1)!)}; bare Fastify ${show(baseline.at(-1)!)}`)
+    }
+    const ours = median(service.map((r) => r.perSecond))
+    const bareRate = median(baseline.map((r) => r.perSecond))
+    console.log(`ingest: ${ours.toFixed(0)} stories/s (median p99 ${median(service.map((r) => r.p99)).toFixed(0)} ms) vs bare Fastify ${bareRate.toFixed(0)}/s: ratio ${(ours / bareRate).toFixed(2)} (target >= 0.5)`)
+  } finally {
+    await bare.stop()
+    await svc.stop()
+    await sink.stop()
+  }
+}
+
+async function outage (dir: string): Promise<void> {
+  // Nothing listens on port 9 of loopback: every engine call is refused at once.
+  const svc = await startService(dir, 'outage', { TRANSLATE_API_ENDPOINT: 'http://127.0.0.1:9', GOOGLE_CLOUD_PROJECT: 'bench' })
+  try {
+    const first = await runLoad(job(`${svc.base}/v1/articles`, 2_000, 0, 20))
+    const rest = await runLoad(job(`${svc.base}/v1/articles`, 18_000, 0, 20))
+    const overall = 20_000 / (2_000 / first.perSecond + 18_000 / rest.perSecond)
+    console.log(`outage, first 2,000 posts: ${show(first)}`)
+    console.log(`outage, next 18,000 posts: ${show(rest)}`)
+    console.log(`outage: slowest post ${Math.max(first.max, rest.max).toFixed(0)} ms (target <= 2000); overall ${overall.toFixed(0)}/s = ${(overall / first.perSecond).toFixed(2)} × the first 2,000 (target >= 0.7)`)
+  } finally {
+    await svc.stop()
+  }
+}
+
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
+const dir = await mkdtemp(path.join(os.tmpdir(), 'nashra-ingest-'))
+try {
+  if (only !== 'outage') await ingestRate(dir)
+  if (only !== 'rate') await outage(dir)
+} finally {
+  await rm(dir, { recursive: true, force: true })
+}
