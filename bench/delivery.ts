@@ -17,7 +17,7 @@ const STORIES = 20
 const WARM_UP_STORIES = 2
 const QUEUED_STORIES = 100
 const CONNECTIONS = 50
-const ROUNDS = 5
+const ROUNDS = process.argv.includes('--rounds') ? Number(process.argv[process.argv.indexOf('--rounds') + 1]) : 5
 const { story } = await storyTemplate()
 let guid = 0
 
@@ -37,7 +37,7 @@ const postStories = (svc: Service, count: number) =>
 interface FanOut { fromPost: number; firstToLast: number; body: string }
 
 async function fanOut (dir: string, sink: SinkProcess, round: number): Promise<FanOut> {
-  const svc = await startService(dir, `fanout-${round}`, { DELIVERY_CONCURRENCY: String(CONNECTIONS) })
+  const svc = await startService(dir, `fanout-${round}`, { DELIVERY_CONCURRENCY: String(CONNECTIONS), ...(process.env['BENCH_PROF'] ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env['BENCH_PROF']}` } : {}) })
   try {
     await subscribe(svc, sink.url)
     // Warm-up: 1,000 deliveries through the whole path (translate, render, write, sign, send, record).

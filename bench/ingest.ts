@@ -19,7 +19,7 @@ import type { LoadJob, LoadResult } from './load.ts'
 import { ADMIN, median, runLoad, startService, startSink, storyTemplate } from './processes.ts'
 
 const CONNECTIONS = 50
-const ROUNDS = 5
+const ROUNDS = process.argv.includes('--rounds') ? Number(process.argv[process.argv.indexOf('--rounds') + 1]) : 5
 const { template } = await storyTemplate()
 let numbers = 0
 

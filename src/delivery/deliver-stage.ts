@@ -82,12 +82,17 @@ export async function recordFinished (ctx: PipelineContext, finished: FinishedAt
   const results = await ctx.storage.recordAttempts(finished.map((f) => ({ deliveryId: f.delivery.id, attempt: f.attempt, outcome: f.outcome })))
   for (const f of finished) ctx.observer?.deliveryRecorded(f.outcome.status, f.result.durationMs)
   const now = ctx.now()
+  // Every attempt is in the attempts table already; the log says one line per batch at info (a
+  // fan-out to 500 partners is one event, not 500), each success at debug, each failure at warn.
+  let delivered = 0
   for (const [i, { delivery, result, outcome }] of finished.entries()) {
-    const log = ctx.log.child({ deliveryId: delivery.id, webhookId: delivery.webhookId, subscriberId: delivery.subscriberId })
     if (outcome.status === 'delivered') {
-      log.info({ statusCode: result.statusCode, ms: result.durationMs }, 'delivered')
+      delivered++
+      ctx.log.debug({ deliveryId: delivery.id, webhookId: delivery.webhookId, subscriberId: delivery.subscriberId,
+        statusCode: result.statusCode, ms: result.durationMs }, 'delivered')
       continue
     }
+    const log = ctx.log.child({ deliveryId: delivery.id, webhookId: delivery.webhookId, subscriberId: delivery.subscriberId })
     log.warn({ statusCode: result.statusCode, error: result.error, outcome }, 'delivery attempt failed')
     const failingSince = results[i]?.failingSince ?? null
     if (result.statusCode === 410) {
@@ -98,6 +103,7 @@ export async function recordFinished (ctx: PipelineContext, finished: FinishedAt
       log.warn({ failingSince }, 'subscriber disabled: failing for too long')
     }
   }
+  if (delivered > 0) ctx.log.info({ delivered, failed: finished.length - delivered }, 'deliveries recorded')
 }
 
 /** Claims as many due deliveries as there are free slots. */

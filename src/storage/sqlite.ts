@@ -15,6 +15,7 @@ import { createSqliteKeys } from './sqlite-keys.ts'
 import { createSqliteSearch, indexOlderArticles } from './sqlite-search.ts'
 import { createSqliteSubscribers } from './sqlite-subscribers.ts'
 import { createSqliteTranslation } from './sqlite-translation.ts'
+import { startCheckpointer } from './sqlite-checkpointer.ts'
 import { cachingStatements, DELIVERY_READY, LEASE_FREE, NO_EARLIER_PENDING_VERSION, transaction } from './sqlite-tx.ts'
 import type { Storage } from './types.ts'
 
@@ -47,6 +48,13 @@ export function openSqliteStorage (databasePath: string, options: SqliteStorageO
   db.exec('PRAGMA synchronous = NORMAL')
   db.exec('PRAGMA foreign_keys = ON')
   db.exec('PRAGMA busy_timeout = 5000')
+  // A file database checkpoints on a worker thread (sqlite-checkpointer.ts), not in our COMMITs;
+  // the WAL file is cut back to 64 MB after each full checkpoint.
+  const checkpointer = databasePath === ':memory:' ? null : startCheckpointer(databasePath)
+  if (checkpointer !== null) {
+    db.exec('PRAGMA wal_autocheckpoint = 0')
+    db.exec('PRAGMA journal_size_limit = 67108864')
+  }
   let closed = false
 
   return {
@@ -80,6 +88,7 @@ export function openSqliteStorage (databasePath: string, options: SqliteStorageO
     async close () {
       if (closed) return
       closed = true
+      await checkpointer?.close()
       raw.close()
     },
     async releaseAllLeases () {
