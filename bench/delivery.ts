@@ -37,7 +37,7 @@ const postStories = (svc: Service, count: number) =>
 interface FanOut { fromPost: number; firstToLast: number; body: string }
 
 async function fanOut (dir: string, sink: SinkProcess, round: number): Promise<FanOut> {
-  const svc = await startService(dir, `fanout-${round}`, { DELIVERY_CONCURRENCY: String(CONNECTIONS), ...(process.env['BENCH_PROF'] ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env['BENCH_PROF']}` } : {}) })
+  const svc = await startService(dir, `fanout-${round}`, { DELIVERY_CONCURRENCY: String(CONNECTIONS) })
   try {
     await subscribe(svc, sink.url)
     // Warm-up: 1,000 deliveries through the whole path (translate, render, write, sign, send, record).

@@ -1,8 +1,8 @@
 // npm run bench:ingest — prints figures, asserts nothing.
 // 1. Ingest rate: 3.9 KB Arabic stories with distinct guids POSTed over 50 connections by a load
 //    generator in its own process, to the service (its own process, `node src/server.ts`, logging
-//    at info, the pipeline translating with the built-in emulator and delivering to a push
-//    subscriber behind it) and to a bare Fastify 5 route parsing the same JSON (its own process),
+//    at info, the pipeline behind it translating every story with the emulator — its own process,
+//    as Google is — rendering it and writing it to a pull subscriber's feed) and to a bare Fastify 5 route parsing the same JSON (its own process),
 //    same Node, same run: 500 warm-up requests, 4,000 measured, five alternating rounds, medians.
 //    Target: ratio >= 0.5. A 202 is only answered once the version is committed.
 // 2. Outage: 20,000 stories posted over 20 connections while the translation engine refuses
@@ -16,7 +16,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { LoadJob, LoadResult } from './load.ts'
-import { ADMIN, median, runLoad, startService, startSink, storyTemplate } from './processes.ts'
+import { ADMIN, median, runLoad, startEmulatorProcess, startService, storyTemplate } from './processes.ts'
 
 const CONNECTIONS = 50
 const ROUNDS = process.argv.includes('--rounds') ? Number(process.argv[process.argv.indexOf('--rounds') + 1]) : 5
@@ -52,11 +52,11 @@ async function bareFastify (): Promise<{ url: string; stop(): Promise<void> }> {
 const show = (r: LoadResult) => `${r.perSecond.toFixed(0)}/s, p50 ${r.p50.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, max ${r.max.toFixed(0)} ms, ${JSON.stringify(r.statuses)}`
 
 async function ingestRate (dir: string): Promise<void> {
-  const sink = await startSink('ok')
-  const svc = await startService(dir, 'ingest')
+  const emulator = await startEmulatorProcess()
+  const svc = await startService(dir, 'ingest', { TRANSLATE_API_ENDPOINT: emulator.endpoint })
   const bare = await bareFastify()
   try {
-    await svc.call('POST', '/v1/subscribers', { name: 'Partner', url: sink.url, languages: ['en'] })
+    await svc.call('POST', '/v1/subscribers', { name: 'Partner', mode: 'pull', languages: ['en'] })
     const service: LoadResult[] = []
     const baseline: LoadResult[] = []
     for (let round = 0; round < ROUNDS; round++) {
@@ -70,7 +70,7 @@ async function ingestRate (dir: string): Promise<void> {
   } finally {
     await bare.stop()
     await svc.stop()
-    await sink.stop()
+    await emulator.stop()
   }
 }
 

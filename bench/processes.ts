@@ -1,13 +1,13 @@
 // The processes the HTTP benches run: the service itself (`node src/server.ts`, as in
 // production), a partner sink, and the load generator, each its own process so one side's work
 // is never billed to the other. Everything listens on and talks to 127.0.0.1 only.
-import { fork } from 'node:child_process'
+import { fork, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { request } from 'undici'
-import { type ServiceProcess, startServiceProcess } from '../test/helpers/service-process.ts'
+import { freePort, type ServiceProcess, startServiceProcess } from '../test/helpers/service-process.ts'
 import type { LoadJob, LoadResult } from './load.ts'
 
 export const ADMIN = 'bench-admin-key-0123456789abcdef'
@@ -61,6 +61,8 @@ export async function startService (dir: string, name: string, env: Record<strin
     SHUTDOWN_GRACE: '2s',
     // As in production: info, one line per request and per delivery.
     LOG_LEVEL: 'info',
+    // BENCH_PROF=dir writes a CPU profile of every service process into dir.
+    ...(process.env['BENCH_PROF'] === undefined ? {} : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env['BENCH_PROF']}` }),
     ...env
   }, 60_000)
   // Log lines are read and dropped, as a log shipper would; never kept in the bench process.
@@ -81,6 +83,35 @@ export async function startService (dir: string, name: string, env: Record<strin
       const status = await readFile(`/proc/${proc.child.pid}/status`, 'utf8')
       const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN)
       return { peakMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024 }
+    }
+  }
+}
+
+/**
+ * The translation emulator as its own process (`npm run emulator`), as Google is to a real
+ * deployment: its HTTP work is not billed to the service.
+ */
+export async function startEmulatorProcess (): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  const port = await freePort()
+  const child = spawn(process.execPath, [here('../src/translation/emulator/standalone.ts')], {
+    env: { PATH: process.env['PATH'] ?? '', EMULATOR_PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  let seen = ''
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      seen += chunk.toString()
+      if (seen.includes('listening on')) resolve()
+    })
+    child.once('exit', (code) => reject(new Error(`emulator exited (${code}): ${seen}`)))
+  })
+  child.stdout.removeAllListeners('data').resume()
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    async stop () {
+      const exited = once(child, 'exit')
+      child.kill('SIGTERM')
+      await exited
     }
   }
 }

@@ -18,7 +18,8 @@ const articles: FastifyPluginAsyncTypebox = async (app) => {
     schema: { body: ArticleInput, response: { 200: IngestReply, 202: IngestReply, ...ProblemResponses, 409: StoryKilledProblem } }
   }, async (request, reply) => {
     const outcome = await ingestArticle(app.storage, request.body, app.now())
-    if (outcome.kind === 'created') app.pipeline.wake()
+    // A new version is translation work; waking the delivery loop too cost an empty claim per post.
+    if (outcome.kind === 'created') app.pipeline.wakeVersions()
     const { articleId: id, guid, version, status } = outcome
     return reply.code(outcome.kind === 'created' ? 202 : 200).send({ id, guid, version, status })
   })

@@ -9,6 +9,7 @@
 // While the engine's circuit is open nothing is claimed for translation; when a probe may go,
 // exactly one version is, and the backlog follows once it succeeds. stop() lets in-flight work
 // finish (deliveries for at most SHUTDOWN_GRACE, then cut) and leaves no timer.
+import { setImmediate as yieldToIo } from 'node:timers/promises'
 import { createDeliveryLoop } from '../delivery/loop.ts'
 import { claimDistribution } from '../delivery/fanout-stage.ts'
 import { claimTranslation } from '../translation/stage.ts'
@@ -27,6 +28,8 @@ export interface Pipeline {
   start(): void
   /** Announce new work (an ingested version, a new subscriber, a retry request). */
   wake(): void
+  /** Announce a new version only: the delivery loop has nothing new to look at. */
+  wakeVersions(): void
   stop(): Promise<void>
 }
 
@@ -85,6 +88,11 @@ export function createPipeline (ctx: PipelineContext): Pipeline {
   async function processLoop (): Promise<void> {
     while (!stopping) {
       try {
+        // Storage calls are synchronous under their promises, and a version whose segments all
+        // come from translation memory never waits on the network: without this, a backlog ran
+        // batch after batch without letting a request in (ingest p50 > 100 ms). One batch of
+        // claims and launches, then whatever I/O is ready (requests, replies) goes first.
+        await yieldToIo()
         await renewLeases()
         // Distribution first: a kill, or a version its partners wait for, goes before new claims.
         const distributed = await fill(distributing, DISTRIBUTION_CONCURRENCY, () => claimDistribution(ctx), 'distribution', () => delivery.wake())
@@ -124,6 +132,9 @@ export function createPipeline (ctx: PipelineContext): Pipeline {
     wake () {
       processWaker.wake()
       delivery.wake()
+    },
+    wakeVersions () {
+      processWaker.wake()
     },
     async stop () {
       stopping = true

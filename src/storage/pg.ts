@@ -14,7 +14,7 @@ import { migratePg } from './pg-migrations.ts'
 import { createPgSearch, indexOlderArticles } from './pg-search.ts'
 import { createPgSubscribers } from './pg-subscribers.ts'
 import { createPgTranslation } from './pg-translation.ts'
-import { DELIVERY_READY, LEASE_FREE, NO_EARLIER_PENDING_VERSION, pgDb } from './pg-tx.ts'
+import { LEASE_FREE, NO_EARLIER_PENDING_VERSION, pgDb } from './pg-tx.ts'
 import type { Storage } from './types.ts'
 
 export interface PgStorageOptions {
@@ -30,9 +30,10 @@ export const NEXT_DUE_TRANSLATION = `SELECT v.next_attempt_at AS t FROM versions
 export const NEXT_DUE_DISTRIBUTION = `SELECT v.next_attempt_at AS t FROM versions v
   WHERE v.status = 'translated' AND v.priority = $2 AND v.next_attempt_at IS NOT NULL
     AND ${LEASE_FREE('v', '$1')} AND ${NO_EARLIER_PENDING_VERSION} ORDER BY v.next_attempt_at LIMIT 1`
-// ORDER BY … LIMIT 1, not MIN(): the walk of deliveries_due stops at the first ready row.
-export const NEXT_DUE_DELIVERY = `SELECT d.next_attempt_at AS t FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-  WHERE ${DELIVERY_READY('$1')} ORDER BY d.next_attempt_at LIMIT 1`
+// The delivery loop's next wake-up: the earliest future due time of any pending delivery, one seek
+// in deliveries_due (see sqlite.ts: held-back deliveries are woken by what releases them).
+export const NEXT_DUE_DELIVERY = `SELECT d.next_attempt_at AS t FROM deliveries d
+  WHERE d.status = 'pending' AND d.next_attempt_at > $1 ORDER BY d.next_attempt_at LIMIT 1`
 
 /**
  * The schema's search_path as a start-up option, added to any `options` the URL carries (e.g.

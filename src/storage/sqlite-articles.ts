@@ -1,7 +1,7 @@
 // Articles, their immutable versions and their translations, on SQLite.
 import { randomUUID } from 'node:crypto'
 import type { StoredVersion } from '../articles/types.ts'
-import { type Db, LEASE_FREE, NO_EARLIER_PENDING_VERSION, transaction } from './sqlite-tx.ts'
+import { type Db, groupCommit, LEASE_FREE, NO_EARLIER_PENDING_VERSION, transaction } from './sqlite-tx.ts'
 import type { ClaimedVersion, Storage } from './types.ts'
 import { toTranslation, toVersion, translationContentJson, type TranslationRow, type VersionRow } from './rows.ts'
 import { indexArticle } from './sqlite-search.ts'
@@ -38,6 +38,7 @@ const TAKE_VERSION_LEASE = `UPDATE versions SET lease_until = ?, attempts = atte
   status = CASE status WHEN 'received' THEN 'translating' ELSE status END WHERE id = ?`
 
 export function createSqliteArticles (db: Db): ArticleMethods {
+  const ingestTogether = groupCommit(db)
   const claim = (probe: string, now: string, leaseUntil: string): ClaimedVersion | null =>
     transaction(db, () => {
       let row: (VersionRow & { unfinished_runs: number }) | undefined
@@ -57,7 +58,8 @@ export function createSqliteArticles (db: Db): ArticleMethods {
 
   return {
     async ingestVersion ({ guid, contentHash, content, now, correction }) {
-      return transaction(db, () => {
+      // Posts arriving together share one transaction (sqlite-tx.ts); each still commits before it resolves.
+      return ingestTogether(() => {
         const article = db.prepare('SELECT id, current_version FROM articles WHERE guid = ?').get(guid) as
           { id: string; current_version: number } | undefined
         let articleId: string

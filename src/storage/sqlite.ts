@@ -16,7 +16,7 @@ import { createSqliteSearch, indexOlderArticles } from './sqlite-search.ts'
 import { createSqliteSubscribers } from './sqlite-subscribers.ts'
 import { createSqliteTranslation } from './sqlite-translation.ts'
 import { startCheckpointer } from './sqlite-checkpointer.ts'
-import { cachingStatements, DELIVERY_READY, LEASE_FREE, NO_EARLIER_PENDING_VERSION, transaction } from './sqlite-tx.ts'
+import { cachingStatements, LEASE_FREE, NO_EARLIER_PENDING_VERSION, transaction } from './sqlite-tx.ts'
 import type { Storage } from './types.ts'
 
 export interface SqliteStorageOptions {
@@ -34,9 +34,12 @@ export const NEXT_DUE_TRANSLATION = `SELECT v.next_attempt_at AS t FROM versions
 export const NEXT_DUE_DISTRIBUTION = `SELECT v.next_attempt_at AS t FROM versions v INDEXED BY versions_distribution_queue
   WHERE v.status = 'translated' AND v.priority = :priority AND v.next_attempt_at IS NOT NULL
     AND ${LEASE_FREE('v')} AND ${NO_EARLIER_PENDING_VERSION} ORDER BY v.next_attempt_at LIMIT 1`
-// ORDER BY … LIMIT 1, not MIN(): SQLite then walks deliveries_due and stops at the first. Needs :now.
-export const NEXT_DUE_DELIVERY = `SELECT d.next_attempt_at AS t FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-  WHERE ${DELIVERY_READY} ORDER BY d.next_attempt_at LIMIT 1`
+// The delivery loop's next wake-up: the earliest future due time of any pending delivery, one seek
+// in deliveries_due. Deliveries due already but held back (their subscriber has one in flight,
+// or an earlier sequence is pending) are not looked at: walking past them made every idle moment
+// cost O(outbox), and whatever releases them (a recorded attempt, a fan-out) wakes the loop.
+export const NEXT_DUE_DELIVERY = `SELECT d.next_attempt_at AS t FROM deliveries d
+  WHERE d.status = 'pending' AND d.next_attempt_at > :now ORDER BY d.next_attempt_at LIMIT 1`
 
 export function openSqliteStorage (databasePath: string, options: SqliteStorageOptions = {}): Storage {
   if (databasePath !== ':memory:') mkdirSync(path.dirname(databasePath), { recursive: true })

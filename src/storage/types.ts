@@ -387,8 +387,11 @@ export interface Storage {
   deleteGlossaryEntry(id: string): Promise<{ version: number } | null>
 
   /**
-   * Earliest time claimable work of one kind becomes due, if any. Work held under a live lease or
-   * waiting behind an earlier version/sequence is left out: finishing that work wakes the loops.
+   * When the loop of one kind should look again, if anything is scheduled. Versions: the earliest
+   * time claimable work becomes due (work under a live lease or waiting behind an earlier version
+   * is left out: finishing that work wakes the loop). Deliveries: the earliest future due time of
+   * any pending delivery (one index seek; deliveries due already but held back by their
+   * subscriber's queue are released, and the loop woken, by the attempt that holds them back).
    */
   nextDueTime(kind: 'versions' | 'deliveries', now: string): Promise<string | null>
 
