@@ -27,8 +27,10 @@ const SCRIPTS: Array<[string, RegExp]> = [
   ['Ethiopic', /\p{Script=Ethiopic}/u],
 ]
 
-const LETTER = /\p{L}/gu
-const ARABIC_LETTER = /(?=\p{L})\p{Script=Arabic}/gu
+const NOT_LETTERS = /\P{L}+/gu
+const ARABIC_RUNS = /\p{Script=Arabic}+/gu
+/** Characters, not UTF-16 units: a letter outside the BMP is a surrogate pair. */
+const codePoints = (s: string): number => s.length - (s.match(/[\uD800-\uDBFF]/g)?.length ?? 0)
 
 export interface ScriptCount {
   letters: number
@@ -67,10 +69,12 @@ export function assertTranslatableSource (content: ArticleContent): void {
     return
   }
   const text = [content.headline, ...content.paragraphs.map(inlinePlainText)].join('\n')
-  // Two native regex passes answer the usual case (mostly Arabic); the letter-by-letter census
-  // below, ten times slower, only runs to explain a refusal.
-  const allLetters = text.match(LETTER)?.length ?? 0
-  if (allLetters > 0 && (text.match(ARABIC_LETTER)?.length ?? 0) / allLetters >= MIN_ARABIC_SHARE) return
+  // Two native passes over runs (not characters) answer the usual case, mostly Arabic; the
+  // letter-by-letter census below, ten times slower, only runs to explain a refusal.
+  const letters0 = text.replace(NOT_LETTERS, '')
+  const notArabic = codePoints(letters0.replace(ARABIC_RUNS, ''))
+  const allLetters = codePoints(letters0)
+  if (allLetters > 0 && (allLetters - notArabic) / allLetters >= MIN_ARABIC_SHARE) return
   const { letters, byScript } = countScripts(text)
   if (letters === 0) throw unprocessable('/body/body', 'has no letters to translate, only digits, punctuation or symbols')
   const arabic = byScript.find((s) => s.script === 'Arabic')?.letters ?? 0
