@@ -74,7 +74,8 @@ async function plainUndici (sink: SinkProcess, body: string): Promise<number> {
 
 async function queuedMemory (dir: string): Promise<{ peakMb: number; rssMb: number; queued: number }> {
   const sink = await startSink('hang')
-  const svc = await startService(dir, 'queue', { DELIVERY_CONCURRENCY: String(CONNECTIONS) })
+  // The default DELIVERY_CONCURRENCY: as many hanging requests as the product would hold.
+  const svc = await startService(dir, 'queue')
   try {
     const subscribers = await subscribe(svc, sink.url)
     for (let i = 0; i < QUEUED_STORIES; i += 10) await postStories(svc, 10)
