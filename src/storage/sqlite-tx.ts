@@ -95,6 +95,9 @@ export function groupCommit (db: Db): <T>(fn: () => T) => Promise<T> {
           db.exec('RELEASE grouped')
           settle.push(() => item.resolve(value))
         } catch (err) {
+          // A full disk or an I/O error ends the whole transaction inside SQLite: every piece of
+          // the group is lost with it, and this error is the one to report for all of them.
+          if (!db.inTransaction()) throw err
           db.exec('ROLLBACK TO grouped')
           db.exec('RELEASE grouped')
           settle.push(() => item.reject(err))
@@ -102,9 +105,11 @@ export function groupCommit (db: Db): <T>(fn: () => T) => Promise<T> {
       }
       db.exec('COMMIT')
     } catch (err) {
-      try {
-        db.exec('ROLLBACK')
-      } catch {} // SQLite may have rolled back already; the first error is the one to report
+      if (db.inTransaction()) {
+        try {
+          db.exec('ROLLBACK')
+        } catch {} // the first error is the one to report
+      }
       for (const item of batch) item.reject(err)
       return
     }

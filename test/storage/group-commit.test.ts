@@ -22,7 +22,7 @@ describe('sqlite group commit', () => {
     const reader = new DatabaseSync(file)
     const db = cachingStatements(raw)
     const executed: string[] = []
-    const grouped = groupCommit({ prepare: (sql) => db.prepare(sql), exec: (sql) => { executed.push(sql); db.exec(sql) } })
+    const grouped = groupCommit({ prepare: (sql) => db.prepare(sql), exec: (sql) => { executed.push(sql); db.exec(sql) }, inTransaction: () => db.inTransaction() })
     const seenAtResolve: number[] = []
     const pieces = Array.from({ length: 20 }, (_, i) => grouped(() => {
       // Piece 7 inserts, then fails: its row must not survive, nor take the others with it.
