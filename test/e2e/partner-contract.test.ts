@@ -91,6 +91,9 @@ async function playContract (env: Record<string, string>): Promise<void> {
     const correction = { ...update, body: `${summitPost.body}\nوصُحح رقم الميزانية في هذه النسخة.`, correction: true }
     assert.equal((await stack.api('POST', '/v1/articles', correction)).json.version, 3)
     await distributed(stack, id, 3)
+    // The newsMessage partner has the correction before the kill is posted: a kill cancels what was
+    // never sent (by design), so on a slow machine the correction could otherwise be withdrawn.
+    await messageSink.waitFor(3, 20_000)
     const kill = await stack.api('POST', `/v1/articles/${id}/kill`)
     assert.equal(kill.status, 202, kill.text)
     assert.equal(kill.json.version, 4)
