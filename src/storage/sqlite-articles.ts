@@ -4,7 +4,7 @@ import type { StoredVersion } from '../articles/types.ts'
 import { type Db, groupCommit, LEASE_FREE, NO_EARLIER_PENDING_VERSION, transaction } from './sqlite-tx.ts'
 import type { ClaimedVersion, Storage } from './types.ts'
 import { toTranslation, toVersion, translationContentJson, type TranslationRow, type VersionRow } from './rows.ts'
-import { indexArticle } from './sqlite-search.ts'
+import { indexArticle, insertSearchTerms } from './sqlite-search.ts'
 
 const SELECT_VERSION = `
   SELECT v.id, v.article_id, a.guid, v.version, v.content_hash, v.content, v.event, v.pub_status, v.status,
@@ -67,8 +67,10 @@ export function createSqliteArticles (db: Db): ArticleMethods {
         if (article === undefined) {
           articleId = randomUUID()
           // seq: arrival order for GET /v1/articles; this transaction holds the write lock, so MAX + 1 is unique.
-          db.prepare(`INSERT INTO articles (id, guid, current_version, created_at, seq)
-            VALUES (?, ?, 1, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM articles))`).run(articleId, guid, now)
+          // Written with its search columns (category, event 'new', indexed): no second write of the row.
+          db.prepare(`INSERT INTO articles (id, guid, current_version, created_at, seq, category, event, search_indexed)
+            VALUES (?, ?, 1, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM articles), ?, 'new', 1)`)
+            .run(articleId, guid, now, content.category ?? null)
         } else {
           articleId = article.id
           const latest = db.prepare('SELECT id, content_hash, status, event, created_at FROM versions WHERE article_id = ? AND version = ?')
@@ -89,7 +91,8 @@ export function createSqliteArticles (db: Db): ArticleMethods {
         db.prepare(`INSERT INTO versions (id, article_id, version, content_hash, content, event, status, next_attempt_at,
           created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?)`)
           .run(versionId, articleId, version, contentHash, JSON.stringify(content), event, now, now, now)
-        indexArticle(db, articleId, content, event)
+        if (version === 1) insertSearchTerms(db, articleId, content.headline)
+        else indexArticle(db, articleId, content, event)
         return { kind: 'created', articleId, versionId, version, status: 'received' }
       })
     },

@@ -16,10 +16,19 @@ type SearchMethods = Pick<Storage, 'listArticles' | 'listVersions' | 'getArticle
  */
 export function indexArticle (db: Db, articleId: string, content: ArticleContent, event: string): void {
   db.prepare('DELETE FROM article_terms WHERE article_id = ?').run(articleId)
-  const insert = db.prepare('INSERT OR IGNORE INTO article_terms (term, article_id) VALUES (?, ?)')
-  for (const term of searchTerms(content.headline)) insert.run(term, articleId)
+  insertSearchTerms(db, articleId, content.headline)
   db.prepare('UPDATE articles SET category = ?, event = ?, search_indexed = 1 WHERE id = ?')
     .run(content.category ?? null, event, articleId)
+}
+
+/**
+ * The headline's terms of a story that has none yet, in one statement: a new story's article row
+ * is inserted already indexed (sqlite-articles.ts), so ingest pays no DELETE and no UPDATE of a
+ * row it has just written — those, and the index entries they moved, were a third of its cost.
+ */
+export function insertSearchTerms (db: Db, articleId: string, headline: string): void {
+  db.prepare('INSERT OR IGNORE INTO article_terms (term, article_id) SELECT value, ? FROM json_each(?)')
+    .run(articleId, JSON.stringify(searchTerms(headline)))
 }
 
 /** Stories stored before search existed get their terms (once; a partial index finds them). */
