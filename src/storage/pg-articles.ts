@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import type { StoredVersion } from '../articles/types.ts'
 import { LEASE_FREE, NO_EARLIER_PENDING_VERSION, type PgDb } from './pg-tx.ts'
 import type { ClaimedVersion, Storage } from './types.ts'
-import { indexArticle } from './pg-search.ts'
+import { indexArticle, insertSearchTerms } from './pg-search.ts'
 import { toTranslation, toVersion, translationContentJson, type TranslationRow, type VersionRow } from './rows.ts'
 
 const VERSION_COLUMNS = `v.id, v.article_id, a.guid, v.version, v.content_hash, v.content, v.event, v.pub_status, v.status,
@@ -46,8 +46,9 @@ export function createPgArticles (db: PgDb): ArticleMethods {
     async ingestVersion ({ guid, contentHash, content, now, correction }) {
       return db.tx(async (sql) => {
         // Insert-or-lock: two instances ingesting the same guid queue on the article row.
-        const [inserted] = await sql.rows<{ id: string }>(`INSERT INTO articles (id, guid, current_version, created_at)
-          VALUES ($1, $2, 1, $3) ON CONFLICT (guid) DO NOTHING RETURNING id`, [randomUUID(), guid, now])
+        // Written with its search columns (category, event 'new', indexed): no second write of the row.
+        const [inserted] = await sql.rows<{ id: string }>(`INSERT INTO articles (id, guid, current_version, created_at, category, event, search_indexed)
+          VALUES ($1, $2, 1, $3, $4, 'new', true) ON CONFLICT (guid) DO NOTHING RETURNING id`, [randomUUID(), guid, now, content.category ?? null])
         let articleId: string
         let version = 1
         if (inserted !== undefined) {
@@ -76,7 +77,8 @@ export function createPgArticles (db: PgDb): ArticleMethods {
         await sql.run(`INSERT INTO versions (id, article_id, version, content_hash, content, event, status, next_attempt_at,
           created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'received', $7, $7, $7)`,
         [versionId, articleId, version, contentHash, JSON.stringify(content), event, now])
-        await indexArticle(sql, articleId, content, event)
+        if (version === 1) await insertSearchTerms(sql, articleId, content.headline)
+        else await indexArticle(sql, articleId, content, event)
         return { kind: 'created', articleId, versionId, version, status: 'received' }
       })
     },

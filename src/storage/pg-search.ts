@@ -14,10 +14,18 @@ type SearchMethods = Pick<Storage, 'listArticles' | 'listVersions' | 'getArticle
  */
 export async function indexArticle (sql: Sql, articleId: string, content: ArticleContent, event: string): Promise<void> {
   await sql.run('DELETE FROM article_terms WHERE article_id = $1', [articleId])
-  await sql.run(`INSERT INTO article_terms (term, article_id) SELECT DISTINCT t, $2 FROM unnest($1::text[]) AS t
-    ON CONFLICT DO NOTHING`, [searchTerms(content.headline), articleId])
+  await insertSearchTerms(sql, articleId, content.headline)
   await sql.run('UPDATE articles SET category = $1, event = $2, search_indexed = true WHERE id = $3',
     [content.category ?? null, event, articleId])
+}
+
+/**
+ * The headline's terms of a story that has none yet: a new story's article row is inserted
+ * already indexed (pg-articles.ts), so ingest pays no DELETE and no second write of the row.
+ */
+export async function insertSearchTerms (sql: Sql, articleId: string, headline: string): Promise<void> {
+  await sql.run(`INSERT INTO article_terms (term, article_id) SELECT DISTINCT t, $2 FROM unnest($1::text[]) AS t
+    ON CONFLICT DO NOTHING`, [searchTerms(headline), articleId])
 }
 
 /** Stories stored before search existed get their terms (once; a partial index finds them). */
