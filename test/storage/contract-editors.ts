@@ -37,6 +37,10 @@ export function editorsContract (name: string, open: () => Promise<{ storage: St
       assert.deepEqual(await list({}), ['e4', 'e3', 'e2', 'e1'])
       assert.deepEqual(await list({ guid: 'e2' }), ['e2'])
       assert.deepEqual(await list({ category: 'weather' }), ['e2'])
+      // A story with one version is written indexed at once (no later UPDATE sets its columns).
+      assert.deepEqual(await list({ category: 'economy' }), ['e1'])
+      assert.deepEqual(await list({ event: 'new' }), ['e3', 'e1'])
+      assert.deepEqual(await list({ category: 'culture', terms: queryTerms('الكتاب') }), ['e3'])
       assert.deepEqual(await list({ event: 'correction' }), ['e2'], 'the latest version\'s event')
       assert.deepEqual(await list({ event: 'kill' }), ['e4'])
       assert.deepEqual(await list({ status: 'received' }), ['e3', 'e2', 'e1'], 'the latest version\'s status')
