@@ -5,7 +5,9 @@
 // API. A dead worker is replaced on the next job; the job it took down rejects with
 // WorkerCrashedError, which the stages count towards quarantining the version (quarantine.ts).
 // Several jobs may be in flight at once (one per worker, the rest queued), so concurrent stages
-// can share the pool.
+// can share the pool. Workers start on the first job and a worker idle for `idleMs` is retired:
+// each is a V8 isolate of its own (~25 MB resident with its modules), so a service with nothing
+// to render holds none, and one that is only delivering a backlog does not pay for them.
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { type CpuJob, type CpuJobOutcome, type CpuWork, cpuWork, outcomeValue } from './cpu-jobs.ts'
@@ -34,17 +36,25 @@ export class CpuPoolClosedError extends Error {
 }
 
 export interface CpuPoolOptions {
-  /** Workers; default: one per core, at least 2 and at most 4. */
+  /**
+   * Workers; default: one per core beyond the one the event loop runs on, at least 1 and at most
+   * 2. Each worker is a V8 isolate with its own copy of the modules it runs (~55 MB resident):
+   * jobs are short, so more workers bought little speed for much memory.
+   */
   size?: number
   /** Old-generation heap of each worker, MB. */
   maxHeapMb?: number
   /** A job running longer than this is stopped (its worker terminated) and fails as a crash. */
   jobTimeoutMs?: number
+  /** A worker without a job for this long is retired (a new one starts with the next job). */
+  idleMs?: number
 }
 
 export interface CpuPool extends CpuWork {
   /** Workers that died or were stopped so far (each is replaced when the next job comes). */
   readonly deaths: number
+  /** Workers alive now (started on demand, retired when idle). */
+  readonly workers: number
   close(): Promise<void>
 }
 
@@ -60,15 +70,24 @@ interface Slot {
   timer: NodeJS.Timeout | undefined
   /** Why the worker is going away, for the job it takes with it. */
   death: string | undefined
+  /** Retirement after idleness: set while the worker has no job. */
+  idle: NodeJS.Timeout | undefined
+  /** Retired for idleness: its exit is not a death. */
+  retired: boolean
 }
 
 export const DEFAULT_MAX_HEAP_MB = 512
 export const DEFAULT_JOB_TIMEOUT_MS = 60_000
+export const DEFAULT_IDLE_MS = 30_000
+// The young generation is a scratch area that V8 keeps committed once grown: a few MB keep
+// scavenges cheap for rendering, where 32 MB per worker was mostly resident and idle.
+const YOUNG_GENERATION_MB = 8
 
 export function createCpuPool (options: CpuPoolOptions = {}): CpuPool {
-  const size = options.size ?? Math.min(4, Math.max(2, availableParallelism()))
+  const size = options.size ?? Math.min(2, Math.max(1, availableParallelism() - 1))
   const maxHeapMb = options.maxHeapMb ?? DEFAULT_MAX_HEAP_MB
   const jobTimeoutMs = options.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS
+  const idleMs = options.idleMs ?? DEFAULT_IDLE_MS
   const slots = new Set<Slot>()
   const queue: Pending[] = []
   let closed = false
@@ -76,9 +95,9 @@ export function createCpuPool (options: CpuPoolOptions = {}): CpuPool {
 
   function spawn (): Slot {
     const worker = new Worker(ENTRY, {
-      resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
+      resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, stackSizeMb: 4 },
     })
-    const slot: Slot = { worker, pending: null, timer: undefined, death: undefined }
+    const slot: Slot = { worker, pending: null, timer: undefined, death: undefined, idle: undefined, retired: false }
     worker.on('message', (outcome: CpuJobOutcome) => {
       const pending = slot.pending
       if (pending === null) return
@@ -93,9 +112,10 @@ export function createCpuPool (options: CpuPoolOptions = {}): CpuPool {
     worker.on('error', (err) => { slot.death ??= err.message })
     worker.on('exit', (code) => {
       slots.delete(slot)
-      if (!closed) deaths++
+      if (!closed && !slot.retired) deaths++
       const pending = slot.pending
       finish(slot)
+      clearTimeout(slot.idle)
       if (pending !== null) {
         pending.reject(closed ? new CpuPoolClosedError() : new WorkerCrashedError(`the CPU worker died: ${slot.death ?? `exit code ${code}`}`))
       }
@@ -109,6 +129,13 @@ export function createCpuPool (options: CpuPoolOptions = {}): CpuPool {
     clearTimeout(slot.timer)
     slot.timer = undefined
     slot.pending = null
+    if (!closed && slot.death === undefined) {
+      slot.idle = setTimeout(() => {
+        slot.retired = true
+        slot.death = 'retired after being idle'
+        void slot.worker.terminate()
+      }, idleMs)
+    }
   }
 
   function dispatch (): void {
@@ -118,6 +145,8 @@ export function createCpuPool (options: CpuPoolOptions = {}): CpuPool {
       if (slot === undefined) return
       const pending = queue.shift()!
       const running = slot
+      clearTimeout(running.idle)
+      running.idle = undefined
       running.pending = pending
       running.timer = setTimeout(() => {
         running.death = `a job ran for more than ${jobTimeoutMs} ms and was stopped`
@@ -141,8 +170,12 @@ export function createCpuPool (options: CpuPoolOptions = {}): CpuPool {
     get deaths () {
       return deaths
     },
+    get workers () {
+      return slots.size
+    },
     async close () {
       closed = true
+      for (const slot of slots) clearTimeout(slot.idle)
       for (const pending of queue.splice(0)) pending.reject(new CpuPoolClosedError())
       await Promise.all([...slots].map((slot) => slot.worker.terminate()))
     },

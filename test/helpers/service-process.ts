@@ -6,6 +6,12 @@ import { createServer } from 'node:net'
 import path from 'node:path'
 import { repoRoot } from './conformance.ts'
 
+/**
+ * The V8 flags the service is started with, as `npm start` and the Dockerfile's CMD do (the
+ * README's "Memory" part says why; test/memory-flags.test.ts keeps the three in step).
+ */
+export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=1', '--heap-growing-percent=20']
+
 export async function freePort (): Promise<number> {
   const server = createServer()
   server.listen(0, '127.0.0.1')
@@ -27,9 +33,10 @@ export interface ServiceProcess {
 
 export async function startServiceProcess (env: Record<string, string>, timeoutMs = 15_000): Promise<ServiceProcess> {
   const port = await freePort()
-  const child = spawn(process.execPath, [path.join(repoRoot, 'src', 'server.ts')], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, path.join(repoRoot, 'src', 'server.ts')], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', MAX_EVENT_LOOP_DELAY: 'off', ...env },
+    // MALLOC_ARENA_MAX as the Dockerfile sets it.
+    env: { PATH: process.env.PATH ?? '', MALLOC_ARENA_MAX: '2', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', MAX_EVENT_LOOP_DELAY: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''

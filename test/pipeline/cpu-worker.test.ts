@@ -82,6 +82,24 @@ describe('CPU worker pool under hostile jobs', () => {
     }
   })
 
+  it('starts workers on demand and retires idle ones, which is not a death', async () => {
+    const pool = createCpuPool({ size: 2, idleMs: 50 })
+    try {
+      assert.equal(pool.workers, 0)
+      await Promise.all([pool.prepare(content([sentence(1)]), ctx), pool.prepare(content([sentence(2)]), ctx)])
+      assert.equal(pool.workers, 2)
+      const deadline = Date.now() + 10_000
+      while (pool.workers > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+      assert.equal(pool.workers, 0)
+      assert.equal(pool.deaths, 0)
+      const again = await pool.prepare(content([sentence(3)]), ctx)
+      assert.deepEqual(again, await pool.prepare(content([sentence(3)]), ctx))
+      assert.equal(pool.deaths, 0)
+    } finally {
+      await pool.close()
+    }
+  })
+
   it('rejects waiting and running jobs as transient when it closes', async () => {
     const pool = createCpuPool({ size: 1 })
     const jobs = [pool.prepare(content([sentence(1)]), ctx), pool.prepare(content([sentence(2)]), ctx)]
