@@ -72,11 +72,13 @@ async function plainUndici (sink: SinkProcess, body: string): Promise<number> {
   return result.perSecond
 }
 
-async function queuedMemory (dir: string): Promise<{ peakMb: number; rssMb: number; queued: number }> {
+async function queuedMemory (dir: string): Promise<{ peakMb: number; rssMb: number; idleMb: number; queued: number }> {
   const sink = await startSink('hang')
   // The default DELIVERY_CONCURRENCY: as many hanging requests as the product would hold.
   const svc = await startService(dir, 'queue')
   try {
+    // Idle: ready, nothing posted yet.
+    const idle = await svc.memory()
     const subscribers = await subscribe(svc, sink.url)
     for (let i = 0; i < QUEUED_STORIES; i += 10) await postStories(svc, 10)
     // Queued once the last subscriber holds an outbox row of every story (pending, or in flight).
@@ -88,7 +90,7 @@ async function queuedMemory (dir: string): Promise<{ peakMb: number; rssMb: numb
       queued = page.deliveries.length
       if (queued < QUEUED_STORIES) await new Promise((resolve) => setTimeout(resolve, 250))
     }
-    return { ...await svc.memory(), queued: queued * SUBSCRIBERS }
+    return { ...await svc.memory(), idleMb: idle.rssMb, queued: queued * SUBSCRIBERS }
   } finally {
     await sink.stop() // hanging attempts fail at once, so shutdown is quick
     await svc.stop()
@@ -121,7 +123,7 @@ try {
   }
   if (only !== 'rate') {
     const mem = await queuedMemory(dir)
-    console.log(`service process with ${mem.queued} deliveries queued to a hanging partner: peak RSS ${mem.peakMb.toFixed(0)} MB, now ${mem.rssMb.toFixed(0)} MB (target < 150 MB)`)
+    console.log(`service process with ${mem.queued} deliveries queued to a hanging partner: peak RSS ${mem.peakMb.toFixed(0)} MB, now ${mem.rssMb.toFixed(0)} MB, idle before it ${mem.idleMb.toFixed(0)} MB (target < 150 MB)`)
   }
 } finally {
   await rm(dir, { recursive: true, force: true })
