@@ -1,8 +1,10 @@
 // Google Cloud Translation v3 through the official client. The same code talks to Google itself
 // (Application Default Credentials) and to any endpoint speaking Google's REST dialect, such as the
 // project's emulator, so the emulator exercises the real client rather than a look-alike.
-import { TranslationServiceClient } from '@google-cloud/translate'
-import { PassThroughClient } from 'google-auth-library'
+// The client and its auth library are loaded with the first translation, not at start: they are
+// the heaviest modules the service has (~15 MB resident), and a service that has nothing to
+// translate yet, or whose translations all come from memory, need not hold them.
+import type { TranslationServiceClient } from '@google-cloud/translate'
 import type { TranslateRequest, TranslateResult, TranslationProvider } from './types.ts'
 
 export interface GoogleV3Options {
@@ -45,13 +47,15 @@ export class GoogleTranslateError extends Error {
   }
 }
 
-function clientFor (opts: GoogleV3Options): TranslationServiceClient {
+async function clientFor (opts: GoogleV3Options): Promise<TranslationServiceClient> {
   const { endpoint } = opts
+  const { TranslationServiceClient } = await import('@google-cloud/translate')
   if (endpoint === undefined) return new TranslationServiceClient({ projectId: opts.projectId })
   const protocol = endpoint.protocol.replace(/:$/, '')
   if (protocol !== 'http' && protocol !== 'https') {
     throw new Error(`Translation endpoint must be http or https, got ${endpoint.href}`)
   }
+  const { PassThroughClient } = await import('google-auth-library')
   return new TranslationServiceClient({
     projectId: opts.projectId,
     // hostname and port separately: "host:port" in apiEndpoint is ignored in favour of 443.
@@ -89,7 +93,7 @@ export function createGoogleV3Provider (opts: GoogleV3Options): TranslationProvi
   // in case the credentials were only briefly unavailable (metadata server).
   const connect = (): Promise<TranslationServiceClient> => {
     ready ??= (async () => {
-      const client = clientFor(opts)
+      const client = await clientFor(opts)
       try {
         await client.initialize()
         return client
