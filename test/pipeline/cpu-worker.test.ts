@@ -86,8 +86,10 @@ describe('CPU worker pool under hostile jobs', () => {
     const pool = createCpuPool({ size: 2, idleMs: 50 })
     try {
       assert.equal(pool.workers, 0)
-      await Promise.all([pool.prepare(content([sentence(1)]), ctx), pool.prepare(content([sentence(2)]), ctx)])
+      const jobs = [pool.prepare(content([sentence(1)]), ctx), pool.prepare(content([sentence(2)]), ctx)]
+      // A job is handed to a worker as it is submitted: one each, started for them.
       assert.equal(pool.workers, 2)
+      await Promise.all(jobs)
       const deadline = Date.now() + 10_000
       while (pool.workers > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
       assert.equal(pool.workers, 0)
