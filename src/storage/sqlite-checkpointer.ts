@@ -14,7 +14,7 @@ export interface Checkpointer {
 }
 
 export function startCheckpointer (databasePath: string): Checkpointer {
-  const worker = new Worker(new URL('./sqlite-checkpoint-worker.js', import.meta.url), {
+  const worker = new Worker(new URL('./sqlite-checkpoint-worker.ts', import.meta.url), {
     workerData: { databasePath, intervalMs: CHECKPOINT_INTERVAL_MS },
     // Small: it holds one connection and a timer.
     resourceLimits: { maxOldGenerationSizeMb: 16 }

@@ -1,13 +1,9 @@
 // The checkpoint worker (see sqlite-checkpointer.ts): its own connection to the service's
 // database, a PASSIVE checkpoint every interval, and a last one when told to stop.
-// Plain JavaScript on purpose: a worker whose entry is .ts loads Node's type stripper into its
-// own isolate (~17 MB resident, measured) to strip twenty lines; this worker lives as long as
-// the service does.
 import { DatabaseSync } from 'node:sqlite'
 import { parentPort, workerData } from 'node:worker_threads'
 
-/** @type {{ databasePath: string, intervalMs: number }} */
-const { databasePath, intervalMs } = workerData
+const { databasePath, intervalMs } = workerData as { databasePath: string; intervalMs: number }
 const db = new DatabaseSync(databasePath)
 db.exec('PRAGMA busy_timeout = 1000')
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)')
