@@ -19,6 +19,7 @@ import { registerLimits } from './http/limits.ts'
 import { loggerOptions } from './http/logging.ts'
 import observabilityPlugin from './http/observability.ts'
 import { registerOpenApi } from './http/openapi.ts'
+import { refuseUnreadBodies } from './http/empty-bodies.ts'
 import { frameworkErrorHandler, installProblemHandlers } from './http/problem.ts'
 import { createValidatorCompiler } from './http/validation.ts'
 import { createMetrics } from './metrics/registry.ts'
@@ -80,6 +81,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   app.setValidatorCompiler(createValidatorCompiler())
   app.server.on('connect', (_request: unknown, socket: Socket) => answerConnect(socket))
 
+  // Before the caller's hook, so what it records (the OpenAPI test) sees the schema routes end with.
+  refuseUnreadBodies(app)
   if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute)
   const now = options.now ?? (() => new Date())
   const backend = options.storage ??
