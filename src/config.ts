@@ -2,6 +2,7 @@
 // Fastify exists, so the server, workers and scripts share one typed object. Every bad value is
 // named in the error, all of them at once, so an operator fixes a deployment in one go.
 import path from 'node:path'
+import { parseDurations, valueReaders } from './config-values.ts'
 import { type HttpConfig, readHttpConfig } from './http/http-config.ts'
 import { readTranslationOptions, type TranslationOptions } from './translation/config-options.ts'
 
@@ -163,20 +164,8 @@ function readDelivery (read: (name: string) => string | undefined, problems: str
   if (schedule === undefined) {
     problems.push(`DELIVERY_RETRY_SCHEDULE must be a comma-separated list of durations like "5s,5m,2h" (units ms, s, m, h, d), got "${read('DELIVERY_RETRY_SCHEDULE')}"`)
   }
-  const duration = (name: string, fallback: string): number => {
-    const value = parseDurations(read(name) ?? fallback)
-    if (value === undefined || value.length !== 1 || value[0] === 0) {
-      problems.push(`${name} must be one positive duration like "30s" or "5d" (units ms, s, m, h, d), got "${read(name)}"`)
-      return 0
-    }
-    return value[0]!
-  }
-  const count = (name: string, fallback: number, max: number): number => {
-    const raw = read(name)
-    const value = raw === undefined ? fallback : /^\d+$/.test(raw) ? Number(raw) : Number.NaN
-    if (!(value >= 1 && value <= max)) problems.push(`${name} must be an integer from 1 to ${max}, got "${raw}"`)
-    return value
-  }
+  const { duration, integer } = valueReaders(read, problems)
+  const count = (name: string, fallback: number, max: number): number => integer(name, fallback, 1, max)
   const allowCidrs = (read('WEBHOOK_ALLOW_CIDRS') ?? '').split(',').map((c) => c.trim()).filter((c) => c !== '')
   for (const cidr of allowCidrs) {
     if (!/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(cidr)) problems.push(`WEBHOOK_ALLOW_CIDRS must list CIDRs like "10.20.0.0/16,fd00::/8", got "${cidr}"`)
@@ -196,25 +185,12 @@ function readDelivery (read: (name: string) => string | undefined, problems: str
 }
 
 function readThroughput (read: (name: string) => string | undefined, problems: string[]): TranslationThroughput {
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = read(name)?.replaceAll('_', '')
-    const value = raw === undefined ? fallback : /^\d+$/.test(raw) ? Number(raw) : Number.NaN
-    if (!(value >= min && value <= max)) problems.push(`${name} must be an integer from ${min} to ${max}, got "${read(name)}"`)
-    return value
-  }
-  const duration = (name: string, fallback: string, allowZero: boolean): number => {
-    const value = parseDurations(read(name) ?? fallback)
-    if (value === undefined || value.length !== 1 || (!allowZero && value[0] === 0)) {
-      problems.push(`${name} must be one ${allowZero ? '' : 'positive '}duration like "250ms" or "24h" (units ms, s, m, h, d), got "${read(name)}"`)
-      return 0
-    }
-    return value[0]!
-  }
+  const { duration, integer } = valueReaders(read, problems)
   return {
     concurrency: integer('TRANSLATION_CONCURRENCY', 16, 1, 256),
     charsPerMinute: integer('TRANSLATION_CHARS_PER_MINUTE', GOOGLE_CHARS_PER_MINUTE, 1000, 1_000_000_000),
-    retryWindowMs: duration('TRANSLATION_RETRY_WINDOW', '24h', false),
-    emulatorLatencyMs: duration('EMULATOR_LATENCY', '0ms', true)
+    retryWindowMs: duration('TRANSLATION_RETRY_WINDOW', '24h'),
+    emulatorLatencyMs: duration('EMULATOR_LATENCY', '0ms', { allowZero: true })
   }
 }
 
@@ -252,17 +228,4 @@ function parseBoolean (value: string): boolean | undefined {
   if (['true', '1', 'yes'].includes(v)) return true
   if (['false', '0', 'no'].includes(v)) return false
   return undefined
-}
-
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
-
-/** "0.2s,1s,5m" → [200, 1000, 300000]; undefined when any item is malformed. */
-export function parseDurations (value: string): number[] | undefined {
-  const out: number[] = []
-  for (const item of value.split(',')) {
-    const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(item)
-    if (match === null) return undefined
-    out.push(Math.round(Number(match[1]) * UNIT_MS[match[2]!]!))
-  }
-  return out
 }

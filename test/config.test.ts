@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { ConfigError, loadConfig, parseDurations } from '../src/config.ts'
+import { parseDurations } from '../src/config-values.ts'
+import { ConfigError, loadConfig } from '../src/config.ts'
 
 describe('loadConfig', () => {
   it('has working defaults: port 3000, ./data, in-process emulator', () => {

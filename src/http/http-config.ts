@@ -8,7 +8,7 @@
 //   METRICS_TOKEN             a bearer token for /metrics besides admin keys (≥ 24 characters)
 //   METRICS_SUBSCRIBER_LABELS subscribers labelled in outbox gauges, deepest first; the rest summed (default 20)
 //   PUBLIC_BASE_URL           https://nashra.example.org: the address absolute links use behind a proxy
-import { parseDurations } from '../config.ts'
+import { valueReaders } from '../config-values.ts'
 
 export interface HttpConfig {
   connectionTimeoutMs: number
@@ -23,20 +23,8 @@ export interface HttpConfig {
 }
 
 export function readHttpConfig (read: (name: string) => string | undefined, problems: string[]): HttpConfig {
-  const duration = (name: string, fallback: string): number => {
-    const value = parseDurations(read(name) ?? fallback)
-    if (value === undefined || value.length !== 1 || value[0] === 0) {
-      problems.push(`${name} must be one positive duration like "30s" or "2m" (units ms, s, m, h, d), got "${read(name)}"`)
-      return 0
-    }
-    return value[0]!
-  }
-  const count = (name: string, fallback: number, max: number): number => {
-    const raw = read(name)
-    const value = raw === undefined ? fallback : /^\d+$/.test(raw) ? Number(raw) : Number.NaN
-    if (!(value >= 1 && value <= max)) problems.push(`${name} must be an integer from 1 to ${max}, got "${raw}"`)
-    return value
-  }
+  const { duration, integer } = valueReaders(read, problems)
+  const count = (name: string, fallback: number, max: number): number => integer(name, fallback, 1, max)
   const metricsToken = read('METRICS_TOKEN')
   if (metricsToken !== undefined && metricsToken.length < 24) {
     problems.push('METRICS_TOKEN must be at least 24 characters long (use a random value)')

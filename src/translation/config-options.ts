@@ -4,6 +4,7 @@
 //   GOOGLE_TRANSLATE_GLOSSARY  a glossary id (in GOOGLE_CLOUD_LOCATION) or full resource name used for
 //                              every target, or per target: "en:ar-en-terms,fr:ar-fr-terms"
 //   GOOGLE_TRANSLATE_TIMEOUT   deadline of one translateText call, e.g. "30s" (default 30s)
+import { valueReaders } from '../config-values.ts'
 
 export interface TranslationOptions {
   model?: string
@@ -18,7 +19,6 @@ const MODELS = ['general/nmt', 'general/translation-llm']
 const MODEL_RESOURCE = /^projects\/[^/\s]+\/locations\/[^/\s]+\/models\/\S+$/
 const GLOSSARY_ID = /^[A-Za-z0-9_-]{1,128}$/
 const GLOSSARY_RESOURCE = /^projects\/[^/\s]+\/locations\/([^/\s]+)\/glossaries\/[A-Za-z0-9_-]+$/
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 }
 
 export function readTranslationOptions (
   read: (name: string) => string | undefined,
@@ -53,12 +53,9 @@ export function readTranslationOptions (
     if (Object.keys(glossaries).length > 0) options.glossaries = glossaries
   }
 
-  const timeout = read('GOOGLE_TRANSLATE_TIMEOUT')
-  if (timeout !== undefined) {
-    const match = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(timeout)
-    const ms = match === null ? 0 : Math.round(Number(match[1]) * UNIT_MS[match[2]!]!)
+  if (read('GOOGLE_TRANSLATE_TIMEOUT') !== undefined) {
+    const ms = valueReaders(read, problems).duration('GOOGLE_TRANSLATE_TIMEOUT', '')
     if (ms > 0) options.timeoutMs = ms
-    else problems.push(`GOOGLE_TRANSLATE_TIMEOUT must be one positive duration like "30s" or "500ms", got "${timeout}"`)
   }
   return options
 }

@@ -5,7 +5,7 @@
 //   EMULATOR_FAULT_RATE  share of translateText calls that fail like Google under load (0…1, default 0)
 //   EMULATOR_FAULT_SEED  seed of the fault sequence (default 1), to replay a run
 //   EMULATOR_LATENCY     how long every answer takes, e.g. "250ms" like Google (default 0)
-import { parseDurations } from '../../config.ts'
+import { parseDurations } from '../../config-values.ts'
 import { randomFaults } from './faults.ts'
 import { startEmulator } from './server.ts'
 
