@@ -1,9 +1,10 @@
 // The storage contract, delivery half: subscribers, kills, the pull feed, replay and claiming
 // rules. Every backend must pass it.
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import type { ArticleContent, StoredTranslation } from '../../src/articles/types.ts'
-import type { Storage, SubscriberWithSecret } from '../../src/storage/types.ts'
+import type { SubscriberWithSecret } from '../../src/storage/types.ts'
+import { type OpenStorage, suiteStorage } from './suite-storage.ts'
 
 const at = (s: number): string => new Date(Date.UTC(2026, 10, 29, 13, 0, 0) + s * 1000).toISOString()
 const content: ArticleContent = { headline: 'عنوان', paragraphs: ['فقرة'], language: 'ar' }
@@ -20,18 +21,9 @@ function translation (versionId: string): StoredTranslation {
   return { versionId, lang: 'en', headline: 'H', paragraphs: ['P'], engine: 'memory', model: 'm', charsSent: 1, requests: 1, createdAt: at(0) }
 }
 
-export function deliveryContract (name: string, open: () => Promise<{ storage: Storage; cleanup(): Promise<void> }>): void {
+export function deliveryContract (name: string, open: OpenStorage): void {
   describe(`storage contract, delivery: ${name}`, () => {
-    let storage: Storage
-    let cleanup: () => Promise<void>
-    before(async () => {
-      ({ storage, cleanup } = await open())
-      await storage.migrate()
-    })
-    after(async () => {
-      await storage.close()
-      await cleanup()
-    })
+    const storage = suiteStorage(open)
 
     /** Drives a new story through to `distributed` with the given deliveries. */
     async function distributedStory (guid: string, subscribers: string[], now: number) {

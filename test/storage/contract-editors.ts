@@ -2,27 +2,19 @@
 // headline search, cursor order), version history, translation cost per story and per day, and
 // keys (revocation, the last admin key, last use).
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { queryTerms } from '../../src/articles/search-text.ts'
 import type { ArticleContent } from '../../src/articles/types.ts'
-import type { ArticleListQuery, Storage } from '../../src/storage/types.ts'
+import type { ArticleListQuery, } from '../../src/storage/types.ts'
+import { type OpenStorage, suiteStorage } from './suite-storage.ts'
 
 const at = (m: number): string => new Date(Date.UTC(2026, 10, 30, 8, m)).toISOString()
 const content = (headline: string, category?: string): ArticleContent =>
   ({ headline, paragraphs: ['فقرة'], language: 'ar', ...(category === undefined ? {} : { category }) })
 
-export function editorsContract (name: string, open: () => Promise<{ storage: Storage; cleanup(): Promise<void> }>): void {
+export function editorsContract (name: string, open: OpenStorage): void {
   describe(`storage contract, editors' API: ${name}`, () => {
-    let storage: Storage
-    let cleanup: () => Promise<void>
-    before(async () => {
-      ({ storage, cleanup } = await open())
-      await storage.migrate()
-    })
-    after(async () => {
-      await storage.close()
-      await cleanup()
-    })
+    const storage = suiteStorage(open)
 
     const list = async (query: Partial<ArticleListQuery>): Promise<string[]> =>
       (await storage.listArticles({ limit: 100, ...query })).map((a) => a.guid)

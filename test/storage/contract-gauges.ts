@@ -1,9 +1,10 @@
 // The storage contract for /metrics gauges: versions still in the pipeline by status, and the
 // push outbox per subscriber (depth and oldest pending row). Every backend must pass it.
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import type { ArticleContent } from '../../src/articles/types.ts'
-import type { Storage, SubscriberWithSecret } from '../../src/storage/types.ts'
+import type { SubscriberWithSecret } from '../../src/storage/types.ts'
+import { type OpenStorage, suiteStorage } from './suite-storage.ts'
 
 const at = (s: number): string => new Date(Date.UTC(2026, 11, 3, 9, 0, 0) + s * 1000).toISOString()
 const content: ArticleContent = { headline: 'عنوان', paragraphs: ['فقرة'], language: 'ar' }
@@ -16,18 +17,9 @@ function subscriber (id: string, mode: 'push' | 'pull' = 'push'): SubscriberWith
   } as SubscriberWithSecret
 }
 
-export function gaugesContract (name: string, open: () => Promise<{ storage: Storage; cleanup(): Promise<void> }>): void {
+export function gaugesContract (name: string, open: OpenStorage): void {
   describe(`storage contract, metrics gauges: ${name}`, () => {
-    let storage: Storage
-    let cleanup: () => Promise<void>
-    before(async () => {
-      ({ storage, cleanup } = await open())
-      await storage.migrate()
-    })
-    after(async () => {
-      await storage.close()
-      await cleanup()
-    })
+    const storage = suiteStorage(open)
 
     it('counts nothing on an empty database', async () => {
       assert.deepEqual(await storage.pipelineGauges(), { versions: {}, outbox: [] })

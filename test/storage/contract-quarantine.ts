@@ -2,27 +2,18 @@
 // outcome resets the count, a run that died (releaseUnfinishedRun) keeps it, and a version can be
 // failed from `translated` (a render that throws). Every backend must pass it.
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import type { ArticleContent, StoredTranslation } from '../../src/articles/types.ts'
-import type { Storage } from '../../src/storage/types.ts'
+import { type OpenStorage, suiteStorage } from './suite-storage.ts'
 
 const at = (s: number): string => new Date(Date.UTC(2026, 11, 3, 9, 0, 0) + s * 1000).toISOString()
 const content: ArticleContent = { headline: 'عنوان', paragraphs: ['فقرة'], language: 'ar' }
 const translation = (versionId: string): StoredTranslation =>
   ({ versionId, lang: 'en', headline: 'H', paragraphs: ['P'], engine: 'memory', model: 'm', charsSent: 1, requests: 1, createdAt: at(0) })
 
-export function quarantineContract (name: string, open: () => Promise<{ storage: Storage; cleanup(): Promise<void> }>): void {
+export function quarantineContract (name: string, open: OpenStorage): void {
   describe(`storage contract, unfinished runs: ${name}`, () => {
-    let storage: Storage
-    let cleanup: () => Promise<void>
-    before(async () => {
-      ({ storage, cleanup } = await open())
-      await storage.migrate()
-    })
-    after(async () => {
-      await storage.close()
-      await cleanup()
-    })
+    const storage = suiteStorage(open)
 
     it('counts every claim whose lease ran out without an outcome, apart from attempts', async () => {
       const v = await storage.ingestVersion({ guid: 'urn:q:1', contentHash: 'q1', content, now: at(0) })

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { ArticleContent, StoredTranslation } from '../../src/articles/types.ts'
 import type { Storage } from '../../src/storage/types.ts'
+import type { OpenStorage } from './suite-storage.ts'
 
 const content = (headline: string): ArticleContent => ({ headline, paragraphs: ['فقرة'], language: 'ar' })
 const at = (s: number): string => new Date(Date.UTC(2026, 10, 29, 12, 0, s)).toISOString()
@@ -11,7 +12,7 @@ function translation (versionId: string): StoredTranslation {
   return { versionId, lang: 'en', headline: 'H', paragraphs: ['P'], engine: 'memory', model: 'm', charsSent: 5, requests: 1, createdAt: at(0) }
 }
 
-export function storageContract (name: string, open: () => Promise<{ storage: Storage; cleanup(): Promise<void> }>): void {
+export function storageContract (name: string, open: OpenStorage): void {
   describe(`storage contract: ${name}`, () => {
     let storage: Storage
     let cleanup: () => Promise<void>
