@@ -101,5 +101,10 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     summary: 'Translation cost per day and language',
     description: 'Characters sent to the engine, characters reused from the translation memory, requests, and an estimate in US ' +
       'dollars at TRANSLATION_PRICE_PER_MILLION_CHARS. `since`/`until` are UTC days (default: the last 30).'
+  },
+  'GET /v1/pipeline': {
+    summary: 'How far behind the pipeline is',
+    description: 'Versions accepted and not yet distributed, with the age of the oldest; counts and oldest age per status; ' +
+      'pending push deliveries. Read from the database on each request: its cost follows the backlog, not history.'
   }
 }

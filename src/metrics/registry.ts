@@ -36,6 +36,7 @@ export function createMetrics ({ subscriberLabels, breakerState: readBreaker, en
   const registry = new Registry()
   const registers = [registry]
   const versions = new Gauge({ name: 'nashra_versions', help: 'Story versions still in the pipeline, by status (failed ones wait for a person).', labelNames: ['status'], registers })
+  const versionAge = new Gauge({ name: 'nashra_versions_oldest_age_seconds', help: 'Seconds since the oldest version in each pipeline status was received: how far behind the pipeline is.', labelNames: ['status'], registers })
   const outboxDepth = new Gauge({ name: 'nashra_outbox_depth', help: `Pending push deliveries per subscriber (the ${subscriberLabels} deepest; the rest summed as "${OTHER_SUBSCRIBERS}").`, labelNames: ['subscriber'], registers })
   const outboxAge = new Gauge({ name: 'nashra_outbox_oldest_pending_age_seconds', help: 'Age of the oldest pending push delivery per subscriber (the rest: the oldest among them).', labelNames: ['subscriber'], registers })
   const breakerState = new Gauge({ name: 'nashra_translation_circuit_state', help: 'The translation engine\'s circuit breaker: 1 for the state it is in.', labelNames: ['state'], registers })
@@ -70,11 +71,16 @@ export function createMetrics ({ subscriberLabels, breakerState: readBreaker, en
     }),
     setPipelineGauges (gauges, now) {
       versions.reset()
-      for (const status of GAUGED_VERSION_STATUSES) versions.set({ status }, gauges.versions[status] ?? 0)
+      const ageOf = (createdAt: string): number => Math.max(0, (now.getTime() - Date.parse(createdAt)) / 1000)
+      versionAge.reset()
+      for (const status of GAUGED_VERSION_STATUSES) {
+        versions.set({ status }, gauges.versions[status] ?? 0)
+        const oldest = gauges.oldestVersions[status]
+        versionAge.set({ status }, oldest === undefined ? 0 : ageOf(oldest))
+      }
       outboxDepth.reset()
       outboxAge.reset()
       const deepest = [...gauges.outbox].sort((a, b) => b.depth - a.depth || a.subscriberId.localeCompare(b.subscriberId))
-      const ageOf = (createdAt: string): number => Math.max(0, (now.getTime() - Date.parse(createdAt)) / 1000)
       for (const entry of deepest.slice(0, subscriberLabels)) {
         outboxDepth.set({ subscriber: entry.subscriberId }, entry.depth)
         outboxAge.set({ subscriber: entry.subscriberId }, ageOf(entry.oldestCreatedAt))

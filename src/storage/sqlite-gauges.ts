@@ -9,14 +9,19 @@ export function createSqliteGauges (db: Db): Pick<Storage, 'pipelineGauges'> {
   return {
     async pipelineGauges () {
       const versions: PipelineGauges['versions'] = {}
-      const rows = db.prepare(`SELECT status, COUNT(*) AS n FROM versions WHERE status IN (${IN_PIPELINE}) GROUP BY status`).all() as
-        Array<{ status: (typeof GAUGED_VERSION_STATUSES)[number]; n: number }>
-      for (const row of rows) versions[row.status] = row.n
+      const oldestVersions: PipelineGauges['oldestVersions'] = {}
+      const rows = db.prepare(`SELECT status, COUNT(*) AS n, MIN(created_at) AS oldest FROM versions
+        WHERE status IN (${IN_PIPELINE}) GROUP BY status`).all() as
+        Array<{ status: (typeof GAUGED_VERSION_STATUSES)[number]; n: number; oldest: string }>
+      for (const row of rows) {
+        versions[row.status] = row.n
+        oldestVersions[row.status] = row.oldest
+      }
       const outbox = (db.prepare(`SELECT subscriber_id, COUNT(*) AS depth, MIN(created_at) AS oldest
         FROM deliveries WHERE status = 'pending' GROUP BY subscriber_id`).all() as
         Array<{ subscriber_id: string; depth: number; oldest: string }>)
         .map((r) => ({ subscriberId: r.subscriber_id, depth: r.depth, oldestCreatedAt: r.oldest }))
-      return { versions, outbox }
+      return { versions, oldestVersions, outbox }
     }
   }
 }

@@ -405,6 +405,8 @@ export const GAUGED_VERSION_STATUSES = ['received', 'translating', 'translated',
 export interface PipelineGauges {
   /** Versions per status in GAUGED_VERSION_STATUSES (absent: none). `distributed` grows forever and is not counted. */
   versions: Partial<Record<(typeof GAUGED_VERSION_STATUSES)[number], number>>
+  /** When the oldest version in each of those statuses was received (absent: none). */
+  oldestVersions: Partial<Record<(typeof GAUGED_VERSION_STATUSES)[number], string>>
   /** One entry per subscriber with pending push deliveries. */
   outbox: Array<{ subscriberId: string; depth: number; oldestCreatedAt: string }>
 }

@@ -13,6 +13,7 @@ describe('metrics registry', () => {
     const metrics = createMetrics({ subscriberLabels: 2, breakerState: () => 'open' })
     metrics.setPipelineGauges({
       versions: { translating: 3 },
+      oldestVersions: { translating: ago(42) },
       outbox: [
         { subscriberId: 'a', depth: 1, oldestCreatedAt: ago(600) },
         { subscriberId: 'b', depth: 50, oldestCreatedAt: ago(10) },
@@ -27,10 +28,12 @@ describe('metrics registry', () => {
     assert.equal(sampleValue(samples, 'nashra_outbox_oldest_pending_age_seconds', { subscriber: 'b' }), 10)
     assert.equal(sampleValue(samples, 'nashra_versions', { status: 'translating' }), 3)
     assert.equal(sampleValue(samples, 'nashra_versions', { status: 'received' }), 0)
+    assert.equal(sampleValue(samples, 'nashra_versions_oldest_age_seconds', { status: 'translating' }), 42)
+    assert.equal(sampleValue(samples, 'nashra_versions_oldest_age_seconds', { status: 'received' }), 0)
     assert.equal(sampleValue(samples, 'nashra_translation_circuit_state', { state: 'open' }), 1)
 
     // A subscriber whose backlog cleared leaves the gauges at the next scrape.
-    metrics.setPipelineGauges({ versions: {}, outbox: [{ subscriberId: 'a', depth: 1, oldestCreatedAt: ago(5) }] }, now)
+    metrics.setPipelineGauges({ versions: {}, oldestVersions: {}, outbox: [{ subscriberId: 'a', depth: 1, oldestCreatedAt: ago(5) }] }, now)
     const later = parsePrometheus(await metrics.registry.metrics())
     assert.deepEqual(later.filter((s) => s.name === 'nashra_outbox_depth').map((s) => s.labels['subscriber']), ['a'])
   })

@@ -22,7 +22,7 @@ export function gaugesContract (name: string, open: OpenStorage): void {
     const storage = suiteStorage(open)
 
     it('counts nothing on an empty database', async () => {
-      assert.deepEqual(await storage.pipelineGauges(), { versions: {}, outbox: [] })
+      assert.deepEqual(await storage.pipelineGauges(), { versions: {}, oldestVersions: {}, outbox: [] })
     })
 
     it('counts versions still in the pipeline and pending push deliveries per subscriber', async () => {
@@ -39,6 +39,7 @@ export function gaugesContract (name: string, open: OpenStorage): void {
 
       const gauges = await storage.pipelineGauges()
       assert.deepEqual(gauges.versions, { received: 1 })
+      assert.deepEqual(gauges.oldestVersions, { received: at(30) })
       const outbox = [...gauges.outbox].sort((a, b) => a.subscriberId.localeCompare(b.subscriberId))
       // The pull subscriber's feed rows are not an outbox: nothing is waiting to be pushed.
       assert.deepEqual(outbox, [
