@@ -96,8 +96,8 @@ export async function startService (dir: string, name: string, env: Record<strin
  * The translation emulator as its own process (`npm run emulator`), as Google is to a real
  * deployment: its HTTP work is not billed to the service.
  */
-export async function startEmulatorProcess (): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  const port = await freePort()
+export async function startEmulatorProcess (port?: number): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  port ??= await freePort()
   const child = spawn(process.execPath, [here('../src/translation/emulator/standalone.ts')], {
     env: { PATH: process.env['PATH'] ?? '', EMULATOR_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit']

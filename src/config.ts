@@ -175,7 +175,7 @@ function readDelivery (read: (name: string) => string | undefined, problems: str
     connectTimeoutMs: duration('DELIVERY_CONNECT_TIMEOUT', '5s'),
     timeoutMs: duration('DELIVERY_TIMEOUT', '30s'),
     concurrency: count('DELIVERY_CONCURRENCY', 128, 1000),
-    ratePerSecond: count('DELIVERY_RATE_LIMIT', 50, 100_000),
+    ratePerSecond: count('DELIVERY_RATE_LIMIT', 200, 100_000),
     disableAfterMs: duration('SUBSCRIBER_DISABLE_AFTER', '5d'),
     secretOverlapMs: duration('SECRET_ROTATION_OVERLAP', '24h'),
     allowCidrs,

@@ -1,6 +1,7 @@
 // The delivery stage: one claimed outbox row → sign → send → record the attempt → delivered,
 // retry later, or dead once the retry schedule is exhausted. The webhook id and body were fixed
 // when the row was written, so every retry is the same message to the partner.
+import { setTimeout as sleep } from 'node:timers/promises'
 import { isoAfter, type PipelineContext } from '../pipeline/context.ts'
 import type { AttemptOutcome, AttemptRecord, ClaimedDelivery } from '../storage/types.ts'
 import { type SendOutcome, sendWebhook } from './send.ts'
@@ -8,6 +9,12 @@ import { webhookHeaders } from './sign.ts'
 
 /** A partner may ask for a pause with Retry-After, but not for longer than this. */
 export const RETRY_AFTER_CAP_MS = 6 * 3_600_000
+/**
+ * A rate-limit wait up to this long is slept with the lease held, then the delivery goes; a
+ * longer one puts it back. Putting back every short wait cost a transaction, a claim and a wake-up
+ * per webhook, which held a subscriber well under DELIVERY_RATE_LIMIT.
+ */
+export const RATE_WAIT_IN_PLACE_MS = 1_000
 /** After a 429 or a timeout the partner is struggling: give it at least a minute. */
 export const STRUGGLING_FLOOR_MS = 60_000
 
@@ -48,7 +55,17 @@ export interface FinishedAttempt {
 
 /** Sends one claimed delivery; null when the rate limit put it back without an attempt. */
 export async function attemptDelivery (ctx: PipelineContext, delivery: ClaimedDelivery, signal?: AbortSignal): Promise<FinishedAttempt | null> {
-  const wait = ctx.rateLimiter.take(delivery.subscriberId, ctx.now().getTime())
+  let wait = ctx.rateLimiter.take(delivery.subscriberId, ctx.now().getTime())
+  if (wait > 0 && wait <= RATE_WAIT_IN_PLACE_MS) {
+    try {
+      await sleep(wait, undefined, signal === undefined ? {} : { signal })
+      wait = ctx.rateLimiter.take(delivery.subscriberId, ctx.now().getTime())
+    } catch {
+      // Aborted by shutdown: put it back, due at once.
+      await ctx.storage.postponeDelivery(delivery.id, ctx.now().toISOString())
+      return null
+    }
+  }
   if (wait > 0) {
     await ctx.storage.postponeDelivery(delivery.id, isoAfter(ctx.now(), wait))
     return null

@@ -43,8 +43,10 @@ export function createDeliveryLoop (ctx: PipelineContext, signal: AbortSignal): 
   function scheduleFlush (): void {
     if (flushing !== null) return
     // A couple of milliseconds gathers what finishes together into one transaction; the leases
-    // are held meanwhile, so nothing can overtake.
-    flushing = new Promise<void>((resolve) => setTimeout(resolve, FLUSH_DELAY_MS))
+    // are held meanwhile, so nothing can overtake. With nothing else in flight there is nothing
+    // to gather, and waiting would only slow a single partner's queue.
+    const alone = inFlight.size <= 1
+    flushing = new Promise<void>((resolve) => alone ? setImmediate(resolve) : setTimeout(resolve, FLUSH_DELAY_MS))
       .then(flush)
       .finally(() => {
         flushing = null

@@ -14,11 +14,13 @@ export function createRateLimiter (perSecond: number, burst = perSecond): RateLi
       bucket.tokens = Math.min(burst, bucket.tokens + ((nowMs - bucket.at) / 1000) * perSecond)
       bucket.at = nowMs
       buckets.set(key, bucket)
-      if (bucket.tokens >= 1) {
-        bucket.tokens -= 1
+      // A hair under one token is one: the refill sums floating-point fractions, and a wait of 1 ms
+      // for a rounding error cost a whole put-back.
+      if (bucket.tokens >= 1 - 1e-9) {
+        bucket.tokens = Math.max(0, bucket.tokens - 1)
         return 0
       }
-      return Math.ceil(((1 - bucket.tokens) / perSecond) * 1000)
+      return Math.max(1, Math.ceil(((1 - bucket.tokens) / perSecond) * 1000 - 1e-6))
     }
   }
 }

@@ -32,6 +32,14 @@ describe('rate limiter', () => {
     assert.equal(limiter.take('b', 0), 0, 'another subscriber has its own bucket')
     assert.equal(limiter.take('a', 500), 0)
   })
+
+  it('counts a token refilled in floating-point steps as whole', () => {
+    // 50/s: 2 ms then 18 ms refill 0.1 + 0.9 tokens, which sums to 0.9999999999999999.
+    const limiter = createRateLimiter(50, 1)
+    assert.equal(limiter.take('a', 0), 0)
+    assert.equal(limiter.take('a', 2), 18)
+    assert.equal(limiter.take('a', 20), 0, 'the token refilled by 20 ms goes at 20 ms, not 1 ms later')
+  })
 })
 
 describe('feed notifier', () => {
