@@ -19,7 +19,7 @@ import { registerLimits } from './http/limits.ts'
 import { loggerOptions } from './http/logging.ts'
 import observabilityPlugin from './http/observability.ts'
 import { registerOpenApi } from './http/openapi.ts'
-import { refuseUnreadBodies } from './http/empty-bodies.ts'
+import { refuseUnreadBodies, refuseUnreadQueries } from './http/unread-input.ts'
 import { frameworkErrorHandler, installProblemHandlers } from './http/problem.ts'
 import { createValidatorCompiler } from './http/validation.ts'
 import { createMetrics } from './metrics/registry.ts'
@@ -83,6 +83,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
 
   // Before the caller's hook, so what it records (the OpenAPI test) sees the schema routes end with.
   refuseUnreadBodies(app)
+  refuseUnreadQueries(app)
   if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute)
   const now = options.now ?? (() => new Date())
   const backend = options.storage ??
