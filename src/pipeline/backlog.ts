@@ -2,7 +2,7 @@
 // The rule for "waiting" lives here once: accepted and not yet distributed (received,
 // translating, translated). Failed versions wait for a person and are reported apart.
 import type { PipelineBacklog } from '../../schemas/pipeline.ts'
-import { GAUGED_VERSION_STATUSES, type PipelineGauges } from '../storage/types.ts'
+import type { GAUGED_VERSION_STATUSES, PipelineGauges } from '../storage/types.ts'
 
 const WAITING = ['received', 'translating', 'translated'] as const
 
