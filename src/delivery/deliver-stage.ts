@@ -2,6 +2,7 @@
 // retry later, or dead once the retry schedule is exhausted. The webhook id and body were fixed
 // when the row was written, so every retry is the same message to the partner.
 import { setTimeout as sleep } from 'node:timers/promises'
+import { type RandomSource, withJitter } from '../jitter.ts'
 import { isoAfter, type PipelineContext } from '../pipeline/context.ts'
 import type { AttemptOutcome, AttemptRecord, ClaimedDelivery } from '../storage/types.ts'
 import { type SendOutcome, sendWebhook } from './send.ts'
@@ -20,13 +21,13 @@ export const STRUGGLING_FLOOR_MS = 60_000
 
 /** What happens after an attempt, given how many attempts have now been made. */
 export function nextOutcome (result: Pick<SendOutcome, 'ok' | 'statusCode' | 'errorCode' | 'retryAfterMs'>,
-  attemptsMade: number, scheduleMs: number[], now: Date): AttemptOutcome {
+  attemptsMade: number, scheduleMs: number[], now: Date, random: RandomSource = Math.random): AttemptOutcome {
   if (result.ok) return { status: 'delivered' }
   // Cut short by our own shutdown: not the partner's fault, try again as soon as we are back.
   if (result.errorCode === 'ABORTED') return { status: 'pending', nextAttemptAt: now.toISOString() }
   const delay = scheduleMs[attemptsMade - 1]
   if (delay === undefined) return { status: 'dead' }
-  let wait = Math.round(delay * (0.8 + Math.random() * 0.4))
+  let wait = withJitter(delay, random)
   if (result.statusCode === 429 || result.errorCode === 'TIMEOUT') wait = Math.max(wait, STRUGGLING_FLOOR_MS)
   if (result.retryAfterMs !== undefined) wait = Math.max(wait, Math.min(result.retryAfterMs, RETRY_AFTER_CAP_MS))
   return { status: 'pending', nextAttemptAt: isoAfter(now, wait) }

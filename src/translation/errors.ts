@@ -55,9 +55,3 @@ export function retryDelayMs (err: unknown): number | undefined {
   }
   return undefined
 }
-
-/** Exponential backoff with jitter: attempt 1 → ~base, 2 → ~2·base…, capped, ±20 %. */
-export function backoffWithJitter (attempt: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
-  const exponential = Math.min(baseMs * 2 ** (attempt - 1), capMs)
-  return Math.round(exponential * (0.8 + random() * 0.4))
-}

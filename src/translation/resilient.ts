@@ -3,7 +3,8 @@
 // times with exponential backoff and jitter, waiting at least as long as Google's RetryInfo asks.
 // Waits longer than a stage should block for are left to the stage, which reschedules the version.
 import { type BreakerOptions, type CircuitBreaker, createCircuitBreaker, DEFAULT_BREAKER } from './circuit-breaker.ts'
-import { backoffWithJitter, EngineUnavailableError, isRetryable, retryDelayMs } from './errors.ts'
+import { backoffWithJitter, type RandomSource } from '../jitter.ts'
+import { EngineUnavailableError, isRetryable, retryDelayMs } from './errors.ts'
 import type { EngineHealth, TranslateRequest, TranslateResult, TranslationProvider } from './types.ts'
 
 export interface RetryPolicy {
@@ -26,7 +27,7 @@ export interface ResilienceOptions {
   retry?: Partial<RetryPolicy>
   breaker?: Partial<BreakerOptions>
   now?: () => number
-  random?: () => number
+  random?: RandomSource
   /** Told about every retry, e.g. to log it. */
   onRetry?: (event: RetryEvent) => void
 }
