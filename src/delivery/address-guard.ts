@@ -1,6 +1,7 @@
 // Decides which IP addresses a webhook may be delivered to. Partner URLs are attacker-controlled
 // input, so without this guard a registration could make Nashra POST into our own network
 // (SSRF): loopback admin ports, cloud metadata at 169.254.169.254, private services.
+import { hostOf, isLocalhostName } from '../hosts.ts'
 import {
   type Cidr,
   cidrContains,
@@ -161,15 +162,14 @@ export function checkUrl(url: string, policy: AddressPolicy): AddressVerdict {
     return { allowed: false, reason: 'credentials in the URL are not allowed' }
   }
   // WHATWG URL already normalised odd IPv4 spellings ("0x7f.1", "2130706433") to dotted quads.
-  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1')
+  const host = hostOf(parsed)
   if (host === '') return { allowed: false, reason: 'URL has no host' }
   if (parseIp(host)) {
     const verdict = policy(host)
     return verdict.allowed ? verdict : { allowed: false, reason: `${host} is ${verdict.reason}` }
   }
   // RFC 6761 reserves localhost names for loopback, so no lookup is needed to judge them.
-  const name = host.toLowerCase().replace(/\.$/, '')
-  if (name === 'localhost' || name.endsWith('.localhost')) {
+  if (isLocalhostName(host)) {
     for (const loopback of ['127.0.0.1', '::1']) {
       const verdict = policy(loopback)
       if (!verdict.allowed) return { allowed: false, reason: `${host} is ${verdict.reason}` }

@@ -2,14 +2,10 @@
 // address it checked: resolving once to check and letting the socket resolve again would leave a
 // DNS-rebinding window (first answer public, second answer 127.0.0.1). undici's `connect.lookup`
 // option alone is not enough either, because IP literals in the URL skip the lookup entirely.
-import { lookup as dnsLookup } from 'node:dns/promises'
 import { isIP } from 'node:net'
 import { Agent, buildConnector } from 'undici'
+import { type LookupAll, lookupAll, lookupWithTimeout } from '../hosts.ts'
 import type { AddressPolicy } from './address-guard.ts'
-
-export type ResolvedAddress = { address: string; family: number }
-/** Resolves a host name to every address it has; injectable so tests can script answers. */
-export type LookupAll = (hostname: string) => Promise<ResolvedAddress[]>
 
 export type DeliveryAgentOptions = {
   policy: AddressPolicy
@@ -45,21 +41,6 @@ export class AddressRefusedError extends Error {
 type ConnectOptions = buildConnector.Options
 type ConnectCallback = buildConnector.Callback
 
-const defaultLookup: LookupAll = (hostname) => dnsLookup(hostname, { all: true })
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const err = new Error(`${what} timed out after ${ms} ms`) as Error & { code: string }
-      err.code = 'ETIMEDOUT'
-      reject(err)
-    }, ms)
-  })
-  // dns.lookup cannot be cancelled; losing the race just means its answer is ignored.
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
 /** Resolves and checks every address; one refused address refuses the whole host. */
 async function resolveChecked(
   hostname: string,
@@ -70,9 +51,7 @@ async function resolveChecked(
   const addresses =
     isIP(hostname) !== 0
       ? [hostname]
-      : (await withTimeout(lookup(hostname), timeoutMs, `DNS lookup of ${hostname}`)).map(
-          (entry) => entry.address,
-        )
+      : (await lookupWithTimeout(hostname, timeoutMs, lookup)).map((entry) => entry.address)
   if (addresses.length === 0) {
     const err = new Error(`DNS lookup of ${hostname} returned no addresses`) as Error & {
       code: string
@@ -94,7 +73,7 @@ async function resolveChecked(
 /** Creates the agent; the caller owns it and must `close()` it. */
 export function createDeliveryAgent(options: DeliveryAgentOptions): Agent {
   const connectTimeoutMs = options.connectTimeoutMs ?? 5000
-  const lookup = options.lookup ?? defaultLookup
+  const lookup = options.lookup ?? lookupAll
   const connectSocket = buildConnector({ timeout: connectTimeoutMs })
 
   const connect = (opts: ConnectOptions, callback: ConnectCallback): void => {

@@ -2,9 +2,9 @@
 // address guard applied at registration — the same guard refuses again at connect time, after
 // DNS, so a name that later resolves inward is still stopped.
 import { randomUUID } from 'node:crypto'
-import { lookup } from 'node:dns/promises'
 import { isIP } from 'node:net'
 import type { SubscriberInput, SubscriberPatch } from '../../schemas/subscribers.ts'
+import { hostOf, isLocalhostName, lookupWithTimeout } from '../hosts.ts'
 import { badRequest, notFound } from '../http/errors.ts'
 import type { Storage, Subscriber, SubscriberWithSecret } from '../storage/types.ts'
 import { type AddressPolicy, checkUrl } from './address-guard.ts'
@@ -17,16 +17,11 @@ const LOOKUP_TIMEOUT_MS = 5_000
 export async function assertWebhookUrlAllowed (url: string, policy: AddressPolicy, field = '/body/url'): Promise<void> {
   const verdict = checkUrl(url, policy)
   if (!verdict.allowed) throw badRequest(field, verdict.reason ?? 'is not an allowed webhook address')
-  const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1')
-  const name = host.toLowerCase().replace(/\.$/, '')
-  if (isIP(host) !== 0 || name === 'localhost' || name.endsWith('.localhost')) return
+  const host = hostOf(url)
+  if (isIP(host) !== 0 || isLocalhostName(host)) return
   let addresses: Array<{ address: string }>
   try {
-    let timer: NodeJS.Timeout | undefined
-    addresses = await Promise.race([
-      lookup(host, { all: true }),
-      new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error('timeout')), LOOKUP_TIMEOUT_MS) })
-    ]).finally(() => clearTimeout(timer))
+    addresses = await lookupWithTimeout(host, LOOKUP_TIMEOUT_MS)
   } catch {
     // Not resolvable yet (a partner setting up): the connect-time guard still checks every send.
     return

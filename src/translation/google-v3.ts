@@ -5,6 +5,7 @@
 // the heaviest modules the service has (~15 MB resident), and a service that has nothing to
 // translate yet, or whose translations all come from memory, need not hold them.
 import type { TranslationServiceClient } from '@google-cloud/translate'
+import { hostOf } from '../hosts.ts'
 import type { TranslateRequest, TranslateResult, TranslationProvider } from './types.ts'
 
 export interface GoogleV3Options {
@@ -59,7 +60,7 @@ async function clientFor (opts: GoogleV3Options): Promise<TranslationServiceClie
   return new TranslationServiceClient({
     projectId: opts.projectId,
     // hostname and port separately: "host:port" in apiEndpoint is ignored in favour of 443.
-    apiEndpoint: endpoint.hostname.replace(/^\[(.*)\]$/, '$1'),
+    apiEndpoint: hostOf(endpoint),
     port: endpoint.port === '' ? (protocol === 'https' ? 443 : 80) : Number(endpoint.port),
     protocol,
     // REST transport: the emulator speaks Google's JSON API, not gRPC.

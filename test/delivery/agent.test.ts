@@ -7,7 +7,8 @@ import { describe, it } from 'node:test'
 import { createServer as createTlsServer } from 'node:tls'
 import { type Dispatcher, request } from 'undici'
 import { createAddressPolicy } from '../../src/delivery/address-guard.ts'
-import { ADDRESS_REFUSED, AddressRefusedError, createDeliveryAgent, type LookupAll } from '../../src/delivery/agent.ts'
+import { ADDRESS_REFUSED, AddressRefusedError, createDeliveryAgent } from '../../src/delivery/agent.ts'
+import type { LookupAll } from '../../src/hosts.ts'
 import { type LocalServer, startServer } from './local-server.ts'
 
 const strict = createAddressPolicy({ allowPrivateNetworks: false })
