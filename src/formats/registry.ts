@@ -70,12 +70,11 @@ const registry = Object.freeze({
 
 export type FormatName = keyof typeof registry
 
-/** Every format version any format has, e.g. for the subscriber schema. */
-export const ALL_FORMAT_VERSIONS = ['1.0', '2.2', '2.35', '3.1', '3.6'] as const
+/** A version of some format's standard, e.g. '3.1' (ninjs) or '2.35' (NewsML-G2). */
+export type FormatVersion = (typeof registry)[FormatName]['versions'][number]
 
-/** Formatters by name, for callers that only need to render. */
-export const formats: Readonly<Record<FormatName, Formatter>> = Object.freeze(
-  Object.fromEntries(Object.entries(registry).map(([name, entry]) => [name, entry.render])) as Record<FormatName, Formatter>)
+/** Every format version any format has, sorted and each once, e.g. for the subscriber schema. */
+export const ALL_FORMAT_VERSIONS: readonly FormatVersion[] = [...new Set(Object.values(registry).flatMap((entry) => entry.versions))].sort()
 
 /**
  * The formatter registered under `name`, or undefined for an unknown name or a version the format

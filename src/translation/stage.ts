@@ -16,8 +16,6 @@ import { engineLanguageCode } from './languages.ts'
 import { targetLanguages, translateVersion } from './translate-version.ts'
 import { StorageUnavailableError } from '../storage/unavailable.ts'
 
-export { isRetryable } from './errors.ts'
-
 /**
  * A transient failure (the engine is down, slow or over quota) fails a version only once it is
  * older than the retry window (TRANSLATION_RETRY_WINDOW, 24 h by default) and has had at least

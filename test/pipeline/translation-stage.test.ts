@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { GoogleTranslateError } from '../../src/translation/google-v3.ts'
 import { createMemoryProvider } from '../../src/translation/memory.ts'
-import { isRetryable } from '../../src/translation/stage.ts'
+import { isRetryable } from '../../src/translation/errors.ts'
 import { summitPost } from '../fixtures/articles/post-bodies.ts'
 import { auth, buildTestApp, eventually } from '../helpers/app.ts'
 
