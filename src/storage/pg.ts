@@ -20,6 +20,12 @@ import type { Storage } from './types.ts'
 export interface PgStorageOptions {
   /** An existing schema to keep Nashra's tables in (search_path of every connection); else the server's default. */
   schema?: string
+  /**
+   * Told when an idle pooled connection fails (the server restarted or dropped it): the pool has
+   * discarded it already, so this is only worth a log line. Gets the error's code and message,
+   * never the connection string.
+   */
+  onIdleError?: (error: { code: string | undefined; message: string }) => void
 }
 
 // When the process loop has work next: the first unleased entry of each queue, walking the
@@ -65,7 +71,7 @@ export function openPgStorage (connectionString: string, options: PgStorageOptio
   })
   // An idle connection the server dropped is discarded by the pool; without a listener the
   // 'error' event would crash the process. The next query opens a fresh connection or fails.
-  pool.on('error', () => {})
+  pool.on('error', (err: Error & { code?: string }) => options.onIdleError?.({ code: err.code, message: err.message }))
   const db = pgDb(pool)
   let closed = false
 

@@ -80,6 +80,33 @@ if (unreachable !== null && process.env['CI'] !== undefined) {
   })
   quarantineContract('pg', openPg)
 
+  describe('pg: an idle connection the server drops', () => {
+    it('is reported through onIdleError (code and message only), and the next query opens a new one', async () => {
+      const { schema, drop } = await freshSchema()
+      // A name of its own, so the test ends only this pool's connection, not a parallel suite's.
+      const name = `nashra_idle_${randomBytes(4).toString('hex')}`
+      const named = new URL(url)
+      named.searchParams.set('application_name', name)
+      const reports: Array<{ code: string | undefined; message: string }> = []
+      let reported!: () => void
+      const firstReport = new Promise<void>((resolve) => { reported = resolve })
+      const storage = openPgStorage(named.toString(), { schema, onIdleError: (error) => { reports.push(error); reported() } })
+      try {
+        await storage.ping() // leaves one idle connection in the pool
+        const ended = await withClient((c) => c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [name]))
+        assert.equal(ended.rowCount, 1)
+        const deadline = new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('no report within 10 s')), 10_000).unref())
+        await Promise.race([firstReport, deadline])
+        assert.deepEqual(reports.map((r) => [r.code, Object.keys(r).sort()]), [['57P01', ['code', 'message']]])
+        assert.match(reports[0]!.message, /terminating connection/)
+        await storage.ping()
+      } finally {
+        await storage.close()
+        await drop()
+      }
+    })
+  })
+
   describe('pg: two instances sharing one database', () => {
     let a: Storage
     let b: Storage
