@@ -1,6 +1,6 @@
 // Requests and responses of /v1/articles.
 import { type Static, Type } from 'typebox'
-import { DateTime, LANGUAGE_TAG, LanguageTag, ONE_LINE } from './common.ts'
+import { DateTime, IdParams, LanguageTag, LiteralUnion, ONE_LINE, SOURCE_LANGUAGE_DEFAULT } from './common.ts'
 import { DeliveryStatus } from './subscribers.ts'
 import { Problem } from './problem.ts'
 
@@ -12,7 +12,7 @@ export const ArticleInput = Type.Object({
   dateline: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
   category: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   urgency: Type.Optional(Type.Integer({ minimum: 1, maximum: 9 })),
-  language: Type.Optional(LanguageTag({ default: 'ar', description: 'BCP 47 language of the original.' })),
+  language: Type.Optional(LanguageTag({ default: SOURCE_LANGUAGE_DEFAULT, description: 'BCP 47 language of the original.' })),
   slugline: Type.Optional(Type.String({ minLength: 1, maxLength: 200, ...ONE_LINE, description: 'One line, no tabs.' })),
   embargoedUntil: Type.Optional(DateTime('Not for publication before this time; stored in UTC.')),
   correction: Type.Optional(Type.Boolean({ description: 'This version corrects an error in the previous one.' })),
@@ -23,11 +23,13 @@ export const ArticleInput = Type.Object({
   }, { additionalProperties: false }), { maxItems: 100 }))
 }, { additionalProperties: false })
 export type ArticleInput = Static<typeof ArticleInput>
+/** The editorial fields of a post: what becomes a version's content (src/articles/normalize.ts). */
+export type ArticleFields = Omit<ArticleInput, 'guid' | 'correction'>
 
-export const VersionStatus = Type.Union([
-  Type.Literal('received'), Type.Literal('translating'), Type.Literal('translated'),
-  Type.Literal('distributed'), Type.Literal('failed'), Type.Literal('superseded')
-])
+/** Where a version is in the pipeline; `superseded`: a kill overtook it before it went out. */
+export const VERSION_STATUSES = ['received', 'translating', 'translated', 'distributed', 'failed', 'superseded'] as const
+export type VersionStatus = (typeof VERSION_STATUSES)[number]
+export const VersionStatus = LiteralUnion(VERSION_STATUSES)
 
 /** 409 to a post under the guid of a killed story: the problem names the kill. A kill is final. */
 export const StoryKilledProblem = Type.Intersect([Problem, Type.Object({
@@ -46,16 +48,18 @@ export const IngestReply = Type.Object({
 })
 export type IngestReply = Static<typeof IngestReply>
 
-export const ArticleParams = Type.Object({
-  id: Type.String({ format: 'uuid' })
-})
-
 export const KillInput = Type.Object({
   reason: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: "Why the story is withdrawn, in the story's language; translated and carried to partners." }))
 }, { additionalProperties: false })
 export type KillInput = Static<typeof KillInput>
 
-export const VersionEvent = Type.Union([Type.Literal('new'), Type.Literal('update'), Type.Literal('correction'), Type.Literal('kill')])
+/**
+ * Why a version exists, as partners are told (NewsML-G2 signals, the x-nashra-event header):
+ * the first version, a routine update, a correction of an error, or a kill (withdrawal).
+ */
+export const VERSION_EVENTS = ['new', 'update', 'correction', 'kill'] as const
+export type VersionEvent = (typeof VERSION_EVENTS)[number]
+export const VersionEvent = LiteralUnion(VERSION_EVENTS)
 
 export const ArticleViewQuery = Type.Object({
   version: Type.Optional(Type.Integer({ minimum: 1, description: 'Show this version instead of the latest.' }))
@@ -73,8 +77,12 @@ export const DeliveryView = Type.Object({
   deliveredAt: Type.Union([Type.String(), Type.Null()])
 })
 
+/** The parts of a story translated one by one, in the order a version's segments go. */
+export const SEGMENT_FIELDS = ['headline', 'paragraph', 'byline', 'dateline', 'caption', 'note'] as const
+export type SegmentField = (typeof SEGMENT_FIELDS)[number]
+
 export const SegmentComparison = Type.Object({
-  field: Type.Union([Type.Literal('headline'), Type.Literal('paragraph'), Type.Literal('byline'), Type.Literal('dateline'), Type.Literal('caption'), Type.Literal('note')]),
+  field: LiteralUnion(SEGMENT_FIELDS),
   index: Type.Integer(),
   source: Type.String(),
   translation: Type.Union([Type.String(), Type.Null()]),
@@ -194,12 +202,12 @@ export const ArticleList = Type.Object({
 export type ArticleList = Static<typeof ArticleList>
 
 export const RenditionParams = Type.Object({
-  id: Type.String({ format: 'uuid' }),
+  ...IdParams.properties,
   format: Type.String({ minLength: 1, maxLength: 64 })
 })
 
 export const RenditionQuery = Type.Object({
-  lang: Type.Optional(Type.String(LANGUAGE_TAG)),
+  lang: Type.Optional(LanguageTag()),
   version: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
   formatVersion: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}(\\.[0-9]{1,3}){0,2}$', expected: 'a version number such as 3.1 or 2.35', description: 'A version of the format\'s standard, e.g. ninjs 2.2; the newest when absent.' }))
 }, { additionalProperties: false })

@@ -1,13 +1,27 @@
 // Field shapes several resources share, each with its rule stated once: the pattern and, for
-// error messages, what it means in words (`expected`, read by src/http/validation.ts).
-import { Type } from 'typebox'
+// error messages, what it means in words (`expected`, read by src/http/validation.ts). The domain
+// (src/) takes its types from here and from the resource schemas, so a rule or a list of values
+// is written once, where requests are checked against it.
+import { type TSchemaOptions, type TUnsafe, Type } from 'typebox'
 import { DATE_TIME_EXPECTED } from '../src/http/date-time.ts'
+
+/** Stories arrive from Arabic newsrooms: the language of a story, or a glossary term, when none is given. */
+export const SOURCE_LANGUAGE_DEFAULT = 'ar'
+
+/** A BCP 47 language tag as Nashra takes it, unanchored: lower-case primary subtag, optional subtags. */
+const LANGUAGE_TAG_SOURCE = '[a-z]{2,3}(-[A-Za-z0-9]{2,8})*'
 
 /** A BCP 47 language tag as Nashra takes it: lower-case primary subtag, optional subtags. */
 export const LANGUAGE_TAG = {
-  pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$',
+  pattern: `^${LANGUAGE_TAG_SOURCE}$`,
   expected: 'a language tag such as "ar", "en" or "pt-BR" (lower-case language, then optional subtags)'
 }
+
+/** The same rule for code that checks a tag outside a request schema. */
+export const LANGUAGE_TAG_PATTERN = new RegExp(LANGUAGE_TAG.pattern)
+
+/** "<language tag>:<rest>", e.g. a per-language setting "en:terms-en"; groups `lang` and `rest`. */
+export const LANGUAGE_PREFIXED = new RegExp(`^(?<lang>${LANGUAGE_TAG_SOURCE}):(?<rest>.+)$`)
 
 export const LanguageTag = (options: { description?: string; default?: string } = {}) => Type.String({ ...LANGUAGE_TAG, ...options })
 
@@ -19,3 +33,22 @@ export const DateTime = (description: string) => Type.String({ format: 'date-tim
 
 /** Sequence numbers and other counters: finite, and within what both databases store. */
 export const SEQUENCE_MAX = Number.MAX_SAFE_INTEGER
+
+export const Uuid = (options: { description?: string } = {}) => Type.String({ format: 'uuid', ...options })
+
+/** Path parameters of every route on one resource: /…/:id. */
+export const IdParams = Type.Object({ id: Uuid() })
+
+/**
+ * One of a list of strings, as JSON Schema (anyOf of consts, what Type.Union of literals writes),
+ * typed as the union of the list: the `as const` list is the one place the values are written.
+ */
+export function LiteralUnion<const T extends readonly string[]> (values: T, options: TSchemaOptions = {}): TUnsafe<T[number]> {
+  return Type.Union(values.map((value) => Type.Literal(value)), options) as never
+}
+
+/**
+ * A request part as its handler sees it after validation: ajv (useDefaults) has filled in the
+ * fields whose schema declares a default, so they are present even though clients may omit them.
+ */
+export type WithDefaults<T, K extends keyof T> = T & { [P in K]-?: Exclude<T[P], undefined> }

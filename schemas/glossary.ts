@@ -1,11 +1,14 @@
 // Requests and responses of /v1/glossary: terms the translation must render one way, or not at all.
 import { type Static, Type } from 'typebox'
-import { LanguageTag, ONE_LINE } from './common.ts'
+import { LanguageTag, ONE_LINE, SOURCE_LANGUAGE_DEFAULT } from './common.ts'
+
+/** What an entry is when the request leaves a field out (ajv fills them in; src/translation/glossary.ts for other callers). */
+export const GLOSSARY_DEFAULTS = { sourceLanguage: SOURCE_LANGUAGE_DEFAULT, doNotTranslate: false } as const
 
 export const GlossaryInput = Type.Object({
   term: Type.String({ minLength: 1, maxLength: 200, ...ONE_LINE, description: 'The term as written in source text.' }),
-  sourceLanguage: Type.Optional(LanguageTag({ default: 'ar', description: 'Language the term is written in.' })),
-  doNotTranslate: Type.Optional(Type.Boolean({ default: false, description: 'Keep the term as written in every language.' })),
+  sourceLanguage: Type.Optional(LanguageTag({ default: GLOSSARY_DEFAULTS.sourceLanguage, description: 'Language the term is written in.' })),
+  doNotTranslate: Type.Optional(Type.Boolean({ default: GLOSSARY_DEFAULTS.doNotTranslate, description: 'Keep the term as written in every language.' })),
   translations: Type.Optional(Type.Record(Type.String(), Type.String({ minLength: 1, maxLength: 500 }), {
     description: 'Target language → the term to use there, e.g. {"en": "Collective Security Treaty Organization (CSTO)"}.'
   }))
@@ -34,8 +37,4 @@ export const GlossaryChange = Type.Object({
 
 export const GlossaryDeleted = Type.Object({
   version: Type.Integer()
-})
-
-export const GlossaryParams = Type.Object({
-  id: Type.String({ format: 'uuid' })
 })

@@ -1,12 +1,16 @@
 // Requests and responses of /v1/keys.
 import { type Static, Type } from 'typebox'
+import { LiteralUnion, Uuid } from './common.ts'
 
-export const Role = Type.Union([Type.Literal('admin'), Type.Literal('editor'), Type.Literal('subscriber')])
+/** What a key may do; each route names the roles it admits (src/http/auth.ts). */
+export const ROLES = ['admin', 'editor', 'subscriber'] as const
+export type Role = (typeof ROLES)[number]
+export const Role = LiteralUnion(ROLES)
 
 export const KeyInput = Type.Object({
   role: Role,
   label: Type.String({ minLength: 1, maxLength: 200 }),
-  subscriberId: Type.Optional(Type.String({ format: 'uuid', description: 'Required for role subscriber: whose feed the key reads.' }))
+  subscriberId: Type.Optional(Uuid({ description: 'Required for role subscriber: whose feed the key reads.' }))
 }, { additionalProperties: false })
 export type KeyInput = Static<typeof KeyInput>
 
@@ -17,10 +21,6 @@ export const KeyCreated = Type.Object({
   subscriberId: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String(),
   key: Type.String({ description: 'The API key itself. Shown once; Nashra keeps only its hash.' })
-})
-
-export const KeyParams = Type.Object({
-  id: Type.String({ format: 'uuid' })
 })
 
 export const KeySummary = Type.Object({

@@ -1,20 +1,25 @@
 // Requests and responses of /v1/subscribers, /v1/deliveries, /v1/feed and /v1/feed.atom.
 import { type Static, Type } from 'typebox'
 import { ALL_FORMAT_VERSIONS, formatNames, formatVersions } from '../src/formats/registry.ts'
-import { DateTime, LanguageTag, SEQUENCE_MAX } from './common.ts'
+import { DateTime, LanguageTag, LiteralUnion, SEQUENCE_MAX } from './common.ts'
 
 export const SubscriberFilters = Type.Object({
+  /** Only stories in these categories (as editors send them); all when absent. */
   categories: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 100, uniqueItems: true })),
   minUrgency: Type.Optional(Type.Integer({ minimum: 1, maximum: 9, description: 'Only stories at least this urgent (1 = flash … 9); a story without urgency counts as 5.' }))
 }, { additionalProperties: false })
+export type SubscriberFilters = Static<typeof SubscriberFilters>
 
-export const SubscriberMode = Type.Union([Type.Literal('push'), Type.Literal('pull')], {
+/** push: Nashra POSTs each item to url. pull: items wait in the subscriber's feed (url is null). */
+export const SUBSCRIBER_MODES = ['push', 'pull'] as const
+export type SubscriberMode = (typeof SUBSCRIBER_MODES)[number]
+export const SubscriberMode = LiteralUnion(SUBSCRIBER_MODES, {
   description: 'push: Nashra POSTs signed webhooks to url. pull: items wait in GET /v1/feed.'
 })
 
-export const FormatName = Type.Union(formatNames().map((name) => Type.Literal(name)))
+export const FormatName = LiteralUnion(formatNames())
 
-export const FormatVersion = Type.Union(ALL_FORMAT_VERSIONS.map((version) => Type.Literal(version)), {
+export const FormatVersion = LiteralUnion(ALL_FORMAT_VERSIONS, {
   description: "A version of the format's standard (ninjs: 3.1, the default, or 2.2); the format's default when absent."
 })
 
@@ -55,8 +60,6 @@ export type SubscriberInput = Static<typeof SubscriberInput>
 export const SubscriberPatch = Type.Partial(Type.Object(subscriberFields), { additionalProperties: false, minProperties: 1, ...formatVersionRules })
 export type SubscriberPatch = Static<typeof SubscriberPatch>
 
-export const SubscriberParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
-
 export const SubscriberView = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -84,9 +87,13 @@ export const SecretRotated = Type.Object({
 
 export const SubscriberEventView = Type.Object({ at: Type.String(), kind: Type.String(), detail: Type.String() })
 
-export const DeliveryStatus = Type.Union([
-  Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('dead'), Type.Literal('canceled'), Type.Literal('feed')
-])
+/**
+ * pending: queued or being retried · delivered: a 2xx came back · dead: the retry schedule ran out
+ * canceled: a kill of the story superseded it before it left · feed: held for a pull subscriber.
+ */
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead', 'canceled', 'feed'] as const
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
+export const DeliveryStatus = LiteralUnion(DELIVERY_STATUSES)
 
 export const DeliveryListQuery = Type.Object({
   status: Type.Optional(DeliveryStatus),
@@ -124,8 +131,6 @@ export const DeliveryRecord = Type.Object({
   replayedAt: Type.Union([Type.String({ description: 'When an admin queued it again after delivery or death: it goes out as a replay.' }), Type.Null()]),
   attemptLog: Type.Optional(Type.Array(AttemptView))
 })
-
-export const DeliveryParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 
 export const ReplayInput = Type.Object({
   since: DateTime('Re-send every delivery created at or after this time, in order.')

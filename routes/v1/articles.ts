@@ -7,9 +7,10 @@ import { articleView, versionHistory } from '../../src/articles/view.ts'
 import { renderRendition } from '../../src/formats/rendition.ts'
 import { retryArticle } from '../../src/translation/stage.ts'
 import {
-  ArticleInput, ArticleList, ArticleListQuery, ArticleParams, ArticleView, ArticleViewQuery, IngestReply, KillInput,
+  ArticleInput, ArticleList, ArticleListQuery, ArticleView, ArticleViewQuery, IngestReply, KillInput,
   RenditionParams, RenditionQuery, StoryKilledProblem, VersionList
 } from '../../schemas/articles.ts'
+import { IdParams, type WithDefaults } from '../../schemas/common.ts'
 import { ProblemResponses } from '../../schemas/problem.ts'
 
 const articles: FastifyPluginAsyncTypebox = async (app) => {
@@ -28,13 +29,13 @@ const articles: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/articles', {
     onRequest: app.requireRole('editor', 'admin'),
     schema: { querystring: ArticleListQuery, response: { 200: ArticleList, ...ProblemResponses } }
-  }, async (request) => findArticles(app.storage, request.query))
+  }, async (request) => findArticles(app.storage, request.query as WithDefaults<typeof request.query, 'limit'>))
 
   app.post('/articles/:id/kill', {
     onRequest: app.requireRole('editor', 'admin'),
     // The body is optional: a kill without a reason is a bare POST.
     preValidation: async (request) => { request.body ??= {} },
-    schema: { params: ArticleParams, body: KillInput, response: { 202: IngestReply, ...ProblemResponses } }
+    schema: { params: IdParams, body: KillInput, response: { 202: IngestReply, ...ProblemResponses } }
   }, async (request, reply) => {
     const killed = await killArticle(app.storage, request.params.id, app.now(), request.body?.reason)
     app.pipeline.wake()
@@ -44,7 +45,7 @@ const articles: FastifyPluginAsyncTypebox = async (app) => {
   // A failed story tries translation again; 409 when its latest version has not failed.
   app.post('/articles/:id/retry', {
     onRequest: app.requireRole('editor', 'admin'),
-    schema: { params: ArticleParams, response: { 202: IngestReply, ...ProblemResponses } }
+    schema: { params: IdParams, response: { 202: IngestReply, ...ProblemResponses } }
   }, async (request, reply) => {
     const retried = await retryArticle(app.storage, request.params.id, app.now())
     app.pipeline.wake()
@@ -53,7 +54,7 @@ const articles: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/articles/:id', {
     onRequest: app.requireRole('editor', 'admin'),
-    schema: { params: ArticleParams, querystring: ArticleViewQuery, response: { 200: ArticleView, ...ProblemResponses } }
+    schema: { params: IdParams, querystring: ArticleViewQuery, response: { 200: ArticleView, ...ProblemResponses } }
   }, async (request) => articleView(app.storage, request.params.id, {
     version: request.query.version,
     pricePerMillionChars: app.config.translationPricePerMillionChars
@@ -61,7 +62,7 @@ const articles: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/articles/:id/versions', {
     onRequest: app.requireRole('editor', 'admin'),
-    schema: { params: ArticleParams, response: { 200: VersionList, ...ProblemResponses } }
+    schema: { params: IdParams, response: { 200: VersionList, ...ProblemResponses } }
   }, async (request) => versionHistory(app.storage, request.params.id))
 
   app.get('/articles/:id/renditions/:format', {

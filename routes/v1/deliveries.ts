@@ -1,13 +1,14 @@
 // One delivery: its record with the full attempt log, and a manual re-send. Admin only.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { HttpError, notFound } from '../../src/http/errors.ts'
+import { IdParams } from '../../schemas/common.ts'
 import { ProblemResponses } from '../../schemas/problem.ts'
-import { DeliveryParams, DeliveryRecord } from '../../schemas/subscribers.ts'
+import { DeliveryRecord } from '../../schemas/subscribers.ts'
 
 const deliveries: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/deliveries/:id', {
     onRequest: app.requireRole('admin'),
-    schema: { params: DeliveryParams, response: { 200: DeliveryRecord, ...ProblemResponses } }
+    schema: { params: IdParams, response: { 200: DeliveryRecord, ...ProblemResponses } }
   }, async (request) => {
     const delivery = await app.storage.getDelivery(request.params.id)
     if (delivery === null) throw notFound('Delivery', `No delivery has the id ${request.params.id}.`)
@@ -16,7 +17,7 @@ const deliveries: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/deliveries/:id/retry', {
     onRequest: app.requireRole('admin'),
-    schema: { params: DeliveryParams, response: { 202: DeliveryRecord, ...ProblemResponses, 409: ProblemResponses[400] } }
+    schema: { params: IdParams, response: { 202: DeliveryRecord, ...ProblemResponses, 409: ProblemResponses[400] } }
   }, async (request, reply) => {
     const existing = await app.storage.getDelivery(request.params.id)
     if (existing === null) throw notFound('Delivery', `No delivery has the id ${request.params.id}.`)

@@ -1,10 +1,15 @@
 // GET /v1/feed: a subscriber-scoped key reads its items in sequence, optionally long-polling.
 // GET /v1/feed.atom: the same items as an Atom feed document, for feed readers.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Static } from 'typebox'
 import { readAtomFeedPage, readFeed } from '../../src/delivery/feed.ts'
 import { renderAtomFeed } from '../../src/formats/atom-feed.ts'
 import { ProblemResponses } from '../../schemas/problem.ts'
+import type { WithDefaults } from '../../schemas/common.ts'
 import { AtomFeedQuery, FeedQuery, FeedReply } from '../../schemas/subscribers.ts'
+
+// after, limit and wait have schema defaults, which ajv fills in before a handler runs.
+type Paging = WithDefaults<Static<typeof FeedQuery>, 'after' | 'limit' | 'wait'>
 
 const feed: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/feed', {
@@ -15,12 +20,9 @@ const feed: FastifyPluginAsyncTypebox = async (app) => {
     const gone = new AbortController()
     const onClose = (): void => { if (!reply.raw.writableFinished) gone.abort() }
     reply.raw.once('close', onClose)
+    const { after, limit, wait } = request.query as Paging
     try {
-      return await readFeed(app.storage, app.feed, request.apiKey!.subscriberId!, {
-        after: request.query.after ?? 0,
-        limit: request.query.limit ?? 50,
-        waitMs: (request.query.wait ?? 0) * 1000
-      }, gone.signal)
+      return await readFeed(app.storage, app.feed, request.apiKey!.subscriberId!, { after, limit, waitMs: wait * 1000 }, gone.signal)
     } finally {
       reply.raw.off('close', onClose)
     }
@@ -32,8 +34,7 @@ const feed: FastifyPluginAsyncTypebox = async (app) => {
     schema: { querystring: AtomFeedQuery }
   }, async (request, reply) => {
     const subscriberId = request.apiKey!.subscriberId!
-    const after = request.query.after ?? 0
-    const limit = request.query.limit ?? 50
+    const { after, limit } = request.query as Pick<Paging, 'after' | 'limit'>
     const page = await readAtomFeedPage(app.storage, subscriberId, after, limit)
     const doc = renderAtomFeed({
       subscriberId,

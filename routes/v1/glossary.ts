@@ -3,7 +3,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { notFound } from '../../src/http/errors.ts'
 import { putGlossaryEntry } from '../../src/translation/glossary.ts'
-import { GlossaryChange, GlossaryDeleted, GlossaryInput, GlossaryParams, GlossaryView } from '../../schemas/glossary.ts'
+import { GlossaryChange, GlossaryDeleted, GlossaryInput, GlossaryView } from '../../schemas/glossary.ts'
+import { IdParams } from '../../schemas/common.ts'
 import { ProblemResponses } from '../../schemas/problem.ts'
 
 const glossary: FastifyPluginAsyncTypebox = async (app) => {
@@ -23,7 +24,7 @@ const glossary: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete('/glossary/:id', {
     onRequest: app.requireRole('admin'),
-    schema: { params: GlossaryParams, response: { 200: GlossaryDeleted, ...ProblemResponses } }
+    schema: { params: IdParams, response: { 200: GlossaryDeleted, ...ProblemResponses } }
   }, async (request) => {
     const deleted = await app.storage.deleteGlossaryEntry(request.params.id)
     if (deleted === null) throw notFound('Glossary entry', `No glossary entry has the id ${request.params.id}.`)

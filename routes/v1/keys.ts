@@ -4,7 +4,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { createApiKey, listApiKeys, revokeApiKey } from '../../src/auth/api-keys.ts'
 import { badRequest } from '../../src/http/errors.ts'
-import { KeyCreated, KeyInput, KeyList, KeyParams } from '../../schemas/keys.ts'
+import { IdParams } from '../../schemas/common.ts'
+import { KeyCreated, KeyInput, KeyList } from '../../schemas/keys.ts'
 import { Problem, ProblemResponses } from '../../schemas/problem.ts'
 
 const keys: FastifyPluginAsyncTypebox = async (app) => {
@@ -31,7 +32,7 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
   // Revoked at once: the next request with that key is refused. 409 for the last admin key.
   app.delete('/keys/:id', {
     onRequest: app.requireRole('admin'),
-    schema: { params: KeyParams, response: { 204: Type.Null(), ...ProblemResponses, 409: Problem } }
+    schema: { params: IdParams, response: { 204: Type.Null(), ...ProblemResponses, 409: Problem } }
   }, async (request, reply) => {
     await revokeApiKey(app.storage, request.params.id, app.now())
     return reply.code(204).send(null)

@@ -1,13 +1,14 @@
 // Subscribers: partner endpoints (push) and feeds (pull). Admin only.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
+import { type Static, Type } from 'typebox'
 import { createSubscriber, rotateSecret, updateSubscriber } from '../../src/delivery/subscribers.ts'
 import { toUtcDateTime } from '../../src/http/date-time.ts'
 import { notFound } from '../../src/http/errors.ts'
+import { IdParams, type WithDefaults } from '../../schemas/common.ts'
 import { ProblemResponses } from '../../schemas/problem.ts'
 import {
   DeliveryListQuery, DeliveryRecord, ReplayInput, ReplayReply, SecretRotated, SubscriberCreated, SubscriberEventView,
-  SubscriberInput, SubscriberParams, SubscriberPatch, SubscriberView
+  SubscriberInput, SubscriberPatch, SubscriberView
 } from '../../schemas/subscribers.ts'
 
 const subscribers: FastifyPluginAsyncTypebox = async (app) => {
@@ -33,12 +34,12 @@ const subscribers: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/subscribers/:id', {
     onRequest: admin,
-    schema: { params: SubscriberParams, response: { 200: SubscriberView, ...ProblemResponses } }
+    schema: { params: IdParams, response: { 200: SubscriberView, ...ProblemResponses } }
   }, async (request) => mustExist(request.params.id))
 
   app.patch('/subscribers/:id', {
     onRequest: admin,
-    schema: { params: SubscriberParams, body: SubscriberPatch, response: { 200: SubscriberView, ...ProblemResponses } }
+    schema: { params: IdParams, body: SubscriberPatch, response: { 200: SubscriberView, ...ProblemResponses } }
   }, async (request) => {
     const updated = await updateSubscriber(app.storage, app.addressPolicy, request.params.id, request.body, app.now())
     if (updated.active) app.pipeline.wake() // re-enabled: its queue may move again
@@ -47,7 +48,7 @@ const subscribers: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete('/subscribers/:id', {
     onRequest: admin,
-    schema: { params: SubscriberParams, response: { 204: Type.Null(), ...ProblemResponses } }
+    schema: { params: IdParams, response: { 204: Type.Null(), ...ProblemResponses } }
   }, async (request, reply) => {
     if (!await app.storage.deleteSubscriber(request.params.id, app.now().toISOString())) {
       throw notFound('Subscriber', `No subscriber has the id ${request.params.id}.`)
@@ -57,12 +58,12 @@ const subscribers: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/subscribers/:id/rotate-secret', {
     onRequest: admin,
-    schema: { params: SubscriberParams, response: { 200: SecretRotated, ...ProblemResponses } }
+    schema: { params: IdParams, response: { 200: SecretRotated, ...ProblemResponses } }
   }, async (request) => rotateSecret(app.storage, request.params.id, app.config.delivery.secretOverlapMs, app.now()))
 
   app.get('/subscribers/:id/events', {
     onRequest: admin,
-    schema: { params: SubscriberParams, response: { 200: Type.Object({ events: Type.Array(SubscriberEventView) }), ...ProblemResponses } }
+    schema: { params: IdParams, response: { 200: Type.Object({ events: Type.Array(SubscriberEventView) }), ...ProblemResponses } }
   }, async (request) => {
     await mustExist(request.params.id)
     return { events: await app.storage.listSubscriberEvents(request.params.id) }
@@ -70,12 +71,13 @@ const subscribers: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/subscribers/:id/deliveries', {
     onRequest: admin,
-    schema: { params: SubscriberParams, querystring: DeliveryListQuery, response: { 200: Type.Object({ deliveries: Type.Array(DeliveryRecord) }), ...ProblemResponses } }
+    schema: { params: IdParams, querystring: DeliveryListQuery, response: { 200: Type.Object({ deliveries: Type.Array(DeliveryRecord) }), ...ProblemResponses } }
   }, async (request) => {
     await mustExist(request.params.id)
-    const { status, after, limit } = request.query
+    // limit has a schema default, which ajv fills in.
+    const { status, after, limit } = request.query as WithDefaults<Static<typeof DeliveryListQuery>, 'limit'>
     const deliveries = await app.storage.listDeliveries(request.params.id, {
-      limit: limit ?? 100,
+      limit,
       ...(status === undefined ? {} : { status }),
       ...(after === undefined ? {} : { afterSequence: after })
     })
@@ -84,7 +86,7 @@ const subscribers: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/subscribers/:id/replay', {
     onRequest: admin,
-    schema: { params: SubscriberParams, body: ReplayInput, response: { 200: ReplayReply, ...ProblemResponses } }
+    schema: { params: IdParams, body: ReplayInput, response: { 200: ReplayReply, ...ProblemResponses } }
   }, async (request) => {
     await mustExist(request.params.id)
     const since = toUtcDateTime(request.body.since)

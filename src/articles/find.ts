@@ -2,6 +2,7 @@
 // The cursor is the last item's arrival number, opaque to clients: a story that arrives while
 // someone pages lands before the first page, never shifting or repeating what later pages hold.
 import type { ArticleList, ArticleListQuery } from '../../schemas/articles.ts'
+import type { WithDefaults } from '../../schemas/common.ts'
 import { badRequest } from '../http/errors.ts'
 import type { Storage } from '../storage/types.ts'
 import { queryTerms } from './search-text.ts'
@@ -19,8 +20,9 @@ function decodeCursor (cursor: string): number {
 
 const iso = (value: string | undefined): string | undefined => value === undefined ? undefined : new Date(value).toISOString()
 
-export async function findArticles (storage: Storage, query: ArticleListQuery): Promise<ArticleList> {
-  const limit = query.limit ?? 20
+/** `limit` comes from the request, or from the schema's default, which ajv fills in. */
+export async function findArticles (storage: Storage, query: WithDefaults<ArticleListQuery, 'limit'>): Promise<ArticleList> {
+  const { limit } = query
   let terms: string[] | undefined
   if (query.q !== undefined) {
     terms = queryTerms(query.q)

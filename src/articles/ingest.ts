@@ -4,11 +4,12 @@ import { badRequest, HttpError } from '../http/errors.ts'
 import type { IngestOutcome, Storage } from '../storage/types.ts'
 import { inlineMarkupProblem } from '../translation/inline-markup.ts'
 import { assertTranslatableSource } from '../translation/source-guard.ts'
-import { type ArticleFields, contentHash, normalizeArticle } from './normalize.ts'
+import type { ArticleInput } from '../../schemas/articles.ts'
+import { contentHash, normalizeArticle } from './normalize.ts'
 
 export async function ingestArticle (
   storage: Storage,
-  fields: ArticleFields & { guid?: string | undefined; correction?: boolean | undefined },
+  fields: ArticleInput,
   now: Date
 ): Promise<Exclude<IngestOutcome, { kind: 'killed' }> & { guid: string }> {
   const content = normalizeArticle(fields)

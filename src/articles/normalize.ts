@@ -3,21 +3,9 @@
 // is decoded here, once, so formats neither show it literally nor escape it twice.
 import { createHash } from 'node:crypto'
 import { decodeHTMLStrict } from 'entities'
+import type { ArticleFields } from '../../schemas/articles.ts'
+import { SOURCE_LANGUAGE_DEFAULT } from '../../schemas/common.ts'
 import type { ArticleContent } from './types.ts'
-
-export interface ArticleFields {
-  headline: string
-  body: string
-  byline?: string | undefined
-  dateline?: string | undefined
-  category?: string | undefined
-  urgency?: number | undefined
-  language?: string | undefined
-  slugline?: string | undefined
-  embargoedUntil?: string | undefined
-  images?: Array<{ href: string; caption?: string | undefined }> | undefined
-  note?: string | undefined
-}
 
 /**
  * Decodes HTML character references once, with the HTML standard's full table (`&eacute;`,
@@ -33,9 +21,10 @@ function clean (text: string): string {
   return decodeEntities(text).trim()
 }
 
+/** Requests come with `language` filled in by the schema's default; other callers may leave it out. */
 export function normalizeArticle (fields: ArticleFields): ArticleContent {
   const paragraphs = fields.body.split(/\r\n|\r|\n|\u2029/).map(clean).filter((p) => p.length > 0)
-  const content: ArticleContent = { headline: clean(fields.headline), paragraphs, language: fields.language ?? 'ar' }
+  const content: ArticleContent = { headline: clean(fields.headline), paragraphs, language: fields.language ?? SOURCE_LANGUAGE_DEFAULT }
   if (fields.byline !== undefined) content.byline = clean(fields.byline)
   if (fields.dateline !== undefined) content.dateline = clean(fields.dateline)
   if (fields.category !== undefined) content.category = fields.category.trim()

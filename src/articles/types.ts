@@ -1,16 +1,9 @@
-// Domain types of a story as Nashra stores it. Request/response shapes live in schemas/;
-// these are what the domain works with after validation and normalisation.
+// Domain types of a story as Nashra stores it. Request/response shapes live in schemas/, and so
+// do the lists of values both sides share (version statuses and events, segment fields); these
+// are what the domain works with after validation and normalisation.
+import type { SegmentField, VersionEvent, VersionStatus } from '../../schemas/articles.ts'
 
 export type PubStatus = 'usable' | 'withheld' | 'canceled'
-
-/**
- * Why a version exists, as partners are told (NewsML-G2 signals, the x-nashra-event header):
- * the first version, a routine update, a correction of an error, or a kill (withdrawal).
- */
-export type VersionEvent = 'new' | 'update' | 'correction' | 'kill'
-
-/** Where a version is in the pipeline; `superseded`: a kill overtook it before it went out. */
-export type VersionStatus = 'received' | 'translating' | 'translated' | 'distributed' | 'failed' | 'superseded'
 
 /** The editorial content of one version, normalised (body split into paragraphs). */
 export interface ArticleContent {
@@ -93,7 +86,7 @@ export interface StoredTranslation {
 
 /** One segment of a translation: where it sits, whether memory supplied it, which glossary terms applied. */
 export interface SegmentDetail {
-  field: 'headline' | 'paragraph' | 'byline' | 'dateline' | 'caption' | 'note'
+  field: SegmentField
   /** Position among segments of the same field. */
   index: number
   /** The memory held it before this version's engine calls. */

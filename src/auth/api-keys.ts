@@ -2,7 +2,8 @@
 // a fast hash is enough), looked up by hash and compared in constant time.
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
 import { HttpError, notFound } from '../http/errors.ts'
-import type { ApiKeyRecord, ApiKeySummary, Role, Storage } from '../storage/types.ts'
+import type { Role } from '../../schemas/keys.ts'
+import type { ApiKeyRecord, ApiKeySummary, Storage } from '../storage/types.ts'
 
 /** Last use is written at most this often per key: one write a minute, not one per request. */
 const LAST_USED_RESOLUTION_MS = 60_000

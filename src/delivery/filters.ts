@@ -1,6 +1,6 @@
 // Which stories a subscriber wants: its category and urgency filters against a version's content.
 import type { ArticleContent } from '../articles/types.ts'
-import type { SubscriberFilters } from '../storage/types.ts'
+import type { SubscriberFilters } from '../../schemas/subscribers.ts'
 
 /** Urgency assumed for a story sent without one: IPTC's "normal". */
 export const DEFAULT_URGENCY = 5

@@ -10,7 +10,8 @@
 //   not know the tombstone extension ignores it and would show the kill entry, i.e. republish the
 //   withdrawn story's text; the tombstone alone tells RFC 6721 readers to remove it and gives the
 //   others nothing to publish.
-import type { StoredTranslation, StoredVersion, VersionEvent } from '../articles/types.ts'
+import type { VersionEvent } from '../../schemas/articles.ts'
+import type { StoredTranslation, StoredVersion } from '../articles/types.ts'
 import { ATOM_NAMESPACE, atomEntryElement } from './atom.ts'
 import type { Provider, RenderedDocument } from './registry.ts'
 import { storyOf } from './story.ts'

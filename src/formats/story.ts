@@ -6,7 +6,8 @@
 // text (JSON could carry some of them, but then the same story would differ between formats), and
 // one-line fields (headline, slugline, byline, dateline, names) are folded onto one line, because
 // NewsML-G2 names and sluglines may not contain tabs or line breaks and a headline never should.
-import type { ArticleImage, PubStatus, StoredTranslation, StoredVersion, VersionEvent } from '../articles/types.ts'
+import type { VersionEvent } from '../../schemas/articles.ts'
+import type { ArticleImage, PubStatus, StoredTranslation, StoredVersion } from '../articles/types.ts'
 import { isLanguageTag, isPlainUri, languageDirection, originalItemGuid, translationItemGuid } from './identifiers.ts'
 import { type MediaTopic, mediaTopicsFor } from './media-topics.ts'
 import type { Provider } from './registry.ts'

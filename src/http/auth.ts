@@ -3,7 +3,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { verifyApiKey } from '../auth/api-keys.ts'
-import type { ApiKeyRecord, Role } from '../storage/types.ts'
+import type { Role } from '../../schemas/keys.ts'
+import type { ApiKeyRecord } from '../storage/types.ts'
 import { HttpError } from './errors.ts'
 
 declare module 'fastify' {

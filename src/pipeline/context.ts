@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici'
 import type { DeliveryConfig, TranslationThroughput } from '../config.ts'
 import type { FeedNotifier } from '../delivery/feed-notifier.ts'
 import type { RateLimiter } from '../delivery/rate-limit.ts'
-import type { Storage } from '../storage/types.ts'
+import type { AttemptOutcome, Storage } from '../storage/types.ts'
 import type { CpuWork } from './cpu-jobs.ts'
 import type { TranslationProvider } from '../translation/types.ts'
 import type { Waker } from './waker.ts'
@@ -31,7 +31,7 @@ export interface PipelineContext {
 
 export interface PipelineObserver {
   /** A webhook attempt was recorded with this outcome after taking durationMs. */
-  deliveryRecorded(outcome: 'delivered' | 'pending' | 'dead', durationMs: number): void
+  deliveryRecorded(outcome: AttemptOutcome['status'], durationMs: number): void
 }
 
 /** The work on one claimed version (translate it, or distribute it), run by the process loop. */

@@ -1,6 +1,6 @@
 // What the editors' and operators' API reads from storage: story lists, version history,
 // translation cost, and keys as admins see them. Part of the Storage interface (types.ts).
-import type { VersionEvent, VersionStatus } from '../articles/types.ts'
+import type { VersionEvent, VersionStatus } from '../../schemas/articles.ts'
 import type { ApiKeyRecord } from './types.ts'
 
 /** A key as admins see it: never the key or its hash. */

@@ -1,13 +1,15 @@
 // The one storage interface. SQLite (embedded default) implements it now; PostgreSQL (several
 // instances sharing one database) implements the same contract later, tested by the same suite.
 // Every method is async so both backends fit; every stage boundary goes through it, so a crash
-// anywhere leaves work the next start picks up.
-import type { ArticleContent, StoredTranslation, StoredVersion, VersionEvent, VersionStatus } from '../articles/types.ts'
+// anywhere leaves work the next start picks up. Lists of values and shapes that requests carry
+// too (roles, statuses, modes, filters) come from schemas/, where they are written once.
+import type { VersionEvent, VersionStatus } from '../../schemas/articles.ts'
+import type { Role } from '../../schemas/keys.ts'
+import type { DeliveryStatus, SubscriberFilters, SubscriberMode, SubscriberPatch } from '../../schemas/subscribers.ts'
+import type { ArticleContent, StoredTranslation, StoredVersion } from '../articles/types.ts'
 import type { ApiKeySummary, ArticleListQuery, ArticleSummary, DailyUsage, LanguageUsage, RevokeKeyOutcome, VersionSummary } from './types-editors.ts'
 
 export type { ApiKeySummary, ArticleListQuery, ArticleSummary, DailyUsage, LanguageUsage, RevokeKeyOutcome, VersionSummary } from './types-editors.ts'
-
-export type Role = 'admin' | 'editor' | 'subscriber'
 
 export interface ApiKeyRecord {
   id: string
@@ -41,16 +43,6 @@ export type IngestOutcome =
  */
 export type ClaimedVersion = StoredVersion & { attempts: number; unfinishedRuns: number }
 
-export interface SubscriberFilters {
-  /** Only stories in these categories (as editors send them); all when absent. */
-  categories?: string[]
-  /** Only stories at least this urgent: urgency 1 (flash) … 9; a story without urgency counts as 5. */
-  minUrgency?: number
-}
-
-/** push: Nashra POSTs each item to url. pull: items wait in the subscriber's feed (url is null). */
-export type SubscriberMode = 'push' | 'pull'
-
 export interface Subscriber {
   id: string
   name: string
@@ -68,7 +60,8 @@ export interface Subscriber {
   updatedAt: string
 }
 
-export type SubscriberPatch = Partial<Pick<Subscriber, 'name' | 'url' | 'mode' | 'format' | 'formatVersion' | 'languages' | 'filters' | 'active'>>
+/** A validated PATCH as storage applies it: `url` null when a switch to pull drops the endpoint. */
+export type SubscriberUpdate = Omit<SubscriberPatch, 'url'> & { url?: string | null }
 
 export interface SubscriberEvent {
   at: string
@@ -80,12 +73,6 @@ export interface SubscriberEvent {
 export interface SubscriberWithSecret extends Subscriber {
   secret: string
 }
-
-/**
- * pending: queued or being retried · delivered: a 2xx came back · dead: the retry schedule ran out
- * canceled: a kill of the story superseded it before it left · feed: held for a pull subscriber.
- */
-export type DeliveryStatus = 'pending' | 'delivered' | 'dead' | 'canceled' | 'feed'
 
 /** A rendered document ready to leave, fixed at creation so every retry sends the same bytes. */
 export interface NewDelivery {
@@ -321,7 +308,7 @@ export interface Storage {
 
   /** Every subscriber not deleted, oldest first. */
   listSubscribers(): Promise<Subscriber[]>
-  updateSubscriber(id: string, patch: SubscriberPatch, now: string): Promise<Subscriber | null>
+  updateSubscriber(id: string, patch: SubscriberUpdate, now: string): Promise<Subscriber | null>
   /** Soft delete: the subscriber stops receiving; its queued deliveries are canceled. */
   deleteSubscriber(id: string, now: string): Promise<boolean>
   /** The old secret keeps signing (beside the new one) until previousUntil. */
@@ -400,7 +387,7 @@ export interface Storage {
 }
 
 /** Statuses a version can still leave (and `failed`, which waits for a person): each counted at scrape. */
-export const GAUGED_VERSION_STATUSES = ['received', 'translating', 'translated', 'failed'] as const
+export const GAUGED_VERSION_STATUSES = ['received', 'translating', 'translated', 'failed'] as const satisfies readonly VersionStatus[]
 
 export interface PipelineGauges {
   /** Versions per status in GAUGED_VERSION_STATUSES (absent: none). `distributed` grows forever and is not counted. */

@@ -4,6 +4,7 @@
 //   GOOGLE_TRANSLATE_GLOSSARY  a glossary id (in GOOGLE_CLOUD_LOCATION) or full resource name used for
 //                              every target, or per target: "en:ar-en-terms,fr:ar-fr-terms"
 //   GOOGLE_TRANSLATE_TIMEOUT   deadline of one translateText call, e.g. "30s" (default 30s)
+import { LANGUAGE_PREFIXED } from '../../schemas/common.ts'
 import { valueReaders } from '../config-values.ts'
 
 export interface TranslationOptions {
@@ -37,8 +38,8 @@ export function readTranslationOptions (
     const glossaries: Record<string, string> = {}
     const items = glossary.split(',').map((item) => item.trim()).filter((item) => item !== '')
     for (const item of items) {
-      const match = /^([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*):(.+)$/.exec(item)
-      const [lang, name] = match === null ? ['*', item] : [match[1]!, match[2]!.trim()]
+      const match = LANGUAGE_PREFIXED.exec(item)?.groups
+      const [lang, name] = match === undefined ? ['*', item] : [match['lang']!, match['rest']!.trim()]
       const resource = GLOSSARY_RESOURCE.exec(name)
       if (resource === null && !GLOSSARY_ID.test(name)) {
         problems.push(`GOOGLE_TRANSLATE_GLOSSARY must name glossaries as an id or projects/…/locations/…/glossaries/…, optionally per language ("en:terms-en,fr:terms-fr"), got "${item}"`)

@@ -4,6 +4,8 @@
 // back to the original, where the term is replaced. Entries are stored under their normalised
 // term, so "منظمة  معاهدة" and "منظمـة معاهدة" are one entry.
 import { createHash } from 'node:crypto'
+import { LANGUAGE_TAG_PATTERN } from '../../schemas/common.ts'
+import { GLOSSARY_DEFAULTS, type GlossaryInput } from '../../schemas/glossary.ts'
 import { badRequest } from '../http/errors.ts'
 import type { GlossaryEntry, GlossarySnapshot, Storage } from '../storage/types.ts'
 import { engineLanguageCode, isSupportedLanguage, primarySubtag } from './languages.ts'
@@ -114,26 +116,20 @@ export function glossaryFingerprint (matches: TermMatch[]): string {
   return `g1:${createHash('sha256').update(JSON.stringify(keys)).digest('hex').slice(0, 32)}`
 }
 
-export interface GlossaryRequest {
-  term: string
-  sourceLanguage?: string | undefined
-  doNotTranslate?: boolean | undefined
-  translations?: Record<string, string> | undefined
-}
-
-export async function putGlossaryEntry (storage: Storage, request: GlossaryRequest, now: Date):
+/** A request comes with the schema's defaults filled in; other callers (tests) may leave them out. */
+export async function putGlossaryEntry (storage: Storage, request: GlossaryInput, now: Date):
   Promise<{ entry: GlossaryEntry; created: boolean; version: number }> {
   const term = request.term.trim().replace(/\s+/gu, ' ')
   const termKey = normalizeForKey(term)
   if (!/\p{L}/u.test(termKey)) throw badRequest('/body/term', 'has no letters')
-  const sourceLanguage = request.sourceLanguage ?? 'ar'
+  const sourceLanguage = request.sourceLanguage ?? GLOSSARY_DEFAULTS.sourceLanguage
   if (!isSupportedLanguage(sourceLanguage)) {
     throw badRequest('/body/sourceLanguage', `"${sourceLanguage}" is not a language Google Cloud Translation supports`)
   }
-  const doNotTranslate = request.doNotTranslate ?? false
+  const doNotTranslate = request.doNotTranslate ?? GLOSSARY_DEFAULTS.doNotTranslate
   const translations: Record<string, string> = {}
   for (const [lang, value] of Object.entries(request.translations ?? {})) {
-    if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang) || !isSupportedLanguage(lang)) {
+    if (!LANGUAGE_TAG_PATTERN.test(lang) || !isSupportedLanguage(lang)) {
       throw badRequest(`/body/translations/${lang}`, `"${lang}" is not a language Google Cloud Translation supports`)
     }
     const text = value.trim().replace(/\s+/gu, ' ')

@@ -2,10 +2,9 @@
 // memory: a paragraph changed in an update is one new segment, the rest are hits. Only paragraphs
 // may carry inline markup (see inline-markup.ts); headline, byline, dateline and captions are
 // plain text wherever they are rendered, so they are always translated as plain text.
-import type { ArticleContent, SegmentDetail, StoredTranslation } from '../articles/types.ts'
+import type { SegmentField } from '../../schemas/articles.ts'
+import type { ArticleContent, StoredTranslation } from '../articles/types.ts'
 import { hasInlineMarkup } from './inline-markup.ts'
-
-export type SegmentField = SegmentDetail['field']
 
 export interface Segment {
   field: SegmentField

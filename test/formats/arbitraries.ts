@@ -2,7 +2,8 @@
 // control characters, lone surrogates, non-characters, markup, entity text, DOCTYPE and entity
 // declarations, line and paragraph separators, and anything else Unicode has.
 import fc from 'fast-check'
-import type { PubStatus, StoredTranslation, StoredVersion, VersionEvent } from '../../src/articles/types.ts'
+import type { VersionEvent } from '../../schemas/articles.ts'
+import type { PubStatus, StoredTranslation, StoredVersion } from '../../src/articles/types.ts'
 import type { FormatInput } from '../../src/formats/registry.ts'
 
 const TOKENS = [

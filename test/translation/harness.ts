@@ -1,7 +1,8 @@
 // Shared set-up for translation tests: the real Google client against the project's emulator on
 // 127.0.0.1, a real SQLite file, and Arabic text written for these tests (not from any corpus).
 import path from 'node:path'
-import { contentHash, normalizeArticle, type ArticleFields } from '../../src/articles/normalize.ts'
+import type { ArticleFields } from '../../schemas/articles.ts'
+import { contentHash, normalizeArticle } from '../../src/articles/normalize.ts'
 import type { StoredVersion } from '../../src/articles/types.ts'
 import { openSqliteStorage } from '../../src/storage/sqlite.ts'
 import type { Storage } from '../../src/storage/types.ts'
