@@ -2,9 +2,8 @@
 // with one domain error, StorageUnavailableError, whatever the backend: the HTTP layer answers it
 // as 503 with Retry-After, and /ready answers 503 while it lasts. The backend's own error is
 // logged once per episode, not once per request or pipeline pass.
+import type { UnavailableReason } from '../../schemas/health.ts'
 import type { Storage } from './types.ts'
-
-export type UnavailableReason = 'full' | 'read-only' | 'unreachable'
 
 export class StorageUnavailableError extends Error {
   readonly reason: UnavailableReason
