@@ -5,7 +5,7 @@ import { killArticle } from '../../src/articles/kill.ts'
 import { findArticles } from '../../src/articles/find.ts'
 import { articleView, versionHistory } from '../../src/articles/view.ts'
 import { renderRendition } from '../../src/formats/rendition.ts'
-import { retryArticle } from '../../src/translation/stage.ts'
+import { retryArticle } from '../../src/articles/retry.ts'
 import {
   ArticleInput, ArticleList, ArticleListQuery, ArticleView, ArticleViewQuery, IngestReply, KillInput,
   RenditionParams, RenditionQuery, StoryKilledProblem, VersionList

@@ -11,7 +11,7 @@
 // finish (deliveries for at most SHUTDOWN_GRACE, then cut) and leaves no timer.
 import { setImmediate as yieldToIo } from 'node:timers/promises'
 import { createDeliveryLoop } from '../delivery/loop.ts'
-import { claimDistribution } from '../delivery/fanout-stage.ts'
+import { claimDistribution } from '../pipeline/distribution-stage.ts'
 import { claimTranslation } from '../translation/stage.ts'
 import { IDLE_POLL_MS, type PipelineContext, sleepUntilDue, type VersionJob } from './context.ts'
 import { createWaker } from './waker.ts'

@@ -1,4 +1,4 @@
-// The pseudo-translation shared by the emulator and the in-memory provider, written once so both
+// The pseudo-translation shared by the emulator and the fake engine (fake-engine.ts), so both
 // produce byte-identical output. It is deliberately not a translation: a marker tells any human
 // reading it so, while numbers, punctuation and markup survive, which is what the pipeline after
 // translation (formats, webhooks) actually depends on.

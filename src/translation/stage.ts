@@ -2,13 +2,12 @@
 // store the result and mark it `translated` — or schedule another try, or fail it with the reason.
 // Retries inside one run (a few seconds at most) happen around each engine call, in resilient.ts;
 // longer waits are scheduled here, on the version, so they survive a restart. A story that failed
-// for good goes back into the pipeline on POST /v1/articles/:id/retry (retryArticle).
-import { matchesFilters } from '../delivery/filters.ts'
-import { HttpError, notFound } from '../http/errors.ts'
-import type { ClaimedVersion, Storage } from '../storage/types.ts'
+// for good goes back into the pipeline on POST /v1/articles/:id/retry (articles/retry.ts).
+import type { ClaimedVersion } from '../storage/types.ts'
 import { isoAfter, type PipelineContext, type VersionJob } from '../pipeline/context.ts'
 import { WorkerCrashedError } from '../pipeline/cpu-worker.ts'
 import { quarantineIfPoisoned, recordCrashedRun } from '../pipeline/quarantine.ts'
+import { wantingSubscribers } from '../pipeline/recipients.ts'
 import { backoffWithJitter } from '../jitter.ts'
 import { EngineUnavailableError, isRetryable, retryDelayMs } from './errors.ts'
 import { prepareGlossary } from './glossary.ts'
@@ -110,7 +109,7 @@ async function translateKillReason (ctx: PipelineContext, version: ClaimedVersio
 }
 
 async function languagesFor (ctx: PipelineContext, version: ClaimedVersion): Promise<string[]> {
-  const subscribers = (await ctx.storage.listActiveSubscribers()).filter((s) => matchesFilters(s.filters, version.content))
+  const subscribers = await wantingSubscribers(ctx.storage, version.content)
   const source = engineLanguageCode(version.content.language) ?? version.content.language
   // "ar" wanted of a story written in "ar-EG" is the story itself: nothing to translate.
   const wanted = targetLanguages(version.content.language, subscribers.map((s) => s.languages))
@@ -139,25 +138,4 @@ async function handleFailure (ctx: PipelineContext, version: ClaimedVersion, err
     log.error({ err, attempt: version.attempts }, 'translation failed for good')
     await ctx.storage.markVersionFailed(version.id, reason, ctx.now().toISOString())
   }
-}
-
-// Only the latest version: retrying an older one could deliver it after a newer version
-// partners already have. Memory hits make the second run cheap.
-export interface RetriedArticle {
-  id: string
-  guid: string
-  version: number
-  status: 'received'
-}
-
-export async function retryArticle (storage: Storage, articleId: string, now: Date): Promise<RetriedArticle> {
-  const outcome = await storage.retryFailedVersion(articleId, now.toISOString())
-  if (outcome.kind === 'not-found') throw notFound('Article', `No article has the id ${articleId}.`)
-  if (outcome.kind === 'not-failed') {
-    throw new HttpError(409, 'NASHRA_NOT_FAILED', 'Nothing to retry',
-      `Version ${outcome.version} of article ${articleId} is ${outcome.status}; only a failed version can be retried.`,
-      { extensions: { versionStatus: outcome.status, version: outcome.version } })
-  }
-  const version = await storage.getVersion(articleId, outcome.version)
-  return { id: articleId, guid: version?.guid ?? '', version: outcome.version, status: 'received' }
 }

@@ -1,5 +1,5 @@
 // The seam between the pipeline and whatever translates: Google itself, the project's
-// emulator behind the same Google client, or an in-memory engine in unit tests.
+// emulator behind the same Google client, or the fake engine (fake-engine.ts) in tests.
 
 export type MimeType = 'text/plain' | 'text/html'
 
@@ -33,7 +33,7 @@ export interface EngineHealth {
 }
 
 export interface TranslationProvider {
-  /** Short engine name recorded with each translation ("google-v3", "memory"). */
+  /** Short engine name recorded with each translation ("google-v3", "fake"). */
   readonly engine: string
   /**
    * What the translation memory keys on besides the text: engine, endpoint, model and Google

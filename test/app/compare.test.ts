@@ -1,10 +1,10 @@
 // GET /v1/articles/:id?version=n and /versions: the original and each translation side by side,
 // segment by segment (from memory or not, glossary terms applied), the version history with
 // each version's note, and what the story's translation cost. Through the API with the pipeline
-// running (in-memory pseudo engine), on a real SQLite file.
+// running (the fake pseudo engine), on a real SQLite file.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { createMemoryProvider } from '../../src/translation/memory.ts'
+import { createFakeEngine } from '../../src/translation/fake-engine.ts'
 import { auth, buildTestApp, eventually, type TestApp } from '../helpers/app.ts'
 
 const v1 = {
@@ -21,7 +21,7 @@ const v2 = { ...v1, body: 'اجتمع القادة صباح اليوم.\nوات�
 describe('comparing versions and translations', () => {
   let t: TestApp
   let id = ''
-  const translator = createMemoryProvider()
+  const translator = createFakeEngine()
   const api = (method: 'GET' | 'POST', url: string, payload?: object) =>
     t.app.inject({ method, url, headers: auth(), ...(payload === undefined ? {} : { payload }) })
   const distributed = (version: number) => eventually(async () => {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { createApiKey } from '../../src/auth/api-keys.ts'
-import { createMemoryProvider } from '../../src/translation/memory.ts'
+import { createFakeEngine } from '../../src/translation/fake-engine.ts'
 import { auth, buildTestApp, eventually, type TestApp } from '../helpers/app.ts'
 
 const story = { guid: 'urn:nashra:test:notes-1', headline: 'ارتفاع أسعار الخبز في عمّان', body: 'رفعت المخابز الأسعار اليوم.\nوقال التجار إن الطحين أغلى.' }
@@ -15,7 +15,7 @@ const REASON = 'سُحب الخبر لأن الأرقام لم تتأكد.'
 describe('notes and kill reasons', () => {
   let t: TestApp
   let failing = false
-  const translator = createMemoryProvider({ beforeTranslate: () => { if (failing) throw new Error('engine down') } })
+  const translator = createFakeEngine({ beforeTranslate: () => { if (failing) throw new Error('engine down') } })
   let feedKey = ''
   const api = (method: 'GET' | 'POST', url: string, payload?: object, key?: string) =>
     t.app.inject({ method, url, headers: auth(key), ...(payload === undefined ? {} : { payload }) })

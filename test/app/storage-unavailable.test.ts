@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.ts'
 import { openSqliteStorage, type SqliteStorageOptions } from '../../src/storage/sqlite.ts'
 import type { Storage } from '../../src/storage/types.ts'
-import { createMemoryProvider } from '../../src/translation/memory.ts'
+import { createFakeEngine } from '../../src/translation/fake-engine.ts'
 import { auth, eventually, tempDir, testConfig } from '../helpers/app.ts'
 import { captureLogs, type LogCapture } from '../helpers/logs.ts'
 
@@ -19,7 +19,7 @@ async function degradedApp (options: (file: string) => SqliteStorageOptions,
   setup: { story?: object; startWorkers?: boolean } = {}): Promise<Degraded> {
   const tmp = await tempDir()
   const config = testConfig(tmp.dir, { LOG_LEVEL: 'debug' })
-  const translator = createMemoryProvider()
+  const translator = createFakeEngine()
   const first = await buildApp(config, { logger: false, translator, startWorkers: false })
   let articleId: string | undefined
   if (setup.story !== undefined) {

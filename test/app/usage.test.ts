@@ -3,13 +3,13 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { createApiKey } from '../../src/auth/api-keys.ts'
-import { createMemoryProvider } from '../../src/translation/memory.ts'
+import { createFakeEngine } from '../../src/translation/fake-engine.ts'
 import { summitPost } from '../fixtures/articles/post-bodies.ts'
 import { auth, buildTestApp, eventually, type TestApp } from '../helpers/app.ts'
 
 describe('GET /v1/usage', () => {
   let t: TestApp
-  const translator = createMemoryProvider()
+  const translator = createFakeEngine()
   const api = (url: string, key?: string) => t.app.inject({ url, headers: auth(key) })
   const sentTo = (lang: string): number => translator.calls.filter((c) => c.targetLanguage === lang)
     .reduce((n, c) => n + c.contents.reduce((m, x) => m + [...x].length, 0), 0)

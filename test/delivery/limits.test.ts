@@ -5,7 +5,7 @@ import { describe, it } from 'node:test'
 import type { ArticleContent } from '../../src/articles/types.ts'
 import { nextOutcome, RETRY_AFTER_CAP_MS, STRUGGLING_FLOOR_MS } from '../../src/delivery/deliver-stage.ts'
 import { createFeedNotifier } from '../../src/delivery/feed-notifier.ts'
-import { matchesFilters } from '../../src/delivery/filters.ts'
+import { matchesFilters } from '../../src/pipeline/recipients.ts'
 import { createRateLimiter } from '../../src/delivery/rate-limit.ts'
 
 const story = (extra: Partial<ArticleContent>): ArticleContent => ({ headline: 'ع', paragraphs: ['ف'], language: 'ar', ...extra })

@@ -1,12 +1,12 @@
-// Builds a real app for tests: its own temporary SQLite file, a known admin key, the in-memory
-// pseudo translator unless a test brings another. Everything is closed by the returned cleanup.
+// Builds a real app for tests: its own temporary SQLite file, a known admin key, the fake
+// pseudo-translating engine unless a test brings another. Everything is closed by the returned cleanup.
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { type BuildOptions, buildApp } from '../../src/app.ts'
 import { type Config, loadConfig } from '../../src/config.ts'
-import { createMemoryProvider } from '../../src/translation/memory.ts'
+import { createFakeEngine } from '../../src/translation/fake-engine.ts'
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef'
 
@@ -40,7 +40,7 @@ export async function buildTestApp (options: BuildOptions & { env?: Record<strin
   const tmp = await tempDir()
   const config = testConfig(tmp.dir, options.env)
   const { env: _env, ...buildOptions } = options
-  const translator = options.translator ?? createMemoryProvider()
+  const translator = options.translator ?? createFakeEngine()
   const app = await buildApp(config, { logger: false, ...buildOptions, translator })
   return {
     app,

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.ts'
-import { createMemoryProvider } from '../../src/translation/memory.ts'
+import { createFakeEngine } from '../../src/translation/fake-engine.ts'
 import type { TranslationProvider } from '../../src/translation/types.ts'
 import { summitPost } from '../fixtures/articles/post-bodies.ts'
 import { ADMIN_KEY, eventually, tempDir, testConfig } from '../helpers/app.ts'
@@ -63,7 +63,7 @@ describe('secrets never reach the log (LOG_LEVEL=trace)', () => {
     const tmp = await tempDir()
     remove = tmp.remove
     sink = await startSink()
-    translator = createMemoryProvider()
+    translator = createFakeEngine()
     app = await buildApp(testConfig(tmp.dir, { LOG_LEVEL: 'trace' }), { logger: true, logStream: logs.stream, translator })
     await app.listen({ port: 0, host: '127.0.0.1' })
     port = (app.server.address() as { port: number }).port

@@ -2,7 +2,7 @@
 // filters match it want, each once, English when nobody asked, never a code Google does not know.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { createMemoryProvider } from '../../src/translation/memory.ts'
+import { createFakeEngine } from '../../src/translation/fake-engine.ts'
 import { targetLanguages } from '../../src/translation/translate-version.ts'
 import { auth, buildTestApp, eventually } from '../helpers/app.ts'
 
@@ -14,7 +14,7 @@ describe('target languages', () => {
   })
 
   it('translates for the subscribers whose filters match the story, and skips codes Google does not know', async () => {
-    const translator = createMemoryProvider()
+    const translator = createFakeEngine()
     const t = await buildTestApp({ translator })
     try {
       await t.app.ready()

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { GoogleTranslateError } from '../../src/translation/google-v3.ts'
-import { createMemoryProvider } from '../../src/translation/memory.ts'
+import { createFakeEngine } from '../../src/translation/fake-engine.ts'
 import { isRetryable } from '../../src/translation/errors.ts'
 import { summitPost } from '../fixtures/articles/post-bodies.ts'
 import { auth, buildTestApp, eventually } from '../helpers/app.ts'
@@ -18,7 +18,7 @@ describe('translation stage', () => {
   })
 
   it('retries a retryable failure and ends translated', async () => {
-    const translator = createMemoryProvider({
+    const translator = createFakeEngine({
       beforeTranslate: (_req, i) => { if (i === 0) throw new GoogleTranslateError('unavailable', { code: 14 }) }
     })
     const t = await buildTestApp({ translator })
@@ -39,7 +39,7 @@ describe('translation stage', () => {
   })
 
   it('fails a version for good on INVALID_ARGUMENT, with the reason', async () => {
-    const translator = createMemoryProvider({
+    const translator = createFakeEngine({
       beforeTranslate: () => { throw new GoogleTranslateError('Target language is invalid', { code: 3 }) }
     })
     const t = await buildTestApp({ translator })
@@ -62,7 +62,7 @@ describe('translation stage', () => {
 describe('translation stage, partial failures', () => {
   it('does not pay twice for a language done before another one failed', async () => {
     let frFailures = 0
-    const translator = createMemoryProvider({
+    const translator = createFakeEngine({
       beforeTranslate: (request) => {
         if (request.targetLanguage === 'fr' && frFailures++ === 0) throw new GoogleTranslateError('unavailable', { code: 14 })
       },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { createMemoryProvider } from '../../src/translation/memory.ts'
+import { createFakeEngine } from '../../src/translation/fake-engine.ts'
 import { detectLanguage, pseudoMarker, pseudoTranslate, transliterate } from '../../src/translation/pseudo.ts'
 
 describe('pseudoTranslate', () => {
@@ -65,21 +65,21 @@ describe('detectLanguage', () => {
   })
 })
 
-describe('createMemoryProvider', () => {
+describe('createFakeEngine', () => {
   it('translates with the shared pseudo transform, in order, and counts codepoints', async () => {
-    const provider = createMemoryProvider()
+    const provider = createFakeEngine()
     const contents = ['عنوان', 'فقرة أولى', '😀']
     const result = await provider.translate({ contents, sourceLanguage: 'ar', targetLanguage: 'en', mimeType: 'text/plain' })
     assert.deepEqual(result.translations, contents.map((c) => pseudoTranslate(c, 'text/plain', 'en')))
     assert.equal(result.charsSent, 5 + 9 + 1)
     assert.equal(result.requests, 1)
-    assert.equal(result.model, 'memory/pseudo')
-    assert.equal(provider.engine, 'memory')
+    assert.equal(result.model, 'fake/pseudo')
+    assert.equal(provider.engine, 'fake')
     await provider.close()
   })
 
   it('records calls as copies and refuses work once closed', async () => {
-    const provider = createMemoryProvider({ model: 'test-model' })
+    const provider = createFakeEngine({ model: 'test-model' })
     const contents = ['نص']
     await provider.translate({ contents, sourceLanguage: 'ar', targetLanguage: 'de', mimeType: 'text/html' })
     contents.push('later')
@@ -92,7 +92,7 @@ describe('createMemoryProvider', () => {
   })
 
   it('lets a test script failures through beforeTranslate', async () => {
-    const provider = createMemoryProvider({
+    const provider = createFakeEngine({
       beforeTranslate: (_request, index) => {
         if (index === 0) throw Object.assign(new Error('scripted outage'), { code: 14 })
       },

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test'
 import { createCircuitBreaker } from '../../src/translation/circuit-breaker.ts'
 import { EngineUnavailableError, isRetryable, retryDelayMs } from '../../src/translation/errors.ts'
 import { GoogleTranslateError } from '../../src/translation/google-v3.ts'
-import { createMemoryProvider } from '../../src/translation/memory.ts'
+import { createFakeEngine } from '../../src/translation/fake-engine.ts'
 import { withResilience } from '../../src/translation/resilient.ts'
 import type { TranslateRequest } from '../../src/translation/types.ts'
 
@@ -65,7 +65,7 @@ describe('circuit breaker', () => {
 describe('withResilience', () => {
   it('retries transient failures with growing delays and returns the translation', async () => {
     const delays: number[] = []
-    const inner = createMemoryProvider({ beforeTranslate: (_r, i) => { if (i < 2) throw failure(i === 0 ? 14 : 8) } })
+    const inner = createFakeEngine({ beforeTranslate: (_r, i) => { if (i < 2) throw failure(i === 0 ? 14 : 8) } })
     const provider = withResilience(inner, { retry: { baseDelayMs: 5 }, random: () => 0.5, onRetry: (e) => delays.push(e.delayMs) })
     try {
       const result = await provider.translate(request)
@@ -80,7 +80,7 @@ describe('withResilience', () => {
 
   it('waits at least as long as RetryInfo asks, and hands longer waits back to the caller', async () => {
     const delays: number[] = []
-    const inner = createMemoryProvider({
+    const inner = createFakeEngine({
       beforeTranslate: (_r, i) => {
         if (i === 0) throw failure(8, 'quota', [{ retryDelay: '0.04s' }])
         if (i === 1) throw failure(8, 'quota', [{ retryDelay: '60s' }])
@@ -97,7 +97,7 @@ describe('withResilience', () => {
   })
 
   it('does not retry INVALID_ARGUMENT, and an answer of any kind keeps the circuit closed', async () => {
-    const inner = createMemoryProvider({ beforeTranslate: () => { throw failure(3, 'Target language is invalid') } })
+    const inner = createFakeEngine({ beforeTranslate: () => { throw failure(3, 'Target language is invalid') } })
     const provider = withResilience(inner, { breaker: { failureThreshold: 1 } })
     try {
       await assert.rejects(provider.translate(request), { code: 3 })
@@ -112,7 +112,7 @@ describe('withResilience', () => {
   it('stops calling a failing engine, refuses until the cool-down, then probes it', async () => {
     let down = true
     let now = 0
-    const inner = createMemoryProvider({ beforeTranslate: () => { if (down) throw failure(14, 'unavailable') } })
+    const inner = createFakeEngine({ beforeTranslate: () => { if (down) throw failure(14, 'unavailable') } })
     const provider = withResilience(inner, {
       now: () => now,
       retry: { attempts: 10, baseDelayMs: 1 },

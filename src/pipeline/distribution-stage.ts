@@ -4,18 +4,17 @@
 // kill: everyone who ever had the story, filters or not — and the kill goes ahead of all not yet sent.
 import type { StoredTranslation, StoredVersion } from '../articles/types.ts'
 import { carriesAllLanguages, type FormatInput, getFormat, type RenderedDocument } from '../formats/registry.ts'
-import { isoAfter, type PipelineContext, type VersionJob } from '../pipeline/context.ts'
-import { inThreadWork } from '../pipeline/cpu-jobs.ts'
-import { CpuPoolClosedError, WorkerCrashedError } from '../pipeline/cpu-worker.ts'
-import { quarantineIfPoisoned, recordCrashedRun } from '../pipeline/quarantine.ts'
 import type { ClaimedVersion, NewDelivery, Subscriber } from '../storage/types.ts'
-import { matchesFilters } from './filters.ts'
+import { isoAfter, type PipelineContext, type VersionJob } from './context.ts'
+import { inThreadWork } from './cpu-jobs.ts'
+import { CpuPoolClosedError, WorkerCrashedError } from './cpu-worker.ts'
+import { quarantineIfPoisoned, recordCrashedRun } from './quarantine.ts'
+import { wantingSubscribers } from './recipients.ts'
 
 /** Who gets which languages of this version. */
 async function recipients (ctx: PipelineContext, version: StoredVersion): Promise<Array<{ subscriber: Subscriber; langs: string[] }>> {
   if (version.event !== 'kill') {
-    return (await ctx.storage.listActiveSubscribers())
-      .filter((s) => matchesFilters(s.filters, version.content))
+    return (await wantingSubscribers(ctx.storage, version.content))
       .map((subscriber) => ({ subscriber, langs: subscriber.languages }))
   }
   const subscribers = new Map((await ctx.storage.listSubscribers()).map((s) => [s.id, s]))
@@ -38,7 +37,7 @@ export async function claimDistribution (ctx: PipelineContext): Promise<VersionJ
     versionId: version.id,
     async run () {
       if (await quarantineIfPoisoned(ctx, version, 'distribution')) return
-      await distributeClaimed(ctx, version)
+      await distributeVersion(ctx, version)
     }
   }
 }
@@ -51,7 +50,7 @@ export async function runDistributionStage (ctx: PipelineContext): Promise<boole
   return true
 }
 
-async function distributeClaimed (ctx: PipelineContext, version: ClaimedVersion): Promise<void> {
+async function distributeVersion (ctx: PipelineContext, version: ClaimedVersion): Promise<void> {
   // Rendering runs in the CPU worker pool. It is a pure function of the stored version, so a render
   // that throws fails the version with the reason (it would throw every time); one that kills its
   // worker counts as an unfinished run (pipeline/quarantine.ts). null: the version was dealt with.

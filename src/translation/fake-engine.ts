@@ -3,7 +3,7 @@
 import { pseudoTranslate } from './pseudo.ts'
 import type { TranslateRequest, TranslateResult, TranslationProvider } from './types.ts'
 
-export interface MemoryProviderOptions {
+export interface FakeEngineOptions {
   /** Reported as the model of every result. */
   model?: string
   /**
@@ -13,22 +13,22 @@ export interface MemoryProviderOptions {
   beforeTranslate?: (request: TranslateRequest, callIndex: number) => void | Promise<void>
 }
 
-export interface MemoryProvider extends TranslationProvider {
+export interface FakeEngine extends TranslationProvider {
   /** Copies of every request received, oldest first, including ones that then failed. */
   readonly calls: TranslateRequest[]
   readonly closed: boolean
 }
 
-export const MEMORY_MODEL = 'memory/pseudo'
+export const FAKE_ENGINE_MODEL = 'fake/pseudo'
 
-export function createMemoryProvider (options: MemoryProviderOptions = {}): MemoryProvider {
+export function createFakeEngine (options: FakeEngineOptions = {}): FakeEngine {
   const calls: TranslateRequest[] = []
-  const model = options.model ?? MEMORY_MODEL
+  const model = options.model ?? FAKE_ENGINE_MODEL
   let closed = false
 
   return {
-    engine: 'memory',
-    scope: `memory|${model}`,
+    engine: 'fake',
+    scope: `fake|${model}`,
     model,
     calls,
     get closed () {
@@ -36,7 +36,7 @@ export function createMemoryProvider (options: MemoryProviderOptions = {}): Memo
     },
     async translate (request: TranslateRequest): Promise<TranslateResult> {
       // Checked like a real client: using a closed provider is a lifecycle bug worth surfacing.
-      if (closed) throw new Error('memory translation provider is closed')
+      if (closed) throw new Error('fake translation engine is closed')
       // Copied so a caller mutating its array afterwards cannot rewrite the record.
       calls.push({ ...request, contents: [...request.contents] })
       await options.beforeTranslate?.(request, calls.length - 1)
