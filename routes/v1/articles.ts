@@ -18,9 +18,7 @@ const articles: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: app.requireRole('editor', 'admin'),
     schema: { body: ArticleInput, response: { 200: IngestReply, 202: IngestReply, ...ProblemResponses, 409: StoryKilledProblem } }
   }, async (request, reply) => {
-    const outcome = await ingestArticle(app.storage, request.body, app.now())
-    // A new version is translation work; waking the delivery loop too cost an empty claim per post.
-    if (outcome.kind === 'created') app.pipeline.wakeVersions()
+    const outcome = await ingestArticle(app.storage, app.pipeline, request.body, app.now())
     const { articleId: id, guid, version, status } = outcome
     return reply.code(outcome.kind === 'created' ? 202 : 200).send({ id, guid, version, status })
   })
@@ -37,8 +35,7 @@ const articles: FastifyPluginAsyncTypebox = async (app) => {
     preValidation: async (request) => { request.body ??= {} },
     schema: { params: IdParams, body: KillInput, response: { 202: IngestReply, ...ProblemResponses } }
   }, async (request, reply) => {
-    const killed = await killArticle(app.storage, request.params.id, app.now(), request.body?.reason)
-    app.pipeline.wake()
+    const killed = await killArticle(app.storage, app.pipeline, request.params.id, app.now(), request.body?.reason)
     return reply.code(202).send(killed)
   })
 
@@ -47,8 +44,7 @@ const articles: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: app.requireRole('editor', 'admin'),
     schema: { params: IdParams, response: { 202: IngestReply, ...ProblemResponses } }
   }, async (request, reply) => {
-    const retried = await retryArticle(app.storage, request.params.id, app.now())
-    app.pipeline.wake()
+    const retried = await retryArticle(app.storage, app.pipeline, request.params.id, app.now())
     return reply.code(202).send(retried)
   })
 

@@ -1,8 +1,7 @@
 // Glossary: terms every translation renders one agreed way, and terms it must leave as written.
 // Admins change it; editors may read it. Every change bumps the glossary version.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { notFound } from '../../src/http/errors.ts'
-import { putGlossaryEntry } from '../../src/translation/glossary.ts'
+import { deleteGlossaryEntry, putGlossaryEntry } from '../../src/translation/glossary.ts'
 import { GlossaryChange, GlossaryDeleted, GlossaryInput, GlossaryView } from '../../schemas/glossary.ts'
 import { IdParams } from '../../schemas/common.ts'
 import { ProblemResponses } from '../../schemas/problem.ts'
@@ -25,11 +24,7 @@ const glossary: FastifyPluginAsyncTypebox = async (app) => {
   app.delete('/glossary/:id', {
     onRequest: app.requireRole('admin'),
     schema: { params: IdParams, response: { 200: GlossaryDeleted, ...ProblemResponses } }
-  }, async (request) => {
-    const deleted = await app.storage.deleteGlossaryEntry(request.params.id)
-    if (deleted === null) throw notFound('Glossary entry', `No glossary entry has the id ${request.params.id}.`)
-    return deleted
-  })
+  }, async (request) => deleteGlossaryEntry(app.storage, request.params.id))
 }
 
 export default glossary

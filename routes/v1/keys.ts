@@ -3,7 +3,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { createApiKey, listApiKeys, revokeApiKey } from '../../src/auth/api-keys.ts'
-import { badRequest } from '../../src/http/errors.ts'
 import { IdParams } from '../../schemas/common.ts'
 import { KeyCreated, KeyInput, KeyList } from '../../schemas/keys.ts'
 import { Problem, ProblemResponses } from '../../schemas/problem.ts'
@@ -14,13 +13,7 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
     schema: { body: KeyInput, response: { 201: KeyCreated, ...ProblemResponses } }
   }, async (request, reply) => {
     const { role, label, subscriberId } = request.body
-    if (role === 'subscriber') {
-      if (subscriberId === undefined) throw badRequest('/body/subscriberId', 'is required for role subscriber')
-      if (await app.storage.getSubscriber(subscriberId) === null) throw badRequest('/body/subscriberId', 'names no subscriber')
-    } else if (subscriberId !== undefined) {
-      throw badRequest('/body/subscriberId', 'is only for role subscriber')
-    }
-    const created = await createApiKey(app.storage, role, label, app.now(), subscriberId === undefined ? {} : { subscriberId })
+    const created = await createApiKey(app.storage, role, label, app.now(), { subscriberId })
     return reply.code(201).send(created)
   })
 

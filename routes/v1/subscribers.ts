@@ -1,9 +1,10 @@
 // Subscribers: partner endpoints (push) and feeds (pull). Admin only.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { type Static, Type } from 'typebox'
-import { createSubscriber, rotateSecret, updateSubscriber } from '../../src/delivery/subscribers.ts'
+import {
+  createSubscriber, deleteSubscriber, getSubscriber, replayDeliveries, rotateSecret, updateSubscriber
+} from '../../src/delivery/subscribers.ts'
 import { toUtcDateTime } from '../../src/http/date-time.ts'
-import { notFound } from '../../src/http/errors.ts'
 import { IdParams, type WithDefaults } from '../../schemas/common.ts'
 import { ProblemResponses } from '../../schemas/problem.ts'
 import {
@@ -13,11 +14,6 @@ import {
 
 const subscribers: FastifyPluginAsyncTypebox = async (app) => {
   const admin = app.requireRole('admin')
-  const mustExist = async (id: string) => {
-    const subscriber = await app.storage.getSubscriber(id)
-    if (subscriber === null) throw notFound('Subscriber', `No subscriber has the id ${id}.`)
-    return subscriber
-  }
 
   app.post('/subscribers', {
     onRequest: admin,
@@ -35,24 +31,18 @@ const subscribers: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/subscribers/:id', {
     onRequest: admin,
     schema: { params: IdParams, response: { 200: SubscriberView, ...ProblemResponses } }
-  }, async (request) => mustExist(request.params.id))
+  }, async (request) => getSubscriber(app.storage, request.params.id))
 
   app.patch('/subscribers/:id', {
     onRequest: admin,
     schema: { params: IdParams, body: SubscriberPatch, response: { 200: SubscriberView, ...ProblemResponses } }
-  }, async (request) => {
-    const updated = await updateSubscriber(app.storage, app.addressPolicy, request.params.id, request.body, app.now())
-    if (updated.active) app.pipeline.wake() // re-enabled: its queue may move again
-    return updated
-  })
+  }, async (request) => updateSubscriber(app.storage, app.addressPolicy, app.pipeline, request.params.id, request.body, app.now()))
 
   app.delete('/subscribers/:id', {
     onRequest: admin,
     schema: { params: IdParams, response: { 204: Type.Null(), ...ProblemResponses } }
   }, async (request, reply) => {
-    if (!await app.storage.deleteSubscriber(request.params.id, app.now().toISOString())) {
-      throw notFound('Subscriber', `No subscriber has the id ${request.params.id}.`)
-    }
+    await deleteSubscriber(app.storage, request.params.id, app.now())
     return reply.code(204).send(null)
   })
 
@@ -65,7 +55,7 @@ const subscribers: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: admin,
     schema: { params: IdParams, response: { 200: Type.Object({ events: Type.Array(SubscriberEventView) }), ...ProblemResponses } }
   }, async (request) => {
-    await mustExist(request.params.id)
+    await getSubscriber(app.storage, request.params.id)
     return { events: await app.storage.listSubscriberEvents(request.params.id) }
   })
 
@@ -73,7 +63,7 @@ const subscribers: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: admin,
     schema: { params: IdParams, querystring: DeliveryListQuery, response: { 200: Type.Object({ deliveries: Type.Array(DeliveryRecord) }), ...ProblemResponses } }
   }, async (request) => {
-    await mustExist(request.params.id)
+    await getSubscriber(app.storage, request.params.id)
     // limit has a schema default, which ajv fills in.
     const { status, after, limit } = request.query as WithDefaults<Static<typeof DeliveryListQuery>, 'limit'>
     const deliveries = await app.storage.listDeliveries(request.params.id, {
@@ -88,11 +78,8 @@ const subscribers: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: admin,
     schema: { params: IdParams, body: ReplayInput, response: { 200: ReplayReply, ...ProblemResponses } }
   }, async (request) => {
-    await mustExist(request.params.id)
     const since = toUtcDateTime(request.body.since)
-    const replayed = await app.storage.replayDeliveries(request.params.id, since, app.now().toISOString())
-    app.pipeline.wake()
-    return { replayed }
+    return { replayed: await replayDeliveries(app.storage, app.pipeline, request.params.id, since, app.now()) }
   })
 }
 

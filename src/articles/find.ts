@@ -3,7 +3,7 @@
 // someone pages lands before the first page, never shifting or repeating what later pages hold.
 import type { ArticleList, ArticleListQuery } from '../../schemas/articles.ts'
 import type { WithDefaults } from '../../schemas/common.ts'
-import { badRequest } from '../http/errors.ts'
+import { InvalidInputError } from '../errors.ts'
 import type { Storage } from '../storage/types.ts'
 import { queryTerms } from './search-text.ts'
 
@@ -14,7 +14,7 @@ export function encodeCursor (seq: number): string {
 
 function decodeCursor (cursor: string): number {
   const match = /^n:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'))
-  if (match === null) throw badRequest('/querystring/cursor', 'is not a cursor this API returned (pass nextCursor of the previous page as it is)')
+  if (match === null) throw new InvalidInputError('/querystring/cursor', 'is not a cursor this API returned (pass nextCursor of the previous page as it is)')
   return Number(match[1])
 }
 
@@ -26,8 +26,8 @@ export async function findArticles (storage: Storage, query: WithDefaults<Articl
   let terms: string[] | undefined
   if (query.q !== undefined) {
     terms = queryTerms(query.q)
-    if (terms.length === 0) throw badRequest('/querystring/q', 'has no letters or digits to search for')
-    if (terms.length > 10) throw badRequest('/querystring/q', 'has more than 10 words; search for fewer')
+    if (terms.length === 0) throw new InvalidInputError('/querystring/q', 'has no letters or digits to search for')
+    if (terms.length > 10) throw new InvalidInputError('/querystring/q', 'has more than 10 words; search for fewer')
   }
   const items = await storage.listArticles({
     ...(query.guid === undefined ? {} : { guid: query.guid }),

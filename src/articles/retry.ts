@@ -1,6 +1,7 @@
 // Retry: a story whose latest version failed for good goes back into translation, as a version
 // that was never tried. Kill (kill.ts) is its sibling: both act on a stored story from the API.
-import { HttpError, notFound } from '../http/errors.ts'
+import { ConflictError, NotFoundError } from '../errors.ts'
+import type { WorkSignal } from '../pipeline/runner.ts'
 import type { Storage } from '../storage/types.ts'
 
 // Only the latest version: retrying an older one could deliver it after a newer version
@@ -12,14 +13,15 @@ export interface RetriedArticle {
   status: 'received'
 }
 
-export async function retryArticle (storage: Storage, articleId: string, now: Date): Promise<RetriedArticle> {
+export async function retryArticle (storage: Storage, pipeline: WorkSignal, articleId: string, now: Date): Promise<RetriedArticle> {
   const outcome = await storage.retryFailedVersion(articleId, now.toISOString())
-  if (outcome.kind === 'not-found') throw notFound('Article', `No article has the id ${articleId}.`)
+  if (outcome.kind === 'not-found') throw new NotFoundError('Article', `No article has the id ${articleId}.`)
   if (outcome.kind === 'not-failed') {
-    throw new HttpError(409, 'NASHRA_NOT_FAILED', 'Nothing to retry',
+    throw new ConflictError('not-failed',
       `Version ${outcome.version} of article ${articleId} is ${outcome.status}; only a failed version can be retried.`,
-      { extensions: { versionStatus: outcome.status, version: outcome.version } })
+      { versionStatus: outcome.status, version: outcome.version })
   }
+  pipeline.wake()
   const version = await storage.getVersion(articleId, outcome.version)
   return { id: articleId, guid: version?.guid ?? '', version: outcome.version, status: 'received' }
 }

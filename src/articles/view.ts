@@ -2,7 +2,7 @@
 // content and each translation side by side, segment by segment; how its delivery went per
 // subscriber and language; the story's version history; and what its translation cost.
 import type { ArticleView } from '../../schemas/articles.ts'
-import { notFound } from '../http/errors.ts'
+import { NotFoundError } from '../errors.ts'
 import type { Storage, VersionSummary } from '../storage/types.ts'
 import { estimateCost, summarize } from '../translation/cost.ts'
 import { compareSegments } from './compare.ts'
@@ -17,7 +17,7 @@ export async function articleView (storage: Storage, articleId: string, options:
   const version = await storage.getVersion(articleId, options.version)
   if (version === null) {
     const versions = options.version === undefined ? [] : await storage.listVersions(articleId)
-    if (versions.length === 0) throw notFound('Article', `No article has the id ${articleId}.`)
+    if (versions.length === 0) throw new NotFoundError('Article', `No article has the id ${articleId}.`)
     throw missingVersion(articleId, options.version!, versions)
   }
   const price = options.pricePerMillionChars
@@ -65,13 +65,13 @@ export async function articleView (storage: Storage, articleId: string, options:
 /** GET /v1/articles/:id/versions. */
 export async function versionHistory (storage: Storage, articleId: string) {
   const latest = await storage.getVersion(articleId)
-  if (latest === null) throw notFound('Article', `No article has the id ${articleId}.`)
+  if (latest === null) throw new NotFoundError('Article', `No article has the id ${articleId}.`)
   return { id: articleId, guid: latest.guid, versions: await storage.listVersions(articleId) }
 }
 
 function missingVersion (articleId: string, asked: number, versions: VersionSummary[]) {
   const numbers = versions.map((v) => v.version)
-  return notFound('Article version', `Article ${articleId} has no version ${asked}; its versions are ${numbers.join(', ')}.`,
+  return new NotFoundError('Article version', `Article ${articleId} has no version ${asked}; its versions are ${numbers.join(', ')}.`,
     { versions: numbers })
 }
 

@@ -1,7 +1,7 @@
 // API keys: random, shown once, stored only as a SHA-256 hash (they carry 256 bits of entropy, so
 // a fast hash is enough), looked up by hash and compared in constant time.
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
-import { HttpError, notFound } from '../http/errors.ts'
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts'
 import type { Role } from '../../schemas/keys.ts'
 import type { ApiKeyRecord, ApiKeySummary, Storage } from '../storage/types.ts'
 
@@ -38,15 +38,24 @@ export async function listApiKeys (storage: Storage): Promise<ApiKeySummary[]> {
 /** DELETE /v1/keys/:id: revoked at once; the last admin key stays, or nobody could administer Nashra. */
 export async function revokeApiKey (storage: Storage, id: string, now: Date): Promise<void> {
   const outcome = await storage.revokeApiKey(id, now.toISOString())
-  if (outcome === 'not-found') throw notFound('API key', `No API key has the id ${id}.`)
+  if (outcome === 'not-found') throw new NotFoundError('API key', `No API key has the id ${id}.`)
   if (outcome === 'last-admin') {
-    throw new HttpError(409, 'NASHRA_LAST_ADMIN_KEY', 'Last admin key',
-      `Key ${id} is the only admin key left; create another admin key before revoking this one.`)
+    throw new ConflictError('last-admin-key', `Key ${id} is the only admin key left; create another admin key before revoking this one.`)
   }
 }
 
+/**
+ * POST /v1/keys. A subscriber key is bound to one existing subscriber (it reads that feed and
+ * nothing else); admin and editor keys are bound to none.
+ */
 export async function createApiKey (storage: Storage, role: Role, label: string, now: Date,
-  options: { key?: string; subscriberId?: string } = {}): Promise<ApiKeyRecord & { key: string }> {
+  options: { key?: string; subscriberId?: string | undefined } = {}): Promise<ApiKeyRecord & { key: string }> {
+  if (role === 'subscriber') {
+    if (options.subscriberId === undefined) throw new InvalidInputError('/body/subscriberId', 'is required for role subscriber')
+    if (await storage.getSubscriber(options.subscriberId) === null) throw new InvalidInputError('/body/subscriberId', 'names no subscriber')
+  } else if (options.subscriberId !== undefined) {
+    throw new InvalidInputError('/body/subscriberId', 'is only for role subscriber')
+  }
   const key = options.key ?? generateApiKey()
   const record: ApiKeyRecord = { id: randomUUID(), role, label, subscriberId: options.subscriberId ?? null, createdAt: now.toISOString() }
   await storage.insertApiKey({ ...record, hash: hashApiKey(key) })

@@ -1,11 +1,12 @@
-// Subscriber management: creation with a fresh signing secret, changes, secret rotation, and the
-// address guard applied at registration — the same guard refuses again at connect time, after
-// DNS, so a name that later resolves inward is still stopped.
+// Subscriber management: creation with a fresh signing secret, changes, secret rotation, replay,
+// deletion, and the address guard applied at registration — the same guard refuses again at
+// connect time, after DNS, so a name that later resolves inward is still stopped.
 import { randomUUID } from 'node:crypto'
 import { isIP } from 'node:net'
 import type { SubscriberInput, SubscriberPatch } from '../../schemas/subscribers.ts'
 import { hostOf, isLocalhostName, lookupWithTimeout } from '../hosts.ts'
-import { badRequest, notFound } from '../http/errors.ts'
+import { InvalidInputError, NotFoundError } from '../errors.ts'
+import type { WorkSignal } from '../pipeline/runner.ts'
 import type { Storage, Subscriber, SubscriberWithSecret } from '../storage/types.ts'
 import { type AddressPolicy, checkUrl } from './address-guard.ts'
 import { isSupportedLanguage } from '../translation/languages.ts'
@@ -13,10 +14,19 @@ import { generateSecret } from './sign.ts'
 
 const LOOKUP_TIMEOUT_MS = 5_000
 
+const missing = (id: string): NotFoundError => new NotFoundError('Subscriber', `No subscriber has the id ${id}.`)
+
+/** The subscriber, or NotFoundError. */
+export async function getSubscriber (storage: Storage, id: string): Promise<Subscriber> {
+  const subscriber = await storage.getSubscriber(id)
+  if (subscriber === null) throw missing(id)
+  return subscriber
+}
+
 /** Refuses a webhook URL whose host is, or resolves to, an address the policy forbids. */
 export async function assertWebhookUrlAllowed (url: string, policy: AddressPolicy, field = '/body/url'): Promise<void> {
   const verdict = checkUrl(url, policy)
-  if (!verdict.allowed) throw badRequest(field, verdict.reason ?? 'is not an allowed webhook address')
+  if (!verdict.allowed) throw new InvalidInputError(field, verdict.reason ?? 'is not an allowed webhook address')
   const host = hostOf(url)
   if (isIP(host) !== 0 || isLocalhostName(host)) return
   let addresses: Array<{ address: string }>
@@ -28,21 +38,21 @@ export async function assertWebhookUrlAllowed (url: string, policy: AddressPolic
   }
   for (const { address } of addresses) {
     const check = policy(address)
-    if (!check.allowed) throw badRequest(field, `${host} resolves to ${address}, which is ${check.reason}`)
+    if (!check.allowed) throw new InvalidInputError(field, `${host} resolves to ${address}, which is ${check.reason}`)
   }
 }
 
 /** Languages must be ones the translation engine knows, or items in them could never be made. */
 function assertLanguages (languages: string[]): string[] {
   languages.forEach((lang, i) => {
-    if (!isSupportedLanguage(lang)) throw badRequest(`/body/languages/${i}`, `"${lang}" is not a language Google Cloud Translation supports`)
+    if (!isSupportedLanguage(lang)) throw new InvalidInputError(`/body/languages/${i}`, `"${lang}" is not a language Google Cloud Translation supports`)
   })
   return languages
 }
 
 function assertModeAndUrl (mode: Subscriber['mode'], url: string | null | undefined): void {
-  if (mode === 'push' && (url === undefined || url === null)) throw badRequest('/body/url', 'is required for a push subscriber')
-  if (mode === 'pull' && url !== undefined && url !== null) throw badRequest('/body/url', 'must be absent for a pull subscriber (it reads GET /v1/feed)')
+  if (mode === 'push' && (url === undefined || url === null)) throw new InvalidInputError('/body/url', 'is required for a push subscriber')
+  if (mode === 'pull' && url !== undefined && url !== null) throw new InvalidInputError('/body/url', 'must be absent for a pull subscriber (it reads GET /v1/feed)')
 }
 
 export async function createSubscriber (storage: Storage, policy: AddressPolicy, input: SubscriberInput, now: Date): Promise<SubscriberWithSecret> {
@@ -69,9 +79,9 @@ export async function createSubscriber (storage: Storage, policy: AddressPolicy,
   return subscriber
 }
 
-export async function updateSubscriber (storage: Storage, policy: AddressPolicy, id: string, patch: SubscriberPatch, now: Date): Promise<Subscriber> {
+export async function updateSubscriber (storage: Storage, policy: AddressPolicy, pipeline: WorkSignal, id: string, patch: SubscriberPatch, now: Date): Promise<Subscriber> {
   const current = await storage.getSubscriber(id)
-  if (current === null) throw notFound('Subscriber', `No subscriber has the id ${id}.`)
+  if (current === null) throw missing(id)
   const mode = patch.mode ?? current.mode
   // Switching to pull drops the endpoint; switching to push needs one.
   const url = patch.url !== undefined ? patch.url : mode === 'pull' ? null : current.url
@@ -79,13 +89,27 @@ export async function updateSubscriber (storage: Storage, policy: AddressPolicy,
   if (patch.url !== undefined) await assertWebhookUrlAllowed(patch.url, policy)
   if (patch.languages !== undefined) assertLanguages(patch.languages)
   const updated = await storage.updateSubscriber(id, { ...patch, mode, url }, now.toISOString())
-  if (updated === null) throw notFound('Subscriber', `No subscriber has the id ${id}.`)
+  if (updated === null) throw missing(id)
+  if (updated.active) pipeline.wake() // re-enabled: its queue may move again
   return updated
 }
 
 export async function rotateSecret (storage: Storage, id: string, overlapMs: number, now: Date): Promise<{ secret: string; previousSecretValidUntil: string }> {
   const secret = generateSecret()
   const until = new Date(now.getTime() + overlapMs).toISOString()
-  if (!await storage.rotateSecret(id, secret, until, now.toISOString())) throw notFound('Subscriber', `No subscriber has the id ${id}.`)
+  if (!await storage.rotateSecret(id, secret, until, now.toISOString())) throw missing(id)
   return { secret, previousSecretValidUntil: until }
+}
+
+/** Deleted at once: its queued deliveries are canceled and its feed keys revoked. */
+export async function deleteSubscriber (storage: Storage, id: string, now: Date): Promise<void> {
+  if (!await storage.deleteSubscriber(id, now.toISOString())) throw missing(id)
+}
+
+/** Queues again what the subscriber was sent (delivered or dead) since a time; how many. */
+export async function replayDeliveries (storage: Storage, pipeline: WorkSignal, id: string, since: string, now: Date): Promise<number> {
+  await getSubscriber(storage, id)
+  const replayed = await storage.replayDeliveries(id, since, now.toISOString())
+  pipeline.wake()
+  return replayed
 }

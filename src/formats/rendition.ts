@@ -1,7 +1,7 @@
 // Renders any stored version of an article in any format, format version and language on demand.
 // Unknown formats, format versions or languages are answered with what does exist, so a partner
 // can correct the request.
-import { notFound } from '../http/errors.ts'
+import { NotFoundError } from '../errors.ts'
 import type { Storage } from '../storage/types.ts'
 import { formatNames, formatVersions, getFormat, type RenderedDocument } from './registry.ts'
 
@@ -19,16 +19,16 @@ export async function renderRendition (storage: Storage, req: RenditionRequest):
   if (formatter === undefined) {
     const versions = formatVersions(req.format)
     if (versions.length === 0) {
-      throw notFound('Format', `There is no format "${req.format}". Formats: ${formatNames().join(', ')}.`, { formats: formatNames() })
+      throw new NotFoundError('Format', `There is no format "${req.format}". Formats: ${formatNames().join(', ')}.`, { formats: formatNames() })
     }
-    throw notFound('Format version', `${req.format} has no version "${req.formatVersion}". Versions: ${versions.join(', ')}.`,
+    throw new NotFoundError('Format version', `${req.format} has no version "${req.formatVersion}". Versions: ${versions.join(', ')}.`,
       { formatVersions: versions })
   }
   const version = await storage.getVersion(req.articleId, req.version)
   if (version === null) {
     const latest = req.version === undefined ? null : await storage.getVersion(req.articleId)
-    if (latest === null) throw notFound('Article', `No article has the id ${req.articleId}.`)
-    throw notFound('Version', `Article ${req.articleId} has versions 1 to ${latest.version}.`, { versions: latest.version })
+    if (latest === null) throw new NotFoundError('Article', `No article has the id ${req.articleId}.`)
+    throw new NotFoundError('Version', `Article ${req.articleId} has versions 1 to ${latest.version}.`, { versions: latest.version })
   }
   const source = version.content.language
   const translations = await storage.listTranslations(version.id)
@@ -36,7 +36,7 @@ export async function renderRendition (storage: Storage, req: RenditionRequest):
   const lang = req.lang ?? source
   const translation = lang === source ? null : translations.find((t) => t.lang === lang)
   if (translation === undefined) {
-    throw notFound('Language', `Version ${version.version} exists in ${languages.join(', ')}, not "${lang}".`, { languages })
+    throw new NotFoundError('Language', `Version ${version.version} exists in ${languages.join(', ')}, not "${lang}".`, { languages })
   }
   return formatter({ version, translation, translations, provider: { name: req.providerName } })
 }

@@ -1,11 +1,9 @@
-// The one escaping layer for every XML document Nashra emits (NewsML-G2 today, NITF and Atom
-// later). Formatters build a tree with `el()` and hand it to `serialize()`; nothing else in the
-// project concatenates markup, so escaping and the XML 1.0 character rules live only here.
+// The one escaping layer for every XML document Nashra emits (NewsML-G2, NITF and Atom).
+// Formatters build a tree with `el()` and hand it to `serialize()`; nothing else in the project
+// concatenates markup, so escaping and the XML 1.0 character rules live only here.
 //
 // Text arrives already decoded: an ingested "&quot;" is four literal characters by the time it
 // reaches this module and is written as "&amp;quot;". Decoding entities is an ingest concern.
-
-import { HttpError } from '../http/errors.ts'
 
 export type AttrValue = string | number | undefined
 
@@ -118,11 +116,12 @@ export function escapeAttr (value: string): string {
  */
 export const MAX_XML_DEPTH = 200
 
-export class DocumentTooDeepError extends HttpError {
+export class DocumentTooDeepError extends Error {
+  /** The depth allowed (MAX_XML_DEPTH). */
+  readonly limit = MAX_XML_DEPTH
+
   constructor (name: string) {
-    super(422, 'NASHRA_UNRENDERABLE', 'Story cannot be rendered',
-      `The document nests elements more than ${MAX_XML_DEPTH} deep (inside <${name}>); XML parsers refuse such documents.`,
-      { extensions: { limit: MAX_XML_DEPTH } })
+    super(`The document nests elements more than ${MAX_XML_DEPTH} deep (inside <${name}>); XML parsers refuse such documents.`)
     this.name = 'DocumentTooDeepError'
   }
 }

@@ -1,5 +1,5 @@
-// The one mapping from failures to RFC 9457 application/problem+json: domain errors (HttpError,
-// StorageUnavailableError), schema validation (each bad field named as a JSON Pointer into the
+// The one mapping from failures to RFC 9457 application/problem+json: coded errors (HttpError),
+// domain errors (src/errors.ts and the others domain-problems.ts maps, StorageUnavailableError), schema validation (each bad field named as a JSON Pointer into the
 // request, "/body/urgency"), and whatever Fastify or a plugin raises (invalid JSON, body too
 // large, unsupported media type, rate limits, overload), which is answered in Nashra's terms:
 // one `type` scheme (problem-types.ts), no framework codes or messages. Plugins that answer
@@ -8,6 +8,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Problem } from '../../schemas/problem.ts'
 import { StorageUnavailableError } from '../storage/unavailable.ts'
+import { domainHttpError } from './domain-problems.ts'
 import { HttpError, type InvalidParam } from './errors.ts'
 import { PROBLEM_KINDS, type ProblemCode, problemType } from './problem-types.ts'
 import { describeValidation } from './validation.ts'
@@ -59,7 +60,8 @@ const BY_STATUS: Record<number, ProblemCode> = {
 const INTERNAL_DETAIL = 'The request could not be completed; it has been logged.'
 
 /** The problem for any error that reached the handler, and the headers that go with it. */
-export function toProblem (err: unknown, instance: string): { problem: ProblemBody; headers: Record<string, string> } {
+export function toProblem (thrown: unknown, instance: string): { problem: ProblemBody; headers: Record<string, string> } {
+  const err = domainHttpError(thrown) ?? thrown
   if (err instanceof HttpError) {
     return {
       problem: {
@@ -120,7 +122,7 @@ export function frameworkErrorHandler (err: FastifyError, request: FastifyReques
 }
 
 export function installProblemHandlers (app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler((err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
     const { problem, headers } = toProblem(err, request.url)
     // Storage outages are logged once per episode where they are detected, not per request.
     if (problem.status >= 500 && !(err instanceof StorageUnavailableError) && problem.code === 'NASHRA_INTERNAL') {

@@ -68,30 +68,27 @@ export function runCpuJob (job: CpuJob): unknown {
  */
 export class CpuJobError extends Error {
   readonly code = 3
-  readonly statusCode: number | undefined
 
-  constructor (name: string, message: string, statusCode?: number) {
+  constructor (name: string, message: string) {
     super(message)
     this.name = name
-    this.statusCode = statusCode
   }
 }
 
-export type CpuJobOutcome = { ok: true; value: unknown } | { ok: false; name: string; message: string; statusCode?: number }
+export type CpuJobOutcome = { ok: true; value: unknown } | { ok: false; name: string; message: string }
 
 export function settleCpuJob (job: CpuJob): CpuJobOutcome {
   try {
     return { ok: true, value: runCpuJob(job) }
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err))
-    const statusCode = (e as { statusCode?: unknown }).statusCode
-    return { ok: false, name: e.name, message: e.message, ...(typeof statusCode === 'number' ? { statusCode } : {}) }
+    return { ok: false, name: e.name, message: e.message }
   }
 }
 
 export function outcomeValue (outcome: CpuJobOutcome): unknown {
   if (outcome.ok) return outcome.value
-  throw new CpuJobError(outcome.name, outcome.message, outcome.statusCode)
+  throw new CpuJobError(outcome.name, outcome.message)
 }
 
 /** CpuWork over any way of running a job. */

@@ -33,6 +33,12 @@ export interface Pipeline {
   stop(): Promise<void>
 }
 
+/**
+ * What a domain action that makes work (ingest, kill, retry, replay…) needs of the pipeline: to
+ * say so itself, so no entry point (route, script, CLI) can forget to.
+ */
+export type WorkSignal = Pick<Pipeline, 'wake' | 'wakeVersions'>
+
 
 export function createPipeline (ctx: PipelineContext): Pipeline {
   const processWaker = createWaker()

@@ -1,7 +1,7 @@
 // What translation costs: the engine bills characters sent (Google: $20 per million for NMT, the
 // default of TRANSLATION_PRICE_PER_MILLION_CHARS); the memory's reuse is what it saved. Used by
 // the article view (per story and language) and GET /v1/usage (per day and language).
-import { badRequest } from '../http/errors.ts'
+import { InvalidInputError } from '../errors.ts'
 import type { LanguageUsage, Storage } from '../storage/types.ts'
 
 export interface Cost {
@@ -54,8 +54,8 @@ export async function usageReport (storage: Storage, query: { since?: string | u
   const until = query.until ?? now.toISOString().slice(0, 10)
   const since = query.since ?? new Date(Date.parse(`${until}T00:00:00Z`) - 29 * DAY_MS).toISOString().slice(0, 10)
   const span = (Date.parse(`${until}T00:00:00Z`) - Date.parse(`${since}T00:00:00Z`)) / DAY_MS
-  if (span < 0) throw badRequest('/querystring/since', `is after until (${until})`)
-  if (span >= MAX_DAYS) throw badRequest('/querystring/since', `starts more than ${MAX_DAYS} days before until; ask for a shorter span`)
+  if (span < 0) throw new InvalidInputError('/querystring/since', `is after until (${until})`)
+  if (span >= MAX_DAYS) throw new InvalidInputError('/querystring/since', `starts more than ${MAX_DAYS} days before until; ask for a shorter span`)
   const rows = await storage.usageByDay(since, until)
   return {
     since,

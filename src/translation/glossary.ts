@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto'
 import { LANGUAGE_TAG_PATTERN } from '../../schemas/common.ts'
 import { GLOSSARY_DEFAULTS, type GlossaryInput } from '../../schemas/glossary.ts'
-import { badRequest } from '../http/errors.ts'
+import { InvalidInputError, NotFoundError } from '../errors.ts'
 import type { GlossaryEntry, GlossarySnapshot, Storage } from '../storage/types.ts'
 import { engineLanguageCode, isSupportedLanguage, primarySubtag } from './languages.ts'
 import { normalizeForKey, normalizeWithMap } from './memory-key.ts'
@@ -121,27 +121,34 @@ export async function putGlossaryEntry (storage: Storage, request: GlossaryInput
   Promise<{ entry: GlossaryEntry; created: boolean; version: number }> {
   const term = request.term.trim().replace(/\s+/gu, ' ')
   const termKey = normalizeForKey(term)
-  if (!/\p{L}/u.test(termKey)) throw badRequest('/body/term', 'has no letters')
+  if (!/\p{L}/u.test(termKey)) throw new InvalidInputError('/body/term', 'has no letters')
   const sourceLanguage = request.sourceLanguage ?? GLOSSARY_DEFAULTS.sourceLanguage
   if (!isSupportedLanguage(sourceLanguage)) {
-    throw badRequest('/body/sourceLanguage', `"${sourceLanguage}" is not a language Google Cloud Translation supports`)
+    throw new InvalidInputError('/body/sourceLanguage', `"${sourceLanguage}" is not a language Google Cloud Translation supports`)
   }
   const doNotTranslate = request.doNotTranslate ?? GLOSSARY_DEFAULTS.doNotTranslate
   const translations: Record<string, string> = {}
   for (const [lang, value] of Object.entries(request.translations ?? {})) {
     if (!LANGUAGE_TAG_PATTERN.test(lang) || !isSupportedLanguage(lang)) {
-      throw badRequest(`/body/translations/${lang}`, `"${lang}" is not a language Google Cloud Translation supports`)
+      throw new InvalidInputError(`/body/translations/${lang}`, `"${lang}" is not a language Google Cloud Translation supports`)
     }
     const text = value.trim().replace(/\s+/gu, ' ')
-    if (text === '') throw badRequest(`/body/translations/${lang}`, 'is empty once whitespace is removed')
+    if (text === '') throw new InvalidInputError(`/body/translations/${lang}`, 'is empty once whitespace is removed')
     translations[lang] = text
   }
   const count = Object.keys(translations).length
   if (doNotTranslate && count > 0) {
-    throw badRequest('/body/translations', 'must be left out for a do-not-translate term, which stays as written in every language')
+    throw new InvalidInputError('/body/translations', 'must be left out for a do-not-translate term, which stays as written in every language')
   }
   if (!doNotTranslate && count === 0) {
-    throw badRequest('/body/translations', 'needs the term in at least one language (or set doNotTranslate: true)')
+    throw new InvalidInputError('/body/translations', 'needs the term in at least one language (or set doNotTranslate: true)')
   }
   return storage.putGlossaryEntry({ term, termKey, sourceLanguage, doNotTranslate, translations }, now.toISOString())
+}
+
+/** DELETE /v1/glossary/:id: the entry removed, and the glossary version after it. */
+export async function deleteGlossaryEntry (storage: Storage, id: string) {
+  const deleted = await storage.deleteGlossaryEntry(id)
+  if (deleted === null) throw new NotFoundError('Glossary entry', `No glossary entry has the id ${id}.`)
+  return deleted
 }

@@ -1,9 +1,9 @@
 // Refuses, at ingest, a story the pipeline would translate as Arabic although it is not: its
 // letters are counted by script, and unless most are Arabic script (presentation forms included)
-// it is answered 422 naming what was found. A story whose `language` names another language
+// it is refused naming what was found. A story whose `language` names another language
 // Google translates from is taken in that language instead.
 import type { ArticleContent } from '../articles/types.ts'
-import { HttpError } from '../http/errors.ts'
+import { UnsupportedSourceError } from '../errors.ts'
 import { inlinePlainText } from './inline-markup.ts'
 import { isSupportedLanguage, primarySubtag } from './languages.ts'
 
@@ -51,20 +51,14 @@ export function countScripts (text: string): ScriptCount {
   return { letters, byScript }
 }
 
-function unprocessable (field: string, reason: string): HttpError {
-  return new HttpError(422, 'NASHRA_UNSUPPORTED_SOURCE', 'Source text not accepted', `${field}: ${reason}`, {
-    invalidParams: [{ name: field, reason }],
-  })
-}
-
 const percent = (part: number, whole: number): number => Math.round((part / whole) * 100)
 
-/** Throws a 422 problem unless the story is mainly Arabic script, or declares a language Google supports. */
+/** Throws UnsupportedSourceError unless the story is mainly Arabic script, or declares a language Google supports. */
 export function assertTranslatableSource (content: ArticleContent): void {
   const language = content.language
   if (primarySubtag(language) !== 'ar') {
     if (!isSupportedLanguage(language)) {
-      throw unprocessable('/body/language', `"${language}" is not a language Google Cloud Translation translates from`)
+      throw new UnsupportedSourceError('/body/language', `"${language}" is not a language Google Cloud Translation translates from`)
     }
     return
   }
@@ -76,12 +70,12 @@ export function assertTranslatableSource (content: ArticleContent): void {
   const allLetters = codePoints(letters0)
   if (allLetters > 0 && (allLetters - notArabic) / allLetters >= MIN_ARABIC_SHARE) return
   const { letters, byScript } = countScripts(text)
-  if (letters === 0) throw unprocessable('/body/body', 'has no letters to translate, only digits, punctuation or symbols')
+  if (letters === 0) throw new UnsupportedSourceError('/body/body', 'has no letters to translate, only digits, punctuation or symbols')
   const arabic = byScript.find((s) => s.script === 'Arabic')?.letters ?? 0
   if (arabic / letters >= MIN_ARABIC_SHARE) return
   const top = byScript[0]!
   const found = top.script === 'other' ? 'mostly letters of another script' : `mostly ${top.script} script`
-  throw unprocessable('/body/body',
+  throw new UnsupportedSourceError('/body/body',
     `is not mainly Arabic script: found ${found} (${percent(top.letters, letters)}% of letters, Arabic ${percent(arabic, letters)}%). ` +
     'If the story is in another language, say which in "language".')
 }

@@ -3,21 +3,20 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { ArticleContent } from '../../src/articles/types.ts'
-import { HttpError } from '../../src/http/errors.ts'
+import { UnsupportedSourceError } from '../../src/errors.ts'
 import { isRightToLeft, isSupportedLanguage, engineLanguageCode } from '../../src/translation/languages.ts'
 import { assertTranslatableSource, countScripts } from '../../src/translation/source-guard.ts'
 
 const story = (headline: string, paragraphs: string[], language = 'ar'): ArticleContent => ({ headline, paragraphs, language })
 
-function refusal (content: ArticleContent): HttpError {
+function refusal (content: ArticleContent): UnsupportedSourceError {
   try {
     assertTranslatableSource(content)
   } catch (err) {
-    assert.ok(err instanceof HttpError)
-    assert.equal(err.statusCode, 422)
+    assert.ok(err instanceof UnsupportedSourceError)
     return err
   }
-  assert.fail('expected a 422')
+  assert.fail('expected a refusal')
 }
 
 describe('source guard', () => {
@@ -33,7 +32,7 @@ describe('source guard', () => {
 
   it('refuses a story sent as Arabic that is mostly Latin script, saying what it found', () => {
     const err = refusal(story('Leaders agree on a border plan', ['The summit ended on Thursday in Dushanbe.', 'قال']))
-    assert.equal(err.invalidParams?.[0]?.name, '/body/body')
+    assert.equal(err.field, '/body/body')
     assert.match(err.message, /not mainly Arabic script: found mostly Latin script \(9\d% of letters, Arabic [0-9]%\)/)
   })
 
@@ -46,7 +45,7 @@ describe('source guard', () => {
     assertTranslatableSource(story('Leaders agree on a border plan', ['The summit ended.'], 'en'))
     assertTranslatableSource(story('Саммит ОДКБ', ['Лидеры договорились.'], 'ru'))
     const err = refusal(story('Text', ['More text.'], 'xx'))
-    assert.equal(err.invalidParams?.[0]?.name, '/body/language')
+    assert.equal(err.field, '/body/language')
     assert.match(err.message, /"xx" is not a language Google Cloud Translation translates from/)
   })
 
