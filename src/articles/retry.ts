@@ -1,5 +1,5 @@
-// Retry: a story whose latest version failed for good goes back into translation, as a version
-// that was never tried. Kill (kill.ts) is its sibling: both act on a stored story from the API.
+// Retry: the latest version of a story that failed for good goes back to `received`, and the
+// translation stage takes it up again. Beside kill.ts: both are editors' actions on a stored story.
 import { ConflictError, NotFoundError } from '../errors.ts'
 import type { WorkSignal } from '../pipeline/runner.ts'
 import type { Storage } from '../storage/types.ts'
