@@ -85,8 +85,10 @@ describe('engine limits', () => {
       const inWindow = times.filter((u) => u > t - windowMs + windowMs / 10 && u <= t).length * 250
       assert.ok(inWindow <= 1000, `${inWindow} codepoints in the window ending at ${t - times[0]!} ms`)
     }
-    // 3000 codepoints at 1000 per window: the last call cannot start before two windows passed.
-    assert.ok(times.at(-1)! - times[0]! >= 2 * windowMs - 1, `took ${times.at(-1)! - times[0]!} ms`)
+    // 3000 codepoints at 1000 per window: the last call cannot start before two windows passed
+    // (with the same tenth of slack: the first call may reach the engine a moment after admission,
+    // and a timer may fire up to a millisecond early).
+    assert.ok(times.at(-1)! - times[0]! >= 2 * windowMs - windowMs / 10, `took ${times.at(-1)! - times[0]!} ms`)
     await limited.close()
   })
 
