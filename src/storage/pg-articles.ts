@@ -1,7 +1,9 @@
 // Articles, their immutable versions and their translations, on PostgreSQL.
 import { randomUUID } from 'node:crypto'
 import type { StoredVersion } from '../articles/types.ts'
-import { LEASE_FREE, NO_EARLIER_PENDING_VERSION, type PgDb } from './pg-tx.ts'
+import { IN_DISTRIBUTION, IN_PIPELINE, IN_TRANSLATION, LEASE_FREE, NO_EARLIER_PENDING_VERSION } from './claim-conditions.ts'
+import type { PgDb } from './pg-tx.ts'
+import { versionEvent } from './rules.ts'
 import type { ClaimedVersion, Storage } from './types.ts'
 import { indexArticle, insertSearchTerms } from './pg-search.ts'
 import { toTranslation, toVersion, translationContentJson, type TranslationRow, type VersionRow } from './rows.ts'
@@ -29,9 +31,9 @@ const claimSql = (inQueue: string, extra: string): string => `
   FROM picked, articles a WHERE v.id = picked.id AND a.id = v.article_id
   RETURNING ${VERSION_COLUMNS}, v.unfinished_runs`
 
-export const TRANSLATION_CLAIM = claimSql(`v.status IN ('received', 'translating')`, '')
+export const TRANSLATION_CLAIM = claimSql(IN_TRANSLATION('v'), '')
 // The order gate is one probe of the (article_id, version) key per candidate.
-export const DISTRIBUTION_CLAIM = claimSql(`v.status = 'translated'`, `AND ${NO_EARLIER_PENDING_VERSION}`)
+export const DISTRIBUTION_CLAIM = claimSql(IN_DISTRIBUTION('v'), `AND ${NO_EARLIER_PENDING_VERSION}`)
 
 export function createPgArticles (db: PgDb): ArticleMethods {
   const claim = async (sql: string, now: string, leaseUntil: string): Promise<ClaimedVersion | null> => {
@@ -73,7 +75,7 @@ export function createPgArticles (db: PgDb): ArticleMethods {
           await sql.run('UPDATE articles SET current_version = $1 WHERE id = $2', [version, articleId])
         }
         const versionId = randomUUID()
-        const event = version === 1 ? 'new' : correction === true ? 'correction' : 'update'
+        const event = versionEvent(version, correction)
         await sql.run(`INSERT INTO versions (id, article_id, version, content_hash, content, event, status, next_attempt_at,
           created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'received', $7, $7, $7)`,
         [versionId, articleId, version, contentHash, JSON.stringify(content), event, now])
@@ -123,17 +125,17 @@ export function createPgArticles (db: PgDb): ArticleMethods {
 
     async scheduleTranslationRetry (versionId, reason, retryAt) {
       await db.run(`UPDATE versions SET status_reason = $1, lease_until = NULL, next_attempt_at = $2, unfinished_runs = 0,
-        updated_at = $3 WHERE id = $4 AND status IN ('received', 'translating')`, [reason, retryAt, new Date().toISOString(), versionId])
+        updated_at = $3 WHERE id = $4 AND ${IN_TRANSLATION()}`, [reason, retryAt, new Date().toISOString(), versionId])
     },
 
     async releaseUnfinishedRun (versionId, reason, retryAt) {
       await db.run(`UPDATE versions SET status_reason = $1, lease_until = NULL, next_attempt_at = $2, updated_at = $3
-        WHERE id = $4 AND status IN ('received', 'translating', 'translated')`, [reason, retryAt, new Date().toISOString(), versionId])
+        WHERE id = $4 AND ${IN_PIPELINE()}`, [reason, retryAt, new Date().toISOString(), versionId])
     },
 
     async markVersionFailed (versionId, reason, now) {
       await db.run(`UPDATE versions SET status = 'failed', status_reason = $1, lease_until = NULL, unfinished_runs = 0,
-        next_attempt_at = NULL, updated_at = $2 WHERE id = $3 AND status IN ('received', 'translating', 'translated')`, [reason, now, versionId])
+        next_attempt_at = NULL, updated_at = $2 WHERE id = $3 AND ${IN_PIPELINE()}`, [reason, now, versionId])
     },
 
     async getTranslation (versionId, lang) {

@@ -3,7 +3,9 @@
 // leave, every attempt logged. Several instances claim from the same table; see
 // claimDueDeliveries for how they stay apart.
 import { advanceQueue, takeSequence } from './pg-queue.ts'
-import { DELIVERY_CLAIMABLE, type PgDb, type Sql } from './pg-tx.ts'
+import { DELIVERY_CLAIMABLE } from './claim-conditions.ts'
+import type { PgDb, Sql } from './pg-tx.ts'
+import { signingSecrets } from './rules.ts'
 import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, DeliverySummary, Storage, StoredAttempt } from './types.ts'
 import { type DeliveryRow, toDelivery } from './rows.ts'
 
@@ -79,10 +81,7 @@ export function createPgDeliveries (db: PgDb): DeliveryMethods {
         const byId = new Map(rows.map((row) => [row.id, row]))
         return claimedIds.map((id): ClaimedDelivery => {
           const row = byId.get(id)!
-          const secrets = [row.secret]
-          if (row.previous_secret !== null && row.previous_secret_until !== null && row.previous_secret_until > now) {
-            secrets.push(row.previous_secret)
-          }
+          const secrets = signingSecrets(row.secret, row.previous_secret, row.previous_secret_until, now)
           return { ...toDelivery(row), sequence: row.sequence!, url: row.url, secrets }
         })
       })

@@ -1,9 +1,11 @@
 // Fan-out on PostgreSQL: a version's outbox rows in one transaction, kills, and the pull feed.
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
+import { IN_PIPELINE } from './claim-conditions.ts'
 import { advanceQueues } from './pg-queue.ts'
 import type { PgDb } from './pg-tx.ts'
-import type { Delivery, Storage, StoryRecipient } from './types.ts'
-import { FEED_COLUMNS, type FeedRow, killContent, toFeedItem } from './rows.ts'
+import type { Delivery, Storage, StoryRecipient, Subscriber } from './types.ts'
+import { FEED_COLUMNS, type FeedRow, toFeedItem } from './rows.ts'
+import { documentHash, initialDeliveryStatus, killContent, killContentHash, newWebhookId } from './rules.ts'
 
 type FanoutMethods = Pick<Storage, 'distribute' | 'createKillVersion' | 'listStoryRecipients' | 'readFeed'>
 
@@ -37,10 +39,10 @@ export function createPgFanout (db: PgDb): FanoutMethods {
         const counts = new Map<string, number>()
         for (const d of deliveries) counts.set(d.subscriberId, (counts.get(d.subscriberId) ?? 0) + 1)
         const ids = [...counts.keys()]
-        const next = new Map<string, { position: number; seq: number; mode: string }>()
+        const next = new Map<string, { position: number; seq: number; mode: Subscriber['mode'] }>()
         if (ids.length > 0) {
           await sql.rows('SELECT id FROM subscribers WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE', [ids])
-          const taken = await sql.rows<{ id: string; position: number; seq: number; mode: string }>(`UPDATE subscribers s
+          const taken = await sql.rows<{ id: string; position: number; seq: number; mode: Subscriber['mode'] }>(`UPDATE subscribers s
             SET next_position = s.next_position + c.n, next_sequence = s.next_sequence + CASE WHEN s.mode = 'pull' THEN c.n ELSE 0 END
             FROM unnest($1::text[], $2::int[]) AS c(id, n) WHERE s.id = c.id
             RETURNING s.id, s.next_position - c.n AS position, s.next_sequence - CASE WHEN s.mode = 'pull' THEN c.n ELSE 0 END AS seq,
@@ -58,19 +60,16 @@ export function createPgFanout (db: PgDb): FanoutMethods {
           const key = `${d.contentType}\n${d.body}`
           let doc = documents.get(key)
           if (doc === undefined) {
-            doc = { hash: createHash('sha256').update(d.contentType).update('\n').update(d.body).digest('hex'), contentType: d.contentType, body: d.body }
+            doc = { hash: documentHash(d.contentType, d.body), contentType: d.contentType, body: d.body }
             documents.set(key, doc)
           }
           const counter = next.get(d.subscriberId)
           if (counter === undefined) throw new Error(`no subscriber ${d.subscriberId}`)
-          // Pull subscribers read their items from the feed, numbered as they are written; a push
-          // delivery waits in its subscriber's queue and is numbered when it first leaves.
-          const status = counter.mode === 'pull' ? 'feed' : 'pending'
+          const status = initialDeliveryStatus(counter.mode)
           const sequence = status === 'feed' ? counter.seq++ : null
           if (status === 'pending') queues.add(d.subscriberId)
-          // Webhook ids have the same form as on SQLite: msg_ and a UUID.
           created.push({
-            ...d, id: randomUUID(), webhookId: `msg_${randomUUID()}`, nextAttemptAt: null,
+            ...d, id: randomUUID(), webhookId: newWebhookId(), nextAttemptAt: null,
             versionId, sequence, event: version.event, articleId: version.article_id, version: version.version,
             priority: d.priority ?? 0, status, attempts: 0, lastStatusCode: null, lastError: null, createdAt: now, deliveredAt: null,
             replayedAt: null
@@ -125,12 +124,12 @@ export function createPgFanout (db: PgDb): FanoutMethods {
         // Earlier versions still in the pipeline are overtaken: the kill must not wait for them.
         await sql.run(`UPDATE versions SET status = 'superseded', status_reason = 'a kill overtook this version',
           lease_until = NULL, next_attempt_at = NULL, updated_at = $1
-          WHERE article_id = $2 AND status IN ('received', 'translating', 'translated')`, [now, articleId])
+          WHERE article_id = $2 AND ${IN_PIPELINE()}`, [now, articleId])
         // A distinct hash; ingest refuses the guid from now on (a kill is final).
         // The reason is the kill's note; it goes through translation first (see Storage.createKillVersion).
         await sql.run(`INSERT INTO versions (id, article_id, version, content_hash, content, event, priority, pub_status, status,
           next_attempt_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'kill', 1, 'canceled', $7, $6, $6, $6)`,
-        [versionId, articleId, version, `kill:${latest.content_hash}`, killContent(latest.content, reason), now,
+        [versionId, articleId, version, killContentHash(latest.content_hash), killContent(latest.content, reason), now,
           reason === undefined ? 'translated' : 'received'])
         await sql.run(`UPDATE articles SET current_version = $1, event = 'kill' WHERE id = $2`, [version, articleId])
         // The kill carries the story's last translations (nothing is sent to an engine again).

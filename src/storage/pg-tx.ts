@@ -1,6 +1,6 @@
-// Queries, transactions and the shared claim conditions of the PostgreSQL backend. Several
-// Nashra instances share one database: every read-then-write runs in a transaction that locks
-// what it decides on, so two instances never act on the same row at once.
+// Queries and transactions of the PostgreSQL backend. Several Nashra instances share one
+// database: every read-then-write runs in a transaction that locks what it decides on, so two
+// instances never act on the same row at once.
 import type pg from 'pg'
 
 /** One statement at a time, on the pool or inside a transaction. */
@@ -60,27 +60,3 @@ export function pgDb (pool: pg.Pool): PgDb {
     }
   }
 }
-
-// The conditions below take the placeholder of `now` (an ISO string compared as text: every
-// timestamp column is COLLATE "C", so byte order is time order, as in SQLite).
-
-/** Rows whose lease is free or has run out (its holder died or overran). */
-export const LEASE_FREE = (alias: string, now: string): string => `(${alias}.lease_until IS NULL OR ${alias}.lease_until <= ${now})`
-
-// A later version of a story waits until every earlier one is out (distributed, failed or
-// superseded by a kill), so a partner never receives version 3 before version 2.
-export const NO_EARLIER_PENDING_VERSION = `NOT EXISTS (
-  SELECT 1 FROM versions e WHERE e.article_id = v.article_id AND e.version < v.version
-    AND e.status NOT IN ('distributed', 'failed', 'superseded'))`
-
-/**
- * A push delivery that may leave once due: the head of its subscriber's queue (the one pending
- * row with a due time, see pg-queue.ts), lease free, its subscriber an active, non-deleted push
- * subscriber. Only heads have a due time, so order and one-in-flight per subscriber hold without
- * looking at the rest of the outbox. Needs d and s.
- */
-export const DELIVERY_READY = (now: string): string => `d.status = 'pending' AND d.next_attempt_at IS NOT NULL
-  AND ${LEASE_FREE('d', now)} AND s.active AND s.mode = 'push' AND s.deleted_at IS NULL`
-
-/** A push delivery that may leave now. */
-export const DELIVERY_CLAIMABLE = (now: string): string => `${DELIVERY_READY(now)} AND d.next_attempt_at <= ${now}`

@@ -14,7 +14,8 @@ import { migratePg } from './pg-migrations.ts'
 import { createPgSearch, indexOlderArticles } from './pg-search.ts'
 import { createPgSubscribers } from './pg-subscribers.ts'
 import { createPgTranslation } from './pg-translation.ts'
-import { LEASE_FREE, NO_EARLIER_PENDING_VERSION, pgDb } from './pg-tx.ts'
+import { IN_DISTRIBUTION, IN_TRANSLATION, LEASE_FREE, NO_EARLIER_PENDING_VERSION } from './claim-conditions.ts'
+import { pgDb } from './pg-tx.ts'
 import type { Storage } from './types.ts'
 
 export interface PgStorageOptions {
@@ -31,10 +32,10 @@ export interface PgStorageOptions {
 // When the process loop has work next: the first unleased entry of each queue, walking the
 // queue's index in order (needs $1 = now, $2 = priority); exported for the query-plan test.
 export const NEXT_DUE_TRANSLATION = `SELECT v.next_attempt_at AS t FROM versions v
-  WHERE v.status IN ('received', 'translating') AND v.priority = $2 AND v.next_attempt_at IS NOT NULL
+  WHERE ${IN_TRANSLATION('v')} AND v.priority = $2 AND v.next_attempt_at IS NOT NULL
     AND ${LEASE_FREE('v', '$1')} ORDER BY v.next_attempt_at LIMIT 1`
 export const NEXT_DUE_DISTRIBUTION = `SELECT v.next_attempt_at AS t FROM versions v
-  WHERE v.status = 'translated' AND v.priority = $2 AND v.next_attempt_at IS NOT NULL
+  WHERE ${IN_DISTRIBUTION('v')} AND v.priority = $2 AND v.next_attempt_at IS NOT NULL
     AND ${LEASE_FREE('v', '$1')} AND ${NO_EARLIER_PENDING_VERSION} ORDER BY v.next_attempt_at LIMIT 1`
 // The delivery loop's next wake-up: the earliest future due time of any pending delivery, one seek
 // in deliveries_due (see sqlite.ts: held-back deliveries are woken by what releases them).

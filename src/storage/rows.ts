@@ -1,6 +1,6 @@
 // Rows as both backends read them (the same column names in SQLite and PostgreSQL) and the one
 // mapping from each to its domain type. Booleans arrive as 0/1 from SQLite, as true/false from pg.
-import type { ArticleContent, StoredTranslation, StoredVersion } from '../articles/types.ts'
+import type { StoredTranslation, StoredVersion } from '../articles/types.ts'
 import type { ApiKeySummary, Delivery, FeedItem, GlossaryEntry, Subscriber } from './types.ts'
 
 const truthy = (value: number | boolean): boolean => value === true || value === 1
@@ -214,12 +214,6 @@ export function toEntry (row: EntryRow): GlossaryEntry {
     createdAt: row.created_at,
     updatedAt: row.updated_at
   }
-}
-
-/** The latest content with the kill's reason as its note (an earlier version's note does not carry over). */
-export function killContent (latestContent: string, reason: string | undefined): string {
-  const { note: _earlier, ...content } = JSON.parse(latestContent) as ArticleContent
-  return JSON.stringify(reason === undefined ? content : { ...content, note: reason })
 }
 
 export interface ApiKeyRow {

@@ -1,7 +1,9 @@
 // Articles, their immutable versions and their translations, on SQLite.
 import { randomUUID } from 'node:crypto'
 import type { StoredVersion } from '../articles/types.ts'
-import { type Db, groupCommit, LEASE_FREE, NO_EARLIER_PENDING_VERSION, transaction } from './sqlite-tx.ts'
+import { IN_DISTRIBUTION, IN_PIPELINE, IN_TRANSLATION, LEASE_FREE, NO_EARLIER_PENDING_VERSION } from './claim-conditions.ts'
+import { versionEvent } from './rules.ts'
+import { type Db, groupCommit, transaction } from './sqlite-tx.ts'
 import type { ClaimedVersion, Storage } from './types.ts'
 import { toTranslation, toVersion, translationContentJson, type TranslationRow, type VersionRow } from './rows.ts'
 import { indexArticle, insertSearchTerms } from './sqlite-search.ts'
@@ -27,13 +29,13 @@ const queueProbe = (index: string, inQueue: string, extra: string): string => `
          v.status_reason, v.attempts, v.unfinished_runs, a.created_at AS first_created, v.created_at
   FROM versions v INDEXED BY ${index} JOIN articles a ON a.id = v.article_id
   WHERE ${inQueue} AND v.priority = :priority AND v.next_attempt_at <= :now
-    AND ${LEASE_FREE('v')} ${extra}
+    AND ${LEASE_FREE('v', ':now')} ${extra}
   ORDER BY v.next_attempt_at, v.rowid LIMIT 1`
 
-export const TRANSLATION_CLAIM = queueProbe('versions_translation_queue', `v.status IN ('received', 'translating')`, '')
+export const TRANSLATION_CLAIM = queueProbe('versions_translation_queue', IN_TRANSLATION('v'), '')
 // The order gate is one probe of the (article_id, version) key per candidate: the versions of
 // one story, never the table.
-export const DISTRIBUTION_CLAIM = queueProbe('versions_distribution_queue', `v.status = 'translated'`, `AND ${NO_EARLIER_PENDING_VERSION}`)
+export const DISTRIBUTION_CLAIM = queueProbe('versions_distribution_queue', IN_DISTRIBUTION('v'), `AND ${NO_EARLIER_PENDING_VERSION}`)
 const TAKE_VERSION_LEASE = `UPDATE versions SET lease_until = ?, attempts = attempts + 1, unfinished_runs = unfinished_runs + 1, updated_at = ?,
   status = CASE status WHEN 'received' THEN 'translating' ELSE status END WHERE id = ?`
 
@@ -87,7 +89,7 @@ export function createSqliteArticles (db: Db): ArticleMethods {
           db.prepare('UPDATE articles SET current_version = ? WHERE id = ?').run(version, articleId)
         }
         const versionId = randomUUID()
-        const event = version === 1 ? 'new' : correction === true ? 'correction' : 'update'
+        const event = versionEvent(version, correction)
         db.prepare(`INSERT INTO versions (id, article_id, version, content_hash, content, event, status, next_attempt_at,
           created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?)`)
           .run(versionId, articleId, version, contentHash, JSON.stringify(content), event, now, now, now)
@@ -130,17 +132,17 @@ export function createSqliteArticles (db: Db): ArticleMethods {
 
     async scheduleTranslationRetry (versionId, reason, retryAt) {
       db.prepare(`UPDATE versions SET status_reason = ?, lease_until = NULL, next_attempt_at = ?, unfinished_runs = 0, updated_at = ?
-        WHERE id = ? AND status IN ('received', 'translating')`).run(reason, retryAt, new Date().toISOString(), versionId)
+        WHERE id = ? AND ${IN_TRANSLATION()}`).run(reason, retryAt, new Date().toISOString(), versionId)
     },
 
     async releaseUnfinishedRun (versionId, reason, retryAt) {
       db.prepare(`UPDATE versions SET status_reason = ?, lease_until = NULL, next_attempt_at = ?, updated_at = ?
-        WHERE id = ? AND status IN ('received', 'translating', 'translated')`).run(reason, retryAt, new Date().toISOString(), versionId)
+        WHERE id = ? AND ${IN_PIPELINE()}`).run(reason, retryAt, new Date().toISOString(), versionId)
     },
 
     async markVersionFailed (versionId, reason, now) {
       db.prepare(`UPDATE versions SET status = 'failed', status_reason = ?, lease_until = NULL, unfinished_runs = 0,
-        next_attempt_at = NULL, updated_at = ? WHERE id = ? AND status IN ('received', 'translating', 'translated')`).run(reason, now, versionId)
+        next_attempt_at = NULL, updated_at = ? WHERE id = ? AND ${IN_PIPELINE()}`).run(reason, now, versionId)
     },
 
     async getTranslation (versionId, lang) {

@@ -1,10 +1,9 @@
 // The delivery outbox on SQLite: rows written with the version's fan-out, claimed under a lease,
 // one in flight per subscriber (the queue head, sqlite-queue.ts), numbered as they first leave,
 // with every attempt logged.
-import { randomUUID } from 'node:crypto'
-import {
-  type Db, DELIVERY_CLAIMABLE, preparedLater, transaction
-} from './sqlite-tx.ts'
+import { DELIVERY_CLAIMABLE } from './claim-conditions.ts'
+import { signingSecrets } from './rules.ts'
+import { type Db, preparedLater, transaction } from './sqlite-tx.ts'
 import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, DeliverySummary, Storage, StoredAttempt } from './types.ts'
 import { type DeliveryRow, toDelivery } from './rows.ts'
 import type { SqliteQueue } from './sqlite-queue.ts'
@@ -22,7 +21,7 @@ const RECENT_DOCUMENTS = 32
 // Needs :now and :limit; exported for the query-plan test.
 export const DELIVERY_CLAIM = `SELECT d.id, d.subscriber_id, d.sequence
   FROM deliveries d INDEXED BY deliveries_due JOIN subscribers s ON s.id = d.subscriber_id
-  WHERE ${DELIVERY_CLAIMABLE} ORDER BY d.next_attempt_at LIMIT :limit`
+  WHERE ${DELIVERY_CLAIMABLE(':now')} ORDER BY d.next_attempt_at LIMIT :limit`
 
 export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMethods {
   const getDelivery = (id: string): Delivery | null => {
@@ -89,10 +88,7 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
           const claimedRow = loadClaimed().get(id) as unknown as Omit<DeliveryRow, 'content_type' | 'body'> & {
             document_hash: string; url: string; secret: string; previous_secret: string | null; previous_secret_until: string | null }
           const row = { ...claimedRow, ...documentFor(claimedRow.document_hash) }
-          const secrets = [row.secret]
-          if (row.previous_secret !== null && row.previous_secret_until !== null && row.previous_secret_until > now) {
-            secrets.push(row.previous_secret)
-          }
+          const secrets = signingSecrets(row.secret, row.previous_secret, row.previous_secret_until, now)
           claimed.push({ ...toDelivery(row), sequence: row.sequence!, url: row.url, secrets })
         }
         return claimed
@@ -186,8 +182,4 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
       })
     }
   }
-}
-
-export function newWebhookId (): string {
-  return `msg_${randomUUID()}`
 }

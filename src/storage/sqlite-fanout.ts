@@ -1,7 +1,8 @@
 // Fan-out on SQLite: writing a version's outbox rows in one transaction, kills, and the pull feed.
-import { createHash, randomUUID } from 'node:crypto'
-import { newWebhookId } from './sqlite-deliveries.ts'
-import { FEED_COLUMNS, type FeedRow, killContent, toFeedItem } from './rows.ts'
+import { randomUUID } from 'node:crypto'
+import { IN_PIPELINE } from './claim-conditions.ts'
+import { FEED_COLUMNS, type FeedRow, toFeedItem } from './rows.ts'
+import { documentHash, initialDeliveryStatus, killContent, killContentHash, newWebhookId } from './rules.ts'
 import type { SqliteQueue } from './sqlite-queue.ts'
 import { type Db, transaction } from './sqlite-tx.ts'
 import type { Delivery, Storage, StoryRecipient } from './types.ts'
@@ -33,14 +34,12 @@ export function createSqliteFanout (db: Db, queue: SqliteQueue): FanoutMethods {
           const key = `${d.contentType}\n${d.body}`
           let hash = hashes.get(key)
           if (hash === undefined) {
-            hash = createHash('sha256').update(key).digest('hex')
+            hash = documentHash(d.contentType, d.body)
             storeDocument.run(hash, d.contentType, d.body)
             hashes.set(key, hash)
           }
           const { position, mode } = queue.takePosition(d.subscriberId)
-          // Pull subscribers read their items from the feed, numbered as they are written; a push
-          // delivery waits in its subscriber's queue and is numbered when it first leaves.
-          const status = mode === 'pull' ? 'feed' : 'pending'
+          const status = initialDeliveryStatus(mode)
           const sequence = status === 'feed' ? queue.takeSequence(d.subscriberId) : null
           if (status === 'pending') queues.add(d.subscriberId)
           const row = { id: randomUUID(), webhookId: newWebhookId(), nextAttemptAt: null }
@@ -83,12 +82,12 @@ export function createSqliteFanout (db: Db, queue: SqliteQueue): FanoutMethods {
         // Earlier versions still in the pipeline are overtaken: the kill must not wait for them.
         db.prepare(`UPDATE versions SET status = 'superseded', status_reason = 'a kill overtook this version',
           lease_until = NULL, next_attempt_at = NULL, updated_at = ?
-          WHERE article_id = ? AND status IN ('received', 'translating', 'translated')`).run(now, articleId)
+          WHERE article_id = ? AND ${IN_PIPELINE()}`).run(now, articleId)
         // A distinct hash; ingest refuses the guid from now on (a kill is final).
         // The reason is the kill's note; it goes through translation first (see Storage.createKillVersion).
         db.prepare(`INSERT INTO versions (id, article_id, version, content_hash, content, event, priority, pub_status, status,
           next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'kill', 1, 'canceled', ?, ?, ?, ?)`)
-          .run(versionId, articleId, version, `kill:${latest.content_hash}`, killContent(latest.content, reason),
+          .run(versionId, articleId, version, killContentHash(latest.content_hash), killContent(latest.content, reason),
             reason === undefined ? 'translated' : 'received', now, now, now)
         db.prepare(`UPDATE articles SET current_version = ?, event = 'kill' WHERE id = ?`).run(version, articleId)
         // The kill carries the story's last translations (nothing is sent to an engine again).

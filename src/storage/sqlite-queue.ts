@@ -10,6 +10,7 @@
 // they follow the order in which the partner receives messages, and a row canceled before it was
 // sent never takes one: the partner sees no gap it cannot explain.
 import { type Db, preparedLater } from './sqlite-tx.ts'
+import type { SubscriberMode } from '../../schemas/subscribers.ts'
 
 export interface SqliteQueue {
   /** Makes the right row the subscriber's head (inside the caller's transaction). */
@@ -17,7 +18,7 @@ export interface SqliteQueue {
   /** The subscriber's next sequence number (inside the caller's transaction). */
   takeSequence(subscriberId: string): number
   /** The subscriber's next queue position, and whether it pushes or is read by pull. */
-  takePosition(subscriberId: string): { position: number; mode: string }
+  takePosition(subscriberId: string): { position: number; mode: SubscriberMode }
 }
 
 export function createSqliteQueue (db: Db): SqliteQueue {
@@ -47,7 +48,7 @@ export function createSqliteQueue (db: Db): SqliteQueue {
       return (nextSequence().get(subscriberId) as { seq: number }).seq
     },
     takePosition (subscriberId) {
-      const row = nextPosition().get(subscriberId) as { position: number; mode: string } | undefined
+      const row = nextPosition().get(subscriberId) as { position: number; mode: SubscriberMode } | undefined
       if (row === undefined) throw new Error(`no subscriber ${subscriberId}`)
       return row
     }

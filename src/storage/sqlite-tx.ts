@@ -120,25 +120,3 @@ export function groupCommit (db: Db): <T>(fn: () => T) => Promise<T> {
     queue.push({ fn, resolve: resolve as (value: unknown) => void, reject })
   })
 }
-
-/** Rows whose lease is free or has run out (its holder died or overran). Needs :now. */
-export const LEASE_FREE = (alias: string): string => `(${alias}.lease_until IS NULL OR ${alias}.lease_until <= :now)`
-
-// A later version of a story waits until every earlier one is out (distributed, failed or
-// superseded by a kill), so a partner never receives version 3 before version 2.
-export const NO_EARLIER_PENDING_VERSION = `NOT EXISTS (
-  SELECT 1 FROM versions e WHERE e.article_id = v.article_id AND e.version < v.version
-    AND e.status NOT IN ('distributed', 'failed', 'superseded'))`
-
-/**
- * A push delivery that may leave once due (needs :now): the head of its subscriber's queue (the
- * one pending row with a due time, see sqlite-queue.ts), lease free, its subscriber an active,
- * non-deleted push subscriber. Only heads have a due time, so order and one-in-flight per
- * subscriber hold without looking at the rest of the outbox.
- */
-export const DELIVERY_READY = `d.status = 'pending' AND d.next_attempt_at IS NOT NULL
-  AND (d.lease_until IS NULL OR d.lease_until <= :now)
-  AND s.active = 1 AND s.mode = 'push' AND s.deleted_at IS NULL`
-
-/** A push delivery that may leave now. */
-export const DELIVERY_CLAIMABLE = `${DELIVERY_READY} AND d.next_attempt_at <= :now`
