@@ -43,7 +43,7 @@ export async function recordCrashedRun (ctx: PipelineContext, version: ClaimedVe
     await ctx.storage.markVersionFailed(version.id, reason, ctx.now().toISOString())
     return
   }
-  const retryAt = isoAfter(ctx.now(), 1000 * version.unfinishedRuns)
+  const now = ctx.now()
   log.warn({ err, unfinishedRuns: version.unfinishedRuns }, `${stage} killed its CPU worker; will try again`)
-  await ctx.storage.releaseUnfinishedRun(version.id, `${stage} failed: ${err.message}`, retryAt)
+  await ctx.storage.releaseUnfinishedRun(version.id, `${stage} failed: ${err.message}`, isoAfter(now, 1000 * version.unfinishedRuns), now.toISOString())
 }

@@ -123,14 +123,14 @@ export function createPgArticles (db: PgDb): ArticleMethods {
       })
     },
 
-    async scheduleTranslationRetry (versionId, reason, retryAt) {
+    async scheduleTranslationRetry (versionId, reason, retryAt, now) {
       await db.run(`UPDATE versions SET status_reason = $1, lease_until = NULL, next_attempt_at = $2, unfinished_runs = 0,
-        updated_at = $3 WHERE id = $4 AND ${IN_TRANSLATION()}`, [reason, retryAt, new Date().toISOString(), versionId])
+        updated_at = $3 WHERE id = $4 AND ${IN_TRANSLATION()}`, [reason, retryAt, now, versionId])
     },
 
-    async releaseUnfinishedRun (versionId, reason, retryAt) {
+    async releaseUnfinishedRun (versionId, reason, retryAt, now) {
       await db.run(`UPDATE versions SET status_reason = $1, lease_until = NULL, next_attempt_at = $2, updated_at = $3
-        WHERE id = $4 AND ${IN_PIPELINE()}`, [reason, retryAt, new Date().toISOString(), versionId])
+        WHERE id = $4 AND ${IN_PIPELINE()}`, [reason, retryAt, now, versionId])
     },
 
     async markVersionFailed (versionId, reason, now) {

@@ -17,7 +17,7 @@ const DELIVERY_COLUMNS = `d.id, d.webhook_id, d.subscriber_id, d.version_id, d.s
 const SELECT_DELIVERY = `SELECT ${DELIVERY_COLUMNS}
   FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN documents doc ON doc.hash = d.document_hash`
 
-type DeliveryMethods = Pick<Storage, 'claimDueDeliveries' | 'recordAttempt' | 'recordAttempts' | 'postponeDelivery' |
+type DeliveryMethods = Pick<Storage, 'claimDueDeliveries' | 'recordAttempts' | 'postponeDelivery' |
   'listDeliveriesForArticle' | 'getDelivery' | 'listDeliveries' | 'listAttempts' | 'retryDelivery' | 'replayDeliveries'>
 
 // Step 1: candidate heads in due order (only queue heads have a due time, so at most one per
@@ -85,10 +85,6 @@ export function createPgDeliveries (db: PgDb): DeliveryMethods {
           return { ...toDelivery(row), sequence: row.sequence!, url: row.url, secrets }
         })
       })
-    },
-
-    async recordAttempt (deliveryId, attempt, outcome) {
-      return db.tx((sql) => record(sql, deliveryId, attempt, outcome))
     },
 
     async recordAttempts (items) {

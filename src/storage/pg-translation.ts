@@ -56,10 +56,10 @@ export function createPgTranslation (db: PgDb): TranslationMethods {
         : { charsSent: row.chars_sent, requests: row.requests, segmentsTranslated: row.segments_translated }
     },
 
-    async postponeTranslation (versionId, reason, until) {
+    async postponeTranslation (versionId, reason, until, now) {
       // The claim that led here counted an attempt; nothing was tried, so it is given back.
       await db.run(`UPDATE versions SET status_reason = $1, lease_until = NULL, next_attempt_at = $2,
-        attempts = GREATEST(attempts - 1, 0), unfinished_runs = 0, updated_at = $3 WHERE id = $4`, [reason, until, new Date().toISOString(), versionId])
+        attempts = GREATEST(attempts - 1, 0), unfinished_runs = 0, updated_at = $3 WHERE id = $4`, [reason, until, now, versionId])
     },
 
     async retryFailedVersion (articleId, now) {

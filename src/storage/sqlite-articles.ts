@@ -130,14 +130,14 @@ export function createSqliteArticles (db: Db): ArticleMethods {
       })
     },
 
-    async scheduleTranslationRetry (versionId, reason, retryAt) {
+    async scheduleTranslationRetry (versionId, reason, retryAt, now) {
       db.prepare(`UPDATE versions SET status_reason = ?, lease_until = NULL, next_attempt_at = ?, unfinished_runs = 0, updated_at = ?
-        WHERE id = ? AND ${IN_TRANSLATION()}`).run(reason, retryAt, new Date().toISOString(), versionId)
+        WHERE id = ? AND ${IN_TRANSLATION()}`).run(reason, retryAt, now, versionId)
     },
 
-    async releaseUnfinishedRun (versionId, reason, retryAt) {
+    async releaseUnfinishedRun (versionId, reason, retryAt, now) {
       db.prepare(`UPDATE versions SET status_reason = ?, lease_until = NULL, next_attempt_at = ?, updated_at = ?
-        WHERE id = ? AND ${IN_PIPELINE()}`).run(reason, retryAt, new Date().toISOString(), versionId)
+        WHERE id = ? AND ${IN_PIPELINE()}`).run(reason, retryAt, now, versionId)
     },
 
     async markVersionFailed (versionId, reason, now) {

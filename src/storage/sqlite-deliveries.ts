@@ -12,7 +12,7 @@ import type { SqliteQueue } from './sqlite-queue.ts'
 export const SELECT_DELIVERY = `SELECT d.*, doc.content_type, doc.body, v.event, v.article_id, v.version
   FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN documents doc ON doc.hash = d.document_hash`
 
-type DeliveryMethods = Pick<Storage, 'claimDueDeliveries' | 'recordAttempt' | 'recordAttempts' | 'postponeDelivery' |
+type DeliveryMethods = Pick<Storage, 'claimDueDeliveries' | 'recordAttempts' | 'postponeDelivery' |
   'listDeliveriesForArticle' | 'getDelivery' | 'listDeliveries' | 'listAttempts' | 'retryDelivery' | 'replayDeliveries'>
 
 const RECENT_DOCUMENTS = 32
@@ -93,10 +93,6 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
         }
         return claimed
       })
-    },
-
-    async recordAttempt (deliveryId, attempt, outcome) {
-      return transaction(db, () => record(deliveryId, attempt, outcome))
     },
 
     async recordAttempts (items) {

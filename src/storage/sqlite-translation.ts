@@ -47,10 +47,10 @@ export function createSqliteTranslation (db: Db): TranslationMethods {
         : { charsSent: row.chars_sent, requests: row.requests, segmentsTranslated: row.segments_translated }
     },
 
-    async postponeTranslation (versionId, reason, until) {
+    async postponeTranslation (versionId, reason, until, now) {
       // The claim that led here counted an attempt; nothing was tried, so it is given back.
       db.prepare(`UPDATE versions SET status_reason = ?, lease_until = NULL, next_attempt_at = ?,
-        attempts = MAX(attempts - 1, 0), unfinished_runs = 0, updated_at = ? WHERE id = ?`).run(reason, until, new Date().toISOString(), versionId)
+        attempts = MAX(attempts - 1, 0), unfinished_runs = 0, updated_at = ? WHERE id = ?`).run(reason, until, now, versionId)
     },
 
     async retryFailedVersion (articleId, now) {

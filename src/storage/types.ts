@@ -283,14 +283,14 @@ export interface Storage {
   claimVersionForTranslation(now: string, leaseUntil: string): Promise<ClaimedVersion | null>
   saveTranslations(versionId: string, translations: StoredTranslation[], now: string): Promise<void>
   /** Leaves the version `translating` with a due time for another try. */
-  scheduleTranslationRetry(versionId: string, reason: string, retryAt: string): Promise<void>
+  scheduleTranslationRetry(versionId: string, reason: string, retryAt: string, now: string): Promise<void>
   /** Fails a version still in the pipeline (`received`, `translating` or `translated`) for good. */
   markVersionFailed(versionId: string, reason: string, now: string): Promise<void>
   /**
    * Gives back the lease of a run that died without an outcome (its worker crashed): due again
    * at retryAt, and the run still counts as unfinished (every other outcome resets that count).
    */
-  releaseUnfinishedRun(versionId: string, reason: string, retryAt: string): Promise<void>
+  releaseUnfinishedRun(versionId: string, reason: string, retryAt: string, now: string): Promise<void>
   getTranslation(versionId: string, lang: string): Promise<StoredTranslation | null>
   listTranslations(versionId: string): Promise<StoredTranslation[]>
 
@@ -323,9 +323,10 @@ export interface Storage {
    * one here, so numbers follow the order messages leave in.
    */
   claimDueDeliveries(now: string, leaseUntil: string, limit: number): Promise<ClaimedDelivery[]>
-  /** Records the attempt, applies the outcome, and tracks since when the subscriber has failed. */
-  recordAttempt(deliveryId: string, attempt: AttemptRecord, outcome: AttemptOutcome): Promise<AttemptResult>
-  /** recordAttempt for many, in one transaction (the delivery loop batches what finishes together). */
+  /**
+   * Per item: records the attempt, applies the outcome, and tracks since when the subscriber has
+   * failed; all in one transaction (the delivery loop batches what finishes together).
+   */
   recordAttempts(items: Array<{ deliveryId: string; attempt: AttemptRecord; outcome: AttemptOutcome }>): Promise<AttemptResult[]>
   /** Puts a claimed delivery back without counting an attempt (rate limit, shutdown). */
   postponeDelivery(deliveryId: string, until: string): Promise<void>
@@ -363,7 +364,7 @@ export interface Storage {
   recordTranslationBatch(batch: TranslationBatch, now: string): Promise<void>
   getTranslationUsage(versionId: string, lang: string): Promise<TranslationUsage>
   /** Puts a claimed version back until `until` without counting the claim as an attempt. */
-  postponeTranslation(versionId: string, reason: string, until: string): Promise<void>
+  postponeTranslation(versionId: string, reason: string, until: string, now: string): Promise<void>
   /** The story's latest version, when it failed, goes back to `received` with attempts reset. */
   retryFailedVersion(articleId: string, now: string): Promise<RetryVersionOutcome>
 

@@ -56,7 +56,7 @@ async function translateClaimed (ctx: PipelineContext, version: ClaimedVersion):
   const blockedUntil = ctx.translator.health?.blockedUntil(now.getTime())
   if (blockedUntil !== undefined) {
     const until = new Date(blockedUntil).toISOString()
-    await ctx.storage.postponeTranslation(version.id, `translation engine unavailable; next try at ${until}`, until)
+    await ctx.storage.postponeTranslation(version.id, `translation engine unavailable; next try at ${until}`, until, now.toISOString())
     log.info({ until }, 'translation engine unavailable; version postponed')
     return
   }
@@ -133,7 +133,8 @@ async function handleFailure (ctx: PipelineContext, version: ClaimedVersion, err
     // At least what Google's RetryInfo asked for.
     const delay = Math.max(wait, retryDelayMs(err) ?? 0)
     log.warn({ err, attempt: version.attempts, retryInMs: delay }, 'translation failed; will retry')
-    await ctx.storage.scheduleTranslationRetry(version.id, reason, isoAfter(ctx.now(), delay))
+    const at = ctx.now()
+    await ctx.storage.scheduleTranslationRetry(version.id, reason, isoAfter(at, delay), at.toISOString())
   } else {
     log.error({ err, attempt: version.attempts }, 'translation failed for good')
     await ctx.storage.markVersionFailed(version.id, reason, ctx.now().toISOString())

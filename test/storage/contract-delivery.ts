@@ -60,7 +60,11 @@ export function deliveryContract (name: string, open: OpenStorage): void {
       assert.deepEqual(during?.secrets, ['secret-rot2', 'secret-rot'])
       const [afterwards] = await storage.claimDueDeliveries(at(21), at(30), 10)
       assert.deepEqual(afterwards?.secrets, ['secret-rot2'])
-      await storage.recordAttempt(afterwards!.id, { at: at(21), statusCode: 200, durationMs: 1, error: null, responseExcerpt: null }, { status: 'delivered' })
+      await storage.recordAttempts([{
+        deliveryId: afterwards!.id,
+        attempt: { at: at(21), statusCode: 200, durationMs: 1, error: null, responseExcerpt: null },
+        outcome: { status: 'delivered' }
+      }])
     })
 
     it('holds a pull subscriber\'s items in its feed and never pushes them', async () => {
@@ -125,7 +129,11 @@ export function deliveryContract (name: string, open: OpenStorage): void {
       await distributedStory('g-rp2', ['rp'], 101)
       for (const n of [1, 2]) {
         const d = (await storage.claimDueDeliveries(at(101 + n), at(101 + n), 10)).find((c) => c.subscriberId === 'rp')
-        await storage.recordAttempt(d!.id, { at: at(101 + n), statusCode: 204, durationMs: 1, error: null, responseExcerpt: null }, { status: 'delivered' })
+        await storage.recordAttempts([{
+          deliveryId: d!.id,
+          attempt: { at: at(101 + n), statusCode: 204, durationMs: 1, error: null, responseExcerpt: null },
+          outcome: { status: 'delivered' }
+        }])
       }
       const before = await storage.listDeliveries('rp', { limit: 10 })
       assert.deepEqual(before.map((d) => d.status), ['delivered', 'delivered'])
@@ -145,8 +153,11 @@ export function deliveryContract (name: string, open: OpenStorage): void {
       assert.ok(mine.length <= 1, 'never two in flight for one subscriber')
       const d = mine[0]
       if (d === undefined) return undefined
-      await storage.recordAttempt(d.id, { ...ok, at: at(now), statusCode: outcome === 'retry' ? 503 : 204 },
-        outcome === 'retry' ? { status: 'pending', nextAttemptAt: at(now + 5) } : { status: 'delivered' })
+      await storage.recordAttempts([{
+        deliveryId: d.id,
+        attempt: { ...ok, at: at(now), statusCode: outcome === 'retry' ? 503 : 204 },
+        outcome: outcome === 'retry' ? { status: 'pending', nextAttemptAt: at(now + 5) } : { status: 'delivered' }
+      }])
       return d
     }
 
@@ -206,13 +217,15 @@ export function deliveryContract (name: string, open: OpenStorage): void {
       await distributedStory('g-st2', ['st'], 601)
       const first = await sendNext('st', 602)
       // A late second report for a message already delivered changes nothing: no second head.
-      await storage.recordAttempt(first!.id, { ...ok, at: at(603), statusCode: 503 }, { status: 'pending', nextAttemptAt: at(604) })
+      await storage.recordAttempts([
+        { deliveryId: first!.id, attempt: { ...ok, at: at(603), statusCode: 503 }, outcome: { status: 'pending', nextAttemptAt: at(604) } }
+      ])
       assert.equal((await storage.getDelivery(first!.id))?.status, 'delivered')
       const [second] = await storage.claimDueDeliveries(at(605), at(630), 10).then((c) => c.filter((d) => d.subscriberId === 'st'))
       assert.equal(second?.sequence, 2)
       // Deleted while in flight: the row stays canceled whatever the attempt says.
       assert.equal(await storage.deleteSubscriber('st', at(606)), true)
-      await storage.recordAttempt(second!.id, { ...ok, at: at(607) }, { status: 'delivered' })
+      await storage.recordAttempts([{ deliveryId: second!.id, attempt: { ...ok, at: at(607) }, outcome: { status: 'delivered' } }])
       assert.equal((await storage.getDelivery(second!.id))?.status, 'canceled')
     })
 

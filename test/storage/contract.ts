@@ -81,7 +81,7 @@ export function storageContract (name: string, open: OpenStorage): void {
         await storage.markVersionFailed(claimed.id, 'drained', at(100))
         claimed = await storage.claimVersionForTranslation(at(100), at(110))
       }
-      await storage.scheduleTranslationRetry(v.versionId, 'engine busy', at(105))
+      await storage.scheduleTranslationRetry(v.versionId, 'engine busy', at(105), at(101))
       assert.equal(await storage.claimVersionForTranslation(at(104), at(114)), null)
       assert.equal(await storage.nextDueTime('versions', at(104)), at(105))
       assert.equal((await storage.claimVersionForTranslation(at(105), at(115)))?.id, v.versionId)
@@ -113,13 +113,15 @@ export function storageContract (name: string, open: OpenStorage): void {
       const s1 = claimed.find((d) => d.subscriberId === 's1')!
       const s2 = claimed.find((d) => d.subscriberId === 's2')!
       const attempt = { at: at(204), statusCode: 503, durationMs: 3, error: 'HTTP 503', responseExcerpt: 'busy' }
-      await storage.recordAttempt(s1.id, attempt, { status: 'pending', nextAttemptAt: at(230) })
-      await storage.recordAttempt(s2.id, { ...attempt, statusCode: 204, error: null }, { status: 'delivered' })
+      await storage.recordAttempts([
+        { deliveryId: s1.id, attempt, outcome: { status: 'pending', nextAttemptAt: at(230) } },
+        { deliveryId: s2.id, attempt: { ...attempt, statusCode: 204, error: null }, outcome: { status: 'delivered' } }
+      ])
       assert.deepEqual(await storage.claimDueDeliveries(at(205), at(260), 10), [], 'retry not due, #2 still blocked')
       assert.equal(await storage.nextDueTime('deliveries', at(205)), at(230))
       const retried = await storage.claimDueDeliveries(at(230), at(290), 10)
       assert.deepEqual(retried.map((d) => [d.id, d.attempts, d.webhookId]), [[s1.id, 1, s1.webhookId]])
-      await storage.recordAttempt(s1.id, { ...attempt, at: at(231) }, { status: 'dead' })
+      await storage.recordAttempts([{ deliveryId: s1.id, attempt: { ...attempt, at: at(231) }, outcome: { status: 'dead' } }])
       const next = await storage.claimDueDeliveries(at(232), at(290), 10)
       assert.deepEqual(next.map((d) => [d.subscriberId, d.sequence]), [['s1', 2]], 'a dead delivery no longer blocks')
 
@@ -159,7 +161,7 @@ export function storageContract (name: string, open: OpenStorage): void {
       await storage.extendVersionLeases([v.versionId, 'no-such-version'], at(600))
       assert.equal(await storage.claimVersionForTranslation(at(550), at(560)), null, 'still leased past the first lease')
       assert.equal((await storage.claimVersionForTranslation(at(600), at(610)))?.id, v.versionId, 'free once the extension ran out')
-      await storage.scheduleTranslationRetry(v.versionId, 'later', at(700))
+      await storage.scheduleTranslationRetry(v.versionId, 'later', at(700), at(601))
       await storage.extendVersionLeases([v.versionId], at(900))
       assert.equal((await storage.claimVersionForTranslation(at(700), at(710)))?.id, v.versionId, 'a released version is not leased again')
       await storage.extendVersionLeases([], at(900))
@@ -210,7 +212,7 @@ export function storageContract (name: string, open: OpenStorage): void {
     it('postpones a claimed version without counting the claim as an attempt', async () => {
       const v = await storage.ingestVersion({ guid: 'tm4', contentHash: 'tm4', content: content('tm4'), now: at(520) })
       assert.equal((await claimOnly(v.versionId, at(521), at(600)))?.attempts, 1)
-      await storage.postponeTranslation(v.versionId, 'engine unavailable', at(530))
+      await storage.postponeTranslation(v.versionId, 'engine unavailable', at(530), at(522))
       assert.equal(await storage.claimVersionForTranslation(at(529), at(600)), null)
       assert.equal((await storage.getVersion(v.articleId))?.statusReason, 'engine unavailable')
       const again = await storage.claimVersionForTranslation(at(530), at(600))

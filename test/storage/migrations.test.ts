@@ -49,8 +49,11 @@ it('upgrades a walking-skeleton database in place', async () => {
       const [claimed] = all
       assert.equal(claimed?.id, 'd1', 'the queued delivery still goes out')
       assert.equal(claimed?.sequence, 7, 'with the number it was given before the upgrade')
-      await storage.recordAttempt('d1', { at: '2026-11-01T11:00:01.000Z', statusCode: 204, durationMs: 1, error: null, responseExcerpt: null },
-        { status: 'delivered' })
+      await storage.recordAttempts([{
+        deliveryId: 'd1',
+        attempt: { at: '2026-11-01T11:00:01.000Z', statusCode: 204, durationMs: 1, error: null, responseExcerpt: null },
+        outcome: { status: 'delivered' }
+      }])
       const [next] = await storage.claimDueDeliveries('2026-11-01T11:00:02.000Z', '2026-11-01T11:01:00.000Z', 5)
       assert.deepEqual([next?.id, next?.sequence], ['d2', 8])
     } finally {
