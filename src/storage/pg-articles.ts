@@ -6,10 +6,7 @@ import type { PgDb } from './pg-tx.ts'
 import { versionEvent } from './rules.ts'
 import type { ClaimedVersion, Storage } from './types.ts'
 import { indexArticle, insertSearchTerms } from './pg-search.ts'
-import { toTranslation, toVersion, translationContentJson, type TranslationRow, type VersionRow } from './rows.ts'
-
-const VERSION_COLUMNS = `v.id, v.article_id, a.guid, v.version, v.content_hash, v.content, v.event, v.pub_status, v.status,
-  v.status_reason, v.attempts, a.created_at AS first_created, v.created_at`
+import { toTranslation, toVersion, translationContentJson, type TranslationRow, VERSION_COLUMNS, type VersionRow } from './rows.ts'
 
 type ArticleMethods = Pick<Storage, 'ingestVersion' | 'getVersion' | 'claimVersionForTranslation' |
   'saveTranslations' | 'scheduleTranslationRetry' | 'markVersionFailed' | 'releaseUnfinishedRun' | 'getTranslation' |

@@ -6,8 +6,10 @@ import { advanceQueue, takeSequence } from './pg-queue.ts'
 import { DELIVERY_CLAIMABLE } from './claim-conditions.ts'
 import type { PgDb, Sql } from './pg-tx.ts'
 import { signingSecrets } from './rules.ts'
-import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, DeliverySummary, Storage, StoredAttempt } from './types.ts'
-import { type DeliveryRow, toDelivery } from './rows.ts'
+import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, Storage } from './types.ts'
+import {
+  ATTEMPT_COLUMNS, type AttemptRow, DELIVERY_SUMMARY_COLUMNS, type DeliveryRow, type DeliverySummaryRow, toAttempt, toDelivery, toDeliverySummary
+} from './rows.ts'
 
 const DELIVERY_COLUMNS = `d.id, d.webhook_id, d.subscriber_id, d.version_id, d.sequence, d.lang, d.format, d.status, d.priority,
   d.attempts, d.next_attempt_at, d.last_status_code, d.last_error, d.created_at, d.delivered_at, d.replayed_at,
@@ -100,24 +102,10 @@ export function createPgDeliveries (db: PgDb): DeliveryMethods {
     },
 
     async listDeliveriesForArticle (articleId, version) {
-      const rows = await db.rows<{ id: string; subscriber_id: string; name: string; lang: string; format: string; status: Delivery['status'];
-        attempts: number; last_status_code: number | null; last_error: string | null; delivered_at: string | null }>(`
-        SELECT d.id, d.subscriber_id, s.name, d.lang, d.format, d.status, d.attempts, d.last_status_code,
-               d.last_error, d.delivered_at
+      const rows = await db.rows<DeliverySummaryRow>(`SELECT ${DELIVERY_SUMMARY_COLUMNS}
         FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id JOIN versions v ON v.id = d.version_id
         WHERE v.article_id = $1 AND v.version = $2 ORDER BY s.name, d.lang`, [articleId, version])
-      return rows.map((r): DeliverySummary => ({
-        deliveryId: r.id,
-        subscriberId: r.subscriber_id,
-        subscriberName: r.name,
-        lang: r.lang,
-        format: r.format,
-        status: r.status,
-        attempts: r.attempts,
-        lastStatusCode: r.last_status_code,
-        lastError: r.last_error,
-        deliveredAt: r.delivered_at
-      }))
+      return rows.map(toDeliverySummary)
     },
 
     async getDelivery (id) {
@@ -134,17 +122,8 @@ export function createPgDeliveries (db: PgDb): DeliveryMethods {
     },
 
     async listAttempts (deliveryId) {
-      const rows = await db.rows<{ delivery_id: string; at: string; status_code: number | null; duration_ms: number;
-        error: string | null; response_excerpt: string | null }>(`SELECT delivery_id, at, status_code, duration_ms, error,
-        response_excerpt FROM attempts WHERE delivery_id = $1 ORDER BY id`, [deliveryId])
-      return rows.map((r): StoredAttempt => ({
-        deliveryId: r.delivery_id,
-        at: r.at,
-        statusCode: r.status_code,
-        durationMs: r.duration_ms,
-        error: r.error,
-        responseExcerpt: r.response_excerpt
-      }))
+      const rows = await db.rows<AttemptRow>(`SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE delivery_id = $1 ORDER BY id`, [deliveryId])
+      return rows.map(toAttempt)
     },
 
     async retryDelivery (id, now) {

@@ -3,7 +3,8 @@
 import type { ArticleContent } from '../articles/types.ts'
 import { searchTerms } from '../articles/search-text.ts'
 import type { PgDb, Sql } from './pg-tx.ts'
-import type { Storage, VersionSummary } from './types.ts'
+import type { Storage } from './types.ts'
+import { type DailyUsageRow, toDailyUsage, toVersionSummary, type VersionSummaryRow } from './rows.ts'
 import { ARTICLE_LIST_COLUMNS, type ArticleListRow, articleFilters, mergeUsage, toArticleSummary } from './article-list.ts'
 
 type SearchMethods = Pick<Storage, 'listArticles' | 'listVersions' | 'getArticleUsage' | 'usageByDay'>
@@ -49,10 +50,9 @@ export function createPgSearch (db: PgDb): SearchMethods {
     },
 
     async listVersions (articleId) {
-      const rows = await db.rows<{ version: number; event: VersionSummary['event']; status: VersionSummary['status']; status_reason: string | null; created_at: string; note: string | null }>(
-        `SELECT version, event, status, status_reason, created_at, content::json->>'note' AS note
-         FROM versions WHERE article_id = $1 ORDER BY version`, [articleId])
-      return rows.map((r) => ({ version: r.version, event: r.event, status: r.status, statusReason: r.status_reason, createdAt: r.created_at, note: r.note }))
+      const rows = await db.rows<VersionSummaryRow>(`SELECT version, event, status, status_reason, created_at, content::json->>'note' AS note
+        FROM versions WHERE article_id = $1 ORDER BY version`, [articleId])
+      return rows.map(toVersionSummary)
     },
 
     async getArticleUsage (articleId) {
@@ -64,9 +64,9 @@ export function createPgSearch (db: PgDb): SearchMethods {
     },
 
     async usageByDay (since, until) {
-      const rows = await db.rows<{ day: string; lang: string; chars_sent: number; chars_reused: number; requests: number }>(
+      const rows = await db.rows<DailyUsageRow>(
         'SELECT day, lang, chars_sent, chars_reused, requests FROM usage_daily WHERE day >= $1 AND day <= $2 ORDER BY day, lang', [since, until])
-      return rows.map((r) => ({ day: r.day, lang: r.lang, charsSent: r.chars_sent, charsReused: r.chars_reused, requests: r.requests }))
+      return rows.map(toDailyUsage)
     }
   }
 }

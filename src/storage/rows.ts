@@ -1,7 +1,7 @@
 // Rows as both backends read them (the same column names in SQLite and PostgreSQL) and the one
 // mapping from each to its domain type. Booleans arrive as 0/1 from SQLite, as true/false from pg.
 import type { StoredTranslation, StoredVersion } from '../articles/types.ts'
-import type { ApiKeySummary, Delivery, FeedItem, GlossaryEntry, Subscriber } from './types.ts'
+import type { ApiKeySummary, DailyUsage, Delivery, DeliverySummary, FeedItem, GlossaryEntry, StoredAttempt, Subscriber, VersionSummary } from './types.ts'
 
 const truthy = (value: number | boolean): boolean => value === true || value === 1
 
@@ -20,6 +20,10 @@ export interface VersionRow {
   first_created: string
   created_at: string
 }
+
+/** The columns a VersionRow needs, from versions v joined to articles a. */
+export const VERSION_COLUMNS = `v.id, v.article_id, a.guid, v.version, v.content_hash, v.content, v.event, v.pub_status, v.status,
+  v.status_reason, v.attempts, a.created_at AS first_created, v.created_at`
 
 export function toVersion (row: VersionRow): StoredVersion {
   return {
@@ -160,6 +164,60 @@ export function toDelivery (row: DeliveryRow): Delivery {
   }
 }
 
+export interface DeliverySummaryRow {
+  id: string
+  subscriber_id: string
+  name: string
+  lang: string
+  format: string
+  status: Delivery['status']
+  attempts: number
+  last_status_code: number | null
+  last_error: string | null
+  delivered_at: string | null
+}
+
+/** The columns a DeliverySummaryRow needs, from deliveries d and subscribers s. */
+export const DELIVERY_SUMMARY_COLUMNS = `d.id, d.subscriber_id, s.name, d.lang, d.format, d.status, d.attempts, d.last_status_code,
+  d.last_error, d.delivered_at`
+
+export function toDeliverySummary (r: DeliverySummaryRow): DeliverySummary {
+  return {
+    deliveryId: r.id,
+    subscriberId: r.subscriber_id,
+    subscriberName: r.name,
+    lang: r.lang,
+    format: r.format,
+    status: r.status,
+    attempts: r.attempts,
+    lastStatusCode: r.last_status_code,
+    lastError: r.last_error,
+    deliveredAt: r.delivered_at
+  }
+}
+
+export interface AttemptRow {
+  delivery_id: string
+  at: string
+  status_code: number | null
+  duration_ms: number
+  error: string | null
+  response_excerpt: string | null
+}
+
+export const ATTEMPT_COLUMNS = 'delivery_id, at, status_code, duration_ms, error, response_excerpt'
+
+export function toAttempt (r: AttemptRow): StoredAttempt {
+  return {
+    deliveryId: r.delivery_id,
+    at: r.at,
+    statusCode: r.status_code,
+    durationMs: r.duration_ms,
+    error: r.error,
+    responseExcerpt: r.response_excerpt
+  }
+}
+
 export interface FeedRow {
   sequence: number
   webhook_id: string
@@ -192,6 +250,31 @@ export function toFeedItem (r: FeedRow): FeedItem {
     body: r.body,
     createdAt: r.created_at
   }
+}
+
+export interface VersionSummaryRow {
+  version: number
+  event: VersionSummary['event']
+  status: VersionSummary['status']
+  status_reason: string | null
+  created_at: string
+  note: string | null
+}
+
+export function toVersionSummary (r: VersionSummaryRow): VersionSummary {
+  return { version: r.version, event: r.event, status: r.status, statusReason: r.status_reason, createdAt: r.created_at, note: r.note }
+}
+
+export interface DailyUsageRow {
+  day: string
+  lang: string
+  chars_sent: number
+  chars_reused: number
+  requests: number
+}
+
+export function toDailyUsage (r: DailyUsageRow): DailyUsage {
+  return { day: r.day, lang: r.lang, charsSent: r.chars_sent, charsReused: r.chars_reused, requests: r.requests }
 }
 
 export interface EntryRow {

@@ -5,13 +5,10 @@ import { IN_DISTRIBUTION, IN_PIPELINE, IN_TRANSLATION, LEASE_FREE, NO_EARLIER_PE
 import { versionEvent } from './rules.ts'
 import { type Db, groupCommit, transaction } from './sqlite-tx.ts'
 import type { ClaimedVersion, Storage } from './types.ts'
-import { toTranslation, toVersion, translationContentJson, type TranslationRow, type VersionRow } from './rows.ts'
+import { toTranslation, toVersion, translationContentJson, type TranslationRow, VERSION_COLUMNS, type VersionRow } from './rows.ts'
 import { indexArticle, insertSearchTerms } from './sqlite-search.ts'
 
-const SELECT_VERSION = `
-  SELECT v.id, v.article_id, a.guid, v.version, v.content_hash, v.content, v.event, v.pub_status, v.status,
-         v.status_reason, v.attempts, a.created_at AS first_created, v.created_at
-  FROM versions v JOIN articles a ON a.id = v.article_id`
+const SELECT_VERSION = `SELECT ${VERSION_COLUMNS} FROM versions v JOIN articles a ON a.id = v.article_id`
 
 type ArticleMethods = Pick<Storage, 'ingestVersion' | 'getVersion' | 'claimVersionForTranslation' |
   'saveTranslations' | 'scheduleTranslationRetry' | 'markVersionFailed' | 'releaseUnfinishedRun' | 'getTranslation' |
@@ -25,8 +22,7 @@ const PRIORITIES = [1, 0]
 // that qualifies, or at the first not yet due: the cost does not grow with the backlog. Needs
 // :priority and :now. Exported for the query-plan test (test/storage/query-plans.test.ts).
 const queueProbe = (index: string, inQueue: string, extra: string): string => `
-  SELECT v.id, v.article_id, a.guid, v.version, v.content_hash, v.content, v.event, v.pub_status, v.status,
-         v.status_reason, v.attempts, v.unfinished_runs, a.created_at AS first_created, v.created_at
+  SELECT ${VERSION_COLUMNS}, v.unfinished_runs
   FROM versions v INDEXED BY ${index} JOIN articles a ON a.id = v.article_id
   WHERE ${inQueue} AND v.priority = :priority AND v.next_attempt_at <= :now
     AND ${LEASE_FREE('v', ':now')} ${extra}

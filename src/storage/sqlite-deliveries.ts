@@ -4,8 +4,10 @@
 import { DELIVERY_CLAIMABLE } from './claim-conditions.ts'
 import { signingSecrets } from './rules.ts'
 import { type Db, preparedLater, transaction } from './sqlite-tx.ts'
-import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, DeliverySummary, Storage, StoredAttempt } from './types.ts'
-import { type DeliveryRow, toDelivery } from './rows.ts'
+import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, Storage } from './types.ts'
+import {
+  ATTEMPT_COLUMNS, type AttemptRow, DELIVERY_SUMMARY_COLUMNS, type DeliveryRow, type DeliverySummaryRow, toAttempt, toDelivery, toDeliverySummary
+} from './rows.ts'
 import type { SqliteQueue } from './sqlite-queue.ts'
 
 /** Selects deliveries with their document and the version facts every caller needs. */
@@ -104,26 +106,10 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
     },
 
     async listDeliveriesForArticle (articleId, version) {
-      const rows = db.prepare(`
-        SELECT d.id, d.subscriber_id, s.name, d.lang, d.format, d.status, d.attempts, d.last_status_code,
-               d.last_error, d.delivered_at
+      const rows = db.prepare(`SELECT ${DELIVERY_SUMMARY_COLUMNS}
         FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id JOIN versions v ON v.id = d.version_id
-        WHERE v.article_id = ? AND v.version = ? ORDER BY s.name, d.lang`).all(articleId, version) as Array<{
-          id: string; subscriber_id: string; name: string; lang: string; format: string; status: Delivery['status'];
-          attempts: number; last_status_code: number | null; last_error: string | null; delivered_at: string | null
-        }>
-      return rows.map((r): DeliverySummary => ({
-        deliveryId: r.id,
-        subscriberId: r.subscriber_id,
-        subscriberName: r.name,
-        lang: r.lang,
-        format: r.format,
-        status: r.status,
-        attempts: r.attempts,
-        lastStatusCode: r.last_status_code,
-        lastError: r.last_error,
-        deliveredAt: r.delivered_at
-      }))
+        WHERE v.article_id = ? AND v.version = ? ORDER BY s.name, d.lang`).all(articleId, version) as unknown as DeliverySummaryRow[]
+      return rows.map(toDeliverySummary)
     },
 
     async getDelivery (id) {
@@ -140,17 +126,8 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
     },
 
     async listAttempts (deliveryId) {
-      const rows = db.prepare(`SELECT delivery_id, at, status_code, duration_ms, error, response_excerpt FROM attempts
-        WHERE delivery_id = ? ORDER BY id`).all(deliveryId) as Array<{ delivery_id: string; at: string; status_code: number | null;
-          duration_ms: number; error: string | null; response_excerpt: string | null }>
-      return rows.map((r): StoredAttempt => ({
-        deliveryId: r.delivery_id,
-        at: r.at,
-        statusCode: r.status_code,
-        durationMs: r.duration_ms,
-        error: r.error,
-        responseExcerpt: r.response_excerpt
-      }))
+      const rows = db.prepare(`SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE delivery_id = ? ORDER BY id`).all(deliveryId)
+      return rows.map((row) => toAttempt(row as unknown as AttemptRow))
     },
 
     async retryDelivery (id, now) {

@@ -5,7 +5,8 @@
 import type { ArticleContent } from '../articles/types.ts'
 import { searchTerms } from '../articles/search-text.ts'
 import type { Db } from './sqlite-tx.ts'
-import type { ArticleListQuery, ArticleSummary, DailyUsage, Storage, VersionSummary } from './types.ts'
+import type { ArticleListQuery, ArticleSummary, Storage } from './types.ts'
+import { type DailyUsageRow, toDailyUsage, toVersionSummary, type VersionSummaryRow } from './rows.ts'
 import { ARTICLE_LIST_COLUMNS, type ArticleListRow, articleFilters, mergeUsage, toArticleSummary } from './article-list.ts'
 
 type SearchMethods = Pick<Storage, 'listArticles' | 'listVersions' | 'getArticleUsage' | 'usageByDay'>
@@ -67,9 +68,8 @@ export function createSqliteSearch (db: Db): SearchMethods {
 
     async listVersions (articleId) {
       const rows = db.prepare(`SELECT version, event, status, status_reason, created_at, json_extract(content, '$.note') AS note
-        FROM versions WHERE article_id = ? ORDER BY version`).all(articleId) as
-        Array<{ version: number; event: VersionSummary['event']; status: VersionSummary['status']; status_reason: string | null; created_at: string; note: string | null }>
-      return rows.map((r) => ({ version: r.version, event: r.event, status: r.status, statusReason: r.status_reason, createdAt: r.created_at, note: r.note }))
+        FROM versions WHERE article_id = ? ORDER BY version`).all(articleId) as unknown as VersionSummaryRow[]
+      return rows.map(toVersionSummary)
     },
 
     async getArticleUsage (articleId) {
@@ -83,9 +83,8 @@ export function createSqliteSearch (db: Db): SearchMethods {
     },
 
     async usageByDay (since, until) {
-      const rows = db.prepare(USAGE_BY_DAY_SQL).all(since, until) as
-        Array<{ day: string; lang: string; chars_sent: number; chars_reused: number; requests: number }>
-      return rows.map((r): DailyUsage => ({ day: r.day, lang: r.lang, charsSent: r.chars_sent, charsReused: r.chars_reused, requests: r.requests }))
+      const rows = db.prepare(USAGE_BY_DAY_SQL).all(since, until) as unknown as DailyUsageRow[]
+      return rows.map(toDailyUsage)
     }
   }
 }
