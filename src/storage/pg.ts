@@ -6,7 +6,7 @@
 import pg from 'pg'
 import { createPgArticles } from './pg-articles.ts'
 import { createPgDeliveries } from './pg-deliveries.ts'
-import { createPgFanout } from './pg-fanout.ts'
+import { createPgFanout } from './pg-versions.ts'
 import { createPgGauges } from './pg-gauges.ts'
 import { createPgGlossary } from './pg-glossary.ts'
 import { createPgKeys } from './pg-keys.ts'
