@@ -1,14 +1,15 @@
-// The delivery outbox on PostgreSQL: rows written with the version's fan-out, claimed under a
-// lease, one in flight per subscriber (the queue head, pg-queue.ts), numbered as they first
-// leave, every attempt logged. Several instances claim from the same table; see
-// claimDueDeliveries for how they stay apart.
+// The delivery outbox on PostgreSQL: rows written with the version's fan-out (pg-versions.ts),
+// claimed under a lease, one in flight per subscriber (the queue head, pg-queue.ts), numbered as
+// they first leave, every attempt logged; and the pull feed, read from the same rows. Several
+// instances claim from the same table; see claimDueDeliveries for how they stay apart.
 import { advanceQueue, takeSequence } from './pg-queue.ts'
 import { DELIVERY_CLAIMABLE } from './claim-conditions.ts'
 import type { PgDb, Sql } from './pg-tx.ts'
 import { signingSecrets } from './rules.ts'
 import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, Storage } from './types.ts'
 import {
-  ATTEMPT_COLUMNS, type AttemptRow, DELIVERY_SUMMARY_COLUMNS, type DeliveryRow, type DeliverySummaryRow, toAttempt, toDelivery, toDeliverySummary
+  ATTEMPT_COLUMNS, type AttemptRow, DELIVERY_SUMMARY_COLUMNS, type DeliveryRow, type DeliverySummaryRow, FEED_COLUMNS, type FeedRow,
+  toAttempt, toDelivery, toDeliverySummary, toFeedItem
 } from './rows.ts'
 
 const DELIVERY_COLUMNS = `d.id, d.webhook_id, d.subscriber_id, d.version_id, d.sequence, d.lang, d.format, d.status, d.priority,
@@ -19,8 +20,14 @@ const DELIVERY_COLUMNS = `d.id, d.webhook_id, d.subscriber_id, d.version_id, d.s
 const SELECT_DELIVERY = `SELECT ${DELIVERY_COLUMNS}
   FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN documents doc ON doc.hash = d.document_hash`
 
+/** A page of a subscriber's feed by sequence ($1 subscriber, $2 after, $3 limit); exported for the query-plan test. */
+export const READ_FEED = `SELECT ${FEED_COLUMNS}
+  FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN articles a ON a.id = v.article_id
+    JOIN documents doc ON doc.hash = d.document_hash
+  WHERE d.subscriber_id = $1 AND d.sequence > $2 AND d.status <> 'canceled' ORDER BY d.sequence LIMIT $3`
+
 type DeliveryMethods = Pick<Storage, 'claimDueDeliveries' | 'recordAttempts' | 'postponeDelivery' |
-  'listDeliveriesForArticle' | 'getDelivery' | 'listDeliveries' | 'listAttempts' | 'retryDelivery' | 'replayDeliveries'>
+  'listDeliveriesForArticle' | 'getDelivery' | 'listDeliveries' | 'listAttempts' | 'retryDelivery' | 'replayDeliveries' | 'readFeed'>
 
 // Step 1: candidate heads in due order (only queue heads have a due time, so at most one per
 // subscriber). FOR UPDATE SKIP LOCKED passes over rows another instance is claiming (or another
@@ -149,6 +156,11 @@ export function createPgDeliveries (db: PgDb): DeliveryMethods {
         await advanceQueue(sql, subscriberId, now)
         return count
       })
+    },
+
+    async readFeed (subscriberId, after, limit) {
+      const rows = await db.rows<FeedRow>(READ_FEED, [subscriberId, after, limit])
+      return rows.map(toFeedItem)
     }
   }
 }

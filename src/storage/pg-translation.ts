@@ -1,11 +1,9 @@
-// The translation engine's tables on PostgreSQL: the segment memory, what each version cost per
-// language, postponing work while the engine is down, and retrying a failed story.
-import type { StoredVersion } from '../articles/types.ts'
+// The translation engine's tables on PostgreSQL: the segment memory and what each version cost
+// per language. The version's own moves (postponed, retried) are pg-versions.ts.
 import type { PgDb } from './pg-tx.ts'
 import type { Storage } from './types.ts'
 
-type TranslationMethods = Pick<Storage, 'findSegments' | 'recordTranslationBatch' | 'getTranslationUsage' |
-  'postponeTranslation' | 'retryFailedVersion'>
+type TranslationMethods = Pick<Storage, 'findSegments' | 'recordTranslationBatch' | 'getTranslationUsage'>
 
 export function createPgTranslation (db: PgDb): TranslationMethods {
   return {
@@ -54,25 +52,6 @@ export function createPgTranslation (db: PgDb): TranslationMethods {
       return row === undefined
         ? { charsSent: 0, requests: 0, segmentsTranslated: 0 }
         : { charsSent: row.chars_sent, requests: row.requests, segmentsTranslated: row.segments_translated }
-    },
-
-    async postponeTranslation (versionId, reason, until, now) {
-      // The claim that led here counted an attempt; nothing was tried, so it is given back.
-      await db.run(`UPDATE versions SET status_reason = $1, lease_until = NULL, next_attempt_at = $2,
-        attempts = GREATEST(attempts - 1, 0), unfinished_runs = 0, updated_at = $3 WHERE id = $4`, [reason, until, now, versionId])
-    },
-
-    async retryFailedVersion (articleId, now) {
-      return db.tx(async (sql) => {
-        const [latest] = await sql.rows<{ id: string; version: number; status: StoredVersion['status'] }>(`SELECT v.id, v.version,
-          v.status FROM versions v JOIN articles a ON a.id = v.article_id AND v.version = a.current_version WHERE a.id = $1
-          FOR UPDATE OF v`, [articleId])
-        if (latest === undefined) return { kind: 'not-found' as const }
-        if (latest.status !== 'failed') return { kind: 'not-failed' as const, version: latest.version, status: latest.status }
-        await sql.run(`UPDATE versions SET status = 'received', status_reason = NULL, attempts = 0, unfinished_runs = 0, lease_until = NULL,
-          next_attempt_at = $1, updated_at = $1 WHERE id = $2`, [now, latest.id])
-        return { kind: 'retried' as const, versionId: latest.id, version: latest.version }
-      })
-    },
+    }
   }
 }

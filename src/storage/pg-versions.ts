@@ -1,13 +1,20 @@
-// Fan-out on PostgreSQL: a version's outbox rows in one transaction, kills, and the pull feed.
+// The version state machine on PostgreSQL: every move a version makes after ingest, each one
+// transaction (sqlite-versions.ts walks the same moves). Claimed under a lease (translation,
+// then distribution), translated or retried, postponed, failed, given back after a dead run,
+// retried by an editor, overtaken by a kill, and fanned out: its outbox rows, documents and
+// queue heads written with `distributed`. Row locks keep instances sharing the database apart.
 import { randomUUID } from 'node:crypto'
-import { IN_PIPELINE } from './claim-conditions.ts'
+import type { StoredVersion } from '../articles/types.ts'
+import { IN_DISTRIBUTION, IN_PIPELINE, IN_TRANSLATION, LEASE_FREE, NO_EARLIER_PENDING_VERSION } from './claim-conditions.ts'
 import { advanceQueues } from './pg-queue.ts'
 import type { PgDb } from './pg-tx.ts'
-import type { Delivery, Storage, StoryRecipient, Subscriber } from './types.ts'
-import { FEED_COLUMNS, type FeedRow, toFeedItem } from './rows.ts'
+import { toVersion, translationContentJson, VERSION_COLUMNS, type VersionRow } from './rows.ts'
 import { documentHash, initialDeliveryStatus, killContent, killContentHash, newWebhookId } from './rules.ts'
+import type { ClaimedVersion, Delivery, Storage, Subscriber } from './types.ts'
 
-type FanoutMethods = Pick<Storage, 'distribute' | 'createKillVersion' | 'listStoryRecipients' | 'readFeed'>
+type VersionMethods = Pick<Storage, 'claimVersionForTranslation' | 'saveTranslations' | 'scheduleTranslationRetry' |
+  'postponeTranslation' | 'markVersionFailed' | 'releaseUnfinishedRun' | 'retryFailedVersion' | 'claimVersionForDistribution' |
+  'distribute' | 'createKillVersion' | 'extendVersionLeases'>
 
 interface Document {
   hash: string
@@ -15,14 +22,103 @@ interface Document {
   body: string
 }
 
-/** A page of a subscriber's feed by sequence ($1 subscriber, $2 after, $3 limit); exported for the query-plan test. */
-export const READ_FEED = `SELECT ${FEED_COLUMNS}
-  FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN articles a ON a.id = v.article_id
-    JOIN documents doc ON doc.hash = d.document_hash
-  WHERE d.subscriber_id = $1 AND d.sequence > $2 AND d.status <> 'canceled' ORDER BY d.sequence LIMIT $3`
+// One statement per probe: the oldest due, unleased version of one priority ($3; kills are 1 and
+// probed first). It walks the queue's partial index (versions_translation_queue /
+// versions_distribution_queue) in order and stops early, whatever the backlog. SKIP LOCKED passes
+// over a version another instance is claiming right now, and the UPDATE takes the lease before
+// the row lock is let go. Exported for the query-plan test.
+const claimSql = (inQueue: string, extra: string): string => `
+  WITH picked AS (
+    SELECT v.id FROM versions v
+    WHERE ${inQueue} AND v.priority = $3 AND v.next_attempt_at <= $1 AND ${LEASE_FREE('v', '$1')} ${extra}
+    ORDER BY v.next_attempt_at, v.seq LIMIT 1
+    FOR UPDATE OF v SKIP LOCKED)
+  UPDATE versions v SET lease_until = $2, attempts = v.attempts + 1, unfinished_runs = v.unfinished_runs + 1, updated_at = $1,
+    status = CASE v.status WHEN 'received' THEN 'translating' ELSE v.status END
+  FROM picked, articles a WHERE v.id = picked.id AND a.id = v.article_id
+  RETURNING ${VERSION_COLUMNS}, v.unfinished_runs`
 
-export function createPgFanout (db: PgDb): FanoutMethods {
+export const TRANSLATION_CLAIM = claimSql(IN_TRANSLATION('v'), '')
+// The order gate is one probe of the (article_id, version) key per candidate.
+export const DISTRIBUTION_CLAIM = claimSql(IN_DISTRIBUTION('v'), `AND ${NO_EARLIER_PENDING_VERSION}`)
+
+export function createPgVersions (db: PgDb): VersionMethods {
+  const claim = async (sql: string, now: string, leaseUntil: string): Promise<ClaimedVersion | null> => {
+    for (const priority of [1, 0]) {
+      const [row] = await db.rows<VersionRow & { unfinished_runs: number }>(sql, [now, leaseUntil, priority])
+      if (row !== undefined) return { ...toVersion(row), attempts: row.attempts, unfinishedRuns: row.unfinished_runs }
+    }
+    return null
+  }
+
   return {
+    async claimVersionForTranslation (now, leaseUntil) {
+      return claim(TRANSLATION_CLAIM, now, leaseUntil)
+    },
+
+    async saveTranslations (versionId, translations, now) {
+      await db.tx(async (sql) => {
+        for (const t of translations) {
+          await sql.run(`INSERT INTO translations (version_id, lang, content, engine, model, chars_sent, requests, created_at,
+            segments, segments_reused, chars_reused, segment_details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            ON CONFLICT (version_id, lang) DO UPDATE SET content = excluded.content, engine = excluded.engine,
+              model = excluded.model, chars_sent = excluded.chars_sent, requests = excluded.requests,
+              created_at = excluded.created_at, segments = excluded.segments, segments_reused = excluded.segments_reused,
+              chars_reused = excluded.chars_reused, segment_details = excluded.segment_details`,
+          [versionId, t.lang, translationContentJson(t), t.engine, t.model, t.charsSent, t.requests, t.createdAt,
+            t.segments ?? null, t.segments === undefined ? null : t.segmentsReused ?? 0, t.charsReused ?? null,
+            t.segmentDetails === undefined ? null : JSON.stringify(t.segmentDetails)])
+          // What the memory saved counts on the day the translation was made, beside what was sent.
+          if ((t.charsReused ?? 0) > 0) {
+            await sql.run(`INSERT INTO usage_daily (day, lang, chars_reused) VALUES ($1, $2, $3)
+              ON CONFLICT (day, lang) DO UPDATE SET chars_reused = usage_daily.chars_reused + excluded.chars_reused`,
+            [now.slice(0, 10), t.lang, t.charsReused])
+          }
+        }
+        // Only a version still in translation moves on: a kill may have superseded it meanwhile.
+        await sql.run(`UPDATE versions SET status = 'translated', status_reason = NULL, lease_until = NULL,
+          attempts = 0, unfinished_runs = 0, next_attempt_at = $1, updated_at = $1 WHERE id = $2 AND status = 'translating'`, [now, versionId])
+      })
+    },
+
+    async scheduleTranslationRetry (versionId, reason, retryAt, now) {
+      await db.run(`UPDATE versions SET status_reason = $1, lease_until = NULL, next_attempt_at = $2, unfinished_runs = 0,
+        updated_at = $3 WHERE id = $4 AND ${IN_TRANSLATION()}`, [reason, retryAt, now, versionId])
+    },
+
+    async postponeTranslation (versionId, reason, until, now) {
+      // The claim that led here counted an attempt; nothing was tried, so it is given back.
+      await db.run(`UPDATE versions SET status_reason = $1, lease_until = NULL, next_attempt_at = $2,
+        attempts = GREATEST(attempts - 1, 0), unfinished_runs = 0, updated_at = $3 WHERE id = $4`, [reason, until, now, versionId])
+    },
+
+    async markVersionFailed (versionId, reason, now) {
+      await db.run(`UPDATE versions SET status = 'failed', status_reason = $1, lease_until = NULL, unfinished_runs = 0,
+        next_attempt_at = NULL, updated_at = $2 WHERE id = $3 AND ${IN_PIPELINE()}`, [reason, now, versionId])
+    },
+
+    async releaseUnfinishedRun (versionId, reason, retryAt, now) {
+      await db.run(`UPDATE versions SET status_reason = $1, lease_until = NULL, next_attempt_at = $2, updated_at = $3
+        WHERE id = $4 AND ${IN_PIPELINE()}`, [reason, retryAt, now, versionId])
+    },
+
+    async retryFailedVersion (articleId, now) {
+      return db.tx(async (sql) => {
+        const [latest] = await sql.rows<{ id: string; version: number; status: StoredVersion['status'] }>(`SELECT v.id, v.version,
+          v.status FROM versions v JOIN articles a ON a.id = v.article_id AND v.version = a.current_version WHERE a.id = $1
+          FOR UPDATE OF v`, [articleId])
+        if (latest === undefined) return { kind: 'not-found' as const }
+        if (latest.status !== 'failed') return { kind: 'not-failed' as const, version: latest.version, status: latest.status }
+        await sql.run(`UPDATE versions SET status = 'received', status_reason = NULL, attempts = 0, unfinished_runs = 0, lease_until = NULL,
+          next_attempt_at = $1, updated_at = $1 WHERE id = $2`, [now, latest.id])
+        return { kind: 'retried' as const, versionId: latest.id, version: latest.version }
+      })
+    },
+
+    async claimVersionForDistribution (now, leaseUntil) {
+      return claim(DISTRIBUTION_CLAIM, now, leaseUntil)
+    },
+
     async distribute (versionId, deliveries, now) {
       return db.tx(async (sql) => {
         // Locked: an instance whose lease ran out and one that took it over cannot both fan out.
@@ -142,18 +238,9 @@ export function createPgFanout (db: PgDb): FanoutMethods {
       })
     },
 
-    async listStoryRecipients (articleId) {
-      // Anyone with a delivery row of the story, whatever became of it: a timed-out attempt may
-      // still have reached the partner, and a kill sent to one who never saw the story is harmless.
-      const rows = await db.rows<{ subscriber_id: string; lang: string; format: string }>(`SELECT DISTINCT d.subscriber_id,
-          d.lang, d.format FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN subscribers s ON s.id = d.subscriber_id
-        WHERE v.article_id = $1 AND s.deleted_at IS NULL ORDER BY d.subscriber_id, d.lang`, [articleId])
-      return rows.map((r): StoryRecipient => ({ subscriberId: r.subscriber_id, lang: r.lang, format: r.format }))
-    },
-
-    async readFeed (subscriberId, after, limit) {
-      const rows = await db.rows<FeedRow>(READ_FEED, [subscriberId, after, limit])
-      return rows.map(toFeedItem)
+    async extendVersionLeases (versionIds, leaseUntil) {
+      if (versionIds.length === 0) return
+      await db.run('UPDATE versions SET lease_until = $1 WHERE lease_until IS NOT NULL AND id = ANY($2::text[])', [leaseUntil, versionIds])
     }
   }
 }

@@ -6,7 +6,6 @@
 import pg from 'pg'
 import { createPgArticles } from './pg-articles.ts'
 import { createPgDeliveries } from './pg-deliveries.ts'
-import { createPgFanout } from './pg-versions.ts'
 import { createPgGauges } from './pg-gauges.ts'
 import { createPgGlossary } from './pg-glossary.ts'
 import { createPgKeys } from './pg-keys.ts'
@@ -14,6 +13,7 @@ import { migratePg } from './pg-migrations.ts'
 import { createPgSearch, indexOlderArticles } from './pg-search.ts'
 import { createPgSubscribers } from './pg-subscribers.ts'
 import { createPgTranslation } from './pg-translation.ts'
+import { createPgVersions } from './pg-versions.ts'
 import { IN_DISTRIBUTION, IN_TRANSLATION, LEASE_FREE, NO_EARLIER_PENDING_VERSION } from './claim-conditions.ts'
 import { pgDb } from './pg-tx.ts'
 import type { Storage } from './types.ts'
@@ -97,16 +97,11 @@ export function openPgStorage (connectionString: string, options: PgStorageOptio
       // instance left runs out (leaseMs) and its work is then taken over by any instance.
     },
 
-    async extendVersionLeases (versionIds, leaseUntil) {
-      if (versionIds.length === 0) return
-      await db.run('UPDATE versions SET lease_until = $1 WHERE lease_until IS NOT NULL AND id = ANY($2::text[])', [leaseUntil, versionIds])
-    },
-
     ...createPgKeys(db),
     ...createPgArticles(db),
     ...createPgSubscribers(db),
     ...createPgDeliveries(db),
-    ...createPgFanout(db),
+    ...createPgVersions(db),
     ...createPgTranslation(db),
     ...createPgGlossary(db),
     ...createPgGauges(db),

@@ -1,58 +1,20 @@
-// Articles, their immutable versions and their translations, on SQLite.
+// Articles as written: ingest of each new version (with its search terms), the versions and
+// translations read back, and who received a story. What happens to a version afterwards is
+// sqlite-versions.ts.
 import { randomUUID } from 'node:crypto'
 import type { StoredVersion } from '../articles/types.ts'
-import { IN_DISTRIBUTION, IN_PIPELINE, IN_TRANSLATION, LEASE_FREE, NO_EARLIER_PENDING_VERSION } from './claim-conditions.ts'
 import { versionEvent } from './rules.ts'
-import { type Db, groupCommit, transaction } from './sqlite-tx.ts'
-import type { ClaimedVersion, Storage } from './types.ts'
-import { toTranslation, toVersion, translationContentJson, type TranslationRow, VERSION_COLUMNS, type VersionRow } from './rows.ts'
+import { type Db, groupCommit } from './sqlite-tx.ts'
+import type { Storage, StoryRecipient } from './types.ts'
+import { toTranslation, toVersion, type TranslationRow, VERSION_COLUMNS, type VersionRow } from './rows.ts'
 import { indexArticle, insertSearchTerms } from './sqlite-search.ts'
 
 const SELECT_VERSION = `SELECT ${VERSION_COLUMNS} FROM versions v JOIN articles a ON a.id = v.article_id`
 
-type ArticleMethods = Pick<Storage, 'ingestVersion' | 'getVersion' | 'claimVersionForTranslation' |
-  'saveTranslations' | 'scheduleTranslationRetry' | 'markVersionFailed' | 'releaseUnfinishedRun' | 'getTranslation' |
-  'listTranslations' | 'claimVersionForDistribution'>
-
-/** Kills (priority 1) are probed before everything else (0): two index range walks, no sort. */
-const PRIORITIES = [1, 0]
-
-// One probe of a queue: the oldest due, unleased version of one priority. Each walks its partial
-// index (named, so SQLite cannot pick a wider one) from the oldest entry and stops at the first
-// that qualifies, or at the first not yet due: the cost does not grow with the backlog. Needs
-// :priority and :now. Exported for the query-plan test (test/storage/query-plans.test.ts).
-const queueProbe = (index: string, inQueue: string, extra: string): string => `
-  SELECT ${VERSION_COLUMNS}, v.unfinished_runs
-  FROM versions v INDEXED BY ${index} JOIN articles a ON a.id = v.article_id
-  WHERE ${inQueue} AND v.priority = :priority AND v.next_attempt_at <= :now
-    AND ${LEASE_FREE('v', ':now')} ${extra}
-  ORDER BY v.next_attempt_at, v.rowid LIMIT 1`
-
-export const TRANSLATION_CLAIM = queueProbe('versions_translation_queue', IN_TRANSLATION('v'), '')
-// The order gate is one probe of the (article_id, version) key per candidate: the versions of
-// one story, never the table.
-export const DISTRIBUTION_CLAIM = queueProbe('versions_distribution_queue', IN_DISTRIBUTION('v'), `AND ${NO_EARLIER_PENDING_VERSION}`)
-const TAKE_VERSION_LEASE = `UPDATE versions SET lease_until = ?, attempts = attempts + 1, unfinished_runs = unfinished_runs + 1, updated_at = ?,
-  status = CASE status WHEN 'received' THEN 'translating' ELSE status END WHERE id = ?`
+type ArticleMethods = Pick<Storage, 'ingestVersion' | 'getVersion' | 'getTranslation' | 'listTranslations' | 'listStoryRecipients'>
 
 export function createSqliteArticles (db: Db): ArticleMethods {
   const ingestTogether = groupCommit(db)
-  const claim = (probe: string, now: string, leaseUntil: string): ClaimedVersion | null =>
-    transaction(db, () => {
-      let row: (VersionRow & { unfinished_runs: number }) | undefined
-      for (const priority of PRIORITIES) {
-        row = db.prepare(probe).get({ now, priority }) as (VersionRow & { unfinished_runs: number }) | undefined
-        if (row !== undefined) break
-      }
-      if (row === undefined) return null
-      // Counted as unfinished until the run records an outcome: a run that kills the process never does.
-      db.prepare(TAKE_VERSION_LEASE).run(leaseUntil, now, row.id)
-      return {
-        ...toVersion({ ...row, status: row.status === 'received' ? 'translating' : row.status }),
-        attempts: row.attempts + 1,
-        unfinishedRuns: row.unfinished_runs + 1
-      }
-    })
 
   return {
     async ingestVersion ({ guid, contentHash, content, now, correction }) {
@@ -102,45 +64,6 @@ export function createSqliteArticles (db: Db): ArticleMethods {
       return row === undefined ? null : toVersion(row as unknown as VersionRow)
     },
 
-    async claimVersionForTranslation (now, leaseUntil) {
-      return claim(TRANSLATION_CLAIM, now, leaseUntil)
-    },
-
-    async saveTranslations (versionId, translations, now) {
-      transaction(db, () => {
-        const insert = db.prepare(`INSERT OR REPLACE INTO translations (version_id, lang, content, engine, model,
-          chars_sent, requests, created_at, segments, segments_reused, chars_reused, segment_details)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-        // What the memory saved counts on the day the translation was made, beside what was sent.
-        const reused = db.prepare(`INSERT INTO usage_daily (day, lang, chars_reused) VALUES (?, ?, ?)
-          ON CONFLICT (day, lang) DO UPDATE SET chars_reused = chars_reused + excluded.chars_reused`)
-        for (const t of translations) {
-          insert.run(versionId, t.lang, translationContentJson(t), t.engine, t.model, t.charsSent, t.requests, t.createdAt,
-            t.segments ?? null, t.segments === undefined ? null : t.segmentsReused ?? 0, t.charsReused ?? null,
-            t.segmentDetails === undefined ? null : JSON.stringify(t.segmentDetails))
-          if ((t.charsReused ?? 0) > 0) reused.run(now.slice(0, 10), t.lang, t.charsReused!)
-        }
-        // Only a version still in translation moves on: a kill may have superseded it meanwhile.
-        db.prepare(`UPDATE versions SET status = 'translated', status_reason = NULL, lease_until = NULL,
-          attempts = 0, unfinished_runs = 0, next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'translating'`).run(now, now, versionId)
-      })
-    },
-
-    async scheduleTranslationRetry (versionId, reason, retryAt, now) {
-      db.prepare(`UPDATE versions SET status_reason = ?, lease_until = NULL, next_attempt_at = ?, unfinished_runs = 0, updated_at = ?
-        WHERE id = ? AND ${IN_TRANSLATION()}`).run(reason, retryAt, now, versionId)
-    },
-
-    async releaseUnfinishedRun (versionId, reason, retryAt, now) {
-      db.prepare(`UPDATE versions SET status_reason = ?, lease_until = NULL, next_attempt_at = ?, updated_at = ?
-        WHERE id = ? AND ${IN_PIPELINE()}`).run(reason, retryAt, now, versionId)
-    },
-
-    async markVersionFailed (versionId, reason, now) {
-      db.prepare(`UPDATE versions SET status = 'failed', status_reason = ?, lease_until = NULL, unfinished_runs = 0,
-        next_attempt_at = NULL, updated_at = ? WHERE id = ? AND ${IN_PIPELINE()}`).run(reason, now, versionId)
-    },
-
     async getTranslation (versionId, lang) {
       const row = db.prepare('SELECT * FROM translations WHERE version_id = ? AND lang = ?').get(versionId, lang)
       return row === undefined ? null : toTranslation(row as unknown as TranslationRow)
@@ -151,8 +74,14 @@ export function createSqliteArticles (db: Db): ArticleMethods {
       return rows.map((row) => toTranslation(row as unknown as TranslationRow))
     },
 
-    async claimVersionForDistribution (now, leaseUntil) {
-      return claim(DISTRIBUTION_CLAIM, now, leaseUntil)
+    async listStoryRecipients (articleId) {
+      // Anyone with a delivery row of the story, whatever became of it: a timed-out attempt may
+      // still have reached the partner, and a kill sent to one who never saw the story is harmless.
+      const rows = db.prepare(`SELECT DISTINCT d.subscriber_id, d.lang, d.format FROM deliveries d
+        JOIN versions v ON v.id = d.version_id JOIN subscribers s ON s.id = d.subscriber_id
+        WHERE v.article_id = ? AND s.deleted_at IS NULL ORDER BY d.subscriber_id, d.lang`).all(articleId) as
+        Array<{ subscriber_id: string; lang: string; format: string }>
+      return rows.map((r): StoryRecipient => ({ subscriberId: r.subscriber_id, lang: r.lang, format: r.format }))
     }
   }
 }

@@ -1,12 +1,13 @@
-// The delivery outbox on SQLite: rows written with the version's fan-out, claimed under a lease,
-// one in flight per subscriber (the queue head, sqlite-queue.ts), numbered as they first leave,
-// with every attempt logged.
+// The delivery outbox on SQLite: rows written with the version's fan-out (sqlite-versions.ts),
+// claimed under a lease, one in flight per subscriber (the queue head, sqlite-queue.ts), numbered
+// as they first leave, with every attempt logged; and the pull feed, read from the same rows.
 import { DELIVERY_CLAIMABLE } from './claim-conditions.ts'
 import { signingSecrets } from './rules.ts'
 import { type Db, preparedLater, transaction } from './sqlite-tx.ts'
 import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, Storage } from './types.ts'
 import {
-  ATTEMPT_COLUMNS, type AttemptRow, DELIVERY_SUMMARY_COLUMNS, type DeliveryRow, type DeliverySummaryRow, toAttempt, toDelivery, toDeliverySummary
+  ATTEMPT_COLUMNS, type AttemptRow, DELIVERY_SUMMARY_COLUMNS, type DeliveryRow, type DeliverySummaryRow, FEED_COLUMNS, type FeedRow,
+  toAttempt, toDelivery, toDeliverySummary, toFeedItem
 } from './rows.ts'
 import type { SqliteQueue } from './sqlite-queue.ts'
 
@@ -14,8 +15,14 @@ import type { SqliteQueue } from './sqlite-queue.ts'
 export const SELECT_DELIVERY = `SELECT d.*, doc.content_type, doc.body, v.event, v.article_id, v.version
   FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN documents doc ON doc.hash = d.document_hash`
 
+/** A page of a subscriber's feed by sequence (subscriber, after, limit); exported for the query-plan test. */
+export const READ_FEED = `SELECT ${FEED_COLUMNS}
+  FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN articles a ON a.id = v.article_id
+    JOIN documents doc ON doc.hash = d.document_hash
+  WHERE d.subscriber_id = ? AND d.sequence > ? AND d.status <> 'canceled' ORDER BY d.sequence LIMIT ?`
+
 type DeliveryMethods = Pick<Storage, 'claimDueDeliveries' | 'recordAttempts' | 'postponeDelivery' |
-  'listDeliveriesForArticle' | 'getDelivery' | 'listDeliveries' | 'listAttempts' | 'retryDelivery' | 'replayDeliveries'>
+  'listDeliveriesForArticle' | 'getDelivery' | 'listDeliveries' | 'listAttempts' | 'retryDelivery' | 'replayDeliveries' | 'readFeed'>
 
 const RECENT_DOCUMENTS = 32
 
@@ -153,6 +160,11 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
         queue.advance(subscriberId, now)
         return Number(result.changes)
       })
+    },
+
+    async readFeed (subscriberId, after, limit) {
+      const rows = db.prepare(READ_FEED).all(subscriberId, after, limit) as unknown as FeedRow[]
+      return rows.map(toFeedItem)
     }
   }
 }

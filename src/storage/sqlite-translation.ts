@@ -1,11 +1,9 @@
-// The translation engine's tables on SQLite: the segment memory, what each version cost per
-// language, postponing work while the engine is down, and retrying a failed story.
-import type { StoredVersion } from '../articles/types.ts'
+// The translation engine's tables on SQLite: the segment memory and what each version cost per
+// language. The version's own moves (postponed, retried) are sqlite-versions.ts.
 import { type Db, transaction } from './sqlite-tx.ts'
 import type { Storage } from './types.ts'
 
-type TranslationMethods = Pick<Storage, 'findSegments' | 'recordTranslationBatch' | 'getTranslationUsage' |
-  'postponeTranslation' | 'retryFailedVersion'>
+type TranslationMethods = Pick<Storage, 'findSegments' | 'recordTranslationBatch' | 'getTranslationUsage'>
 
 const KEY_WHERE = 'source_hash = ? AND source_lang = ? AND target_lang = ? AND engine = ? AND glossary_version = ?'
 
@@ -45,25 +43,6 @@ export function createSqliteTranslation (db: Db): TranslationMethods {
       return row === undefined
         ? { charsSent: 0, requests: 0, segmentsTranslated: 0 }
         : { charsSent: row.chars_sent, requests: row.requests, segmentsTranslated: row.segments_translated }
-    },
-
-    async postponeTranslation (versionId, reason, until, now) {
-      // The claim that led here counted an attempt; nothing was tried, so it is given back.
-      db.prepare(`UPDATE versions SET status_reason = ?, lease_until = NULL, next_attempt_at = ?,
-        attempts = MAX(attempts - 1, 0), unfinished_runs = 0, updated_at = ? WHERE id = ?`).run(reason, until, now, versionId)
-    },
-
-    async retryFailedVersion (articleId, now) {
-      return transaction(db, () => {
-        const latest = db.prepare(`SELECT v.id, v.version, v.status FROM versions v JOIN articles a
-          ON a.id = v.article_id AND v.version = a.current_version WHERE a.id = ?`).get(articleId) as
-          { id: string; version: number; status: StoredVersion['status'] } | undefined
-        if (latest === undefined) return { kind: 'not-found' as const }
-        if (latest.status !== 'failed') return { kind: 'not-failed' as const, version: latest.version, status: latest.status }
-        db.prepare(`UPDATE versions SET status = 'received', status_reason = NULL, attempts = 0, unfinished_runs = 0, lease_until = NULL,
-          next_attempt_at = ?, updated_at = ? WHERE id = ?`).run(now, now, latest.id)
-        return { kind: 'retried' as const, versionId: latest.id, version: latest.version }
-      })
-    },
+    }
   }
 }

@@ -1,22 +1,122 @@
-// Fan-out on SQLite: writing a version's outbox rows in one transaction, kills, and the pull feed.
+// The version state machine on SQLite: every move a version makes after ingest, each one
+// transaction. Claimed under a lease (translation, then distribution), translated or retried,
+// postponed, failed, given back after a dead run, retried by an editor, overtaken by a kill, and
+// fanned out: its outbox rows, documents and queue heads written with `distributed`.
 import { randomUUID } from 'node:crypto'
-import { IN_PIPELINE } from './claim-conditions.ts'
-import { FEED_COLUMNS, type FeedRow, toFeedItem } from './rows.ts'
+import type { StoredVersion } from '../articles/types.ts'
+import { IN_DISTRIBUTION, IN_PIPELINE, IN_TRANSLATION, LEASE_FREE, NO_EARLIER_PENDING_VERSION } from './claim-conditions.ts'
+import { toVersion, translationContentJson, VERSION_COLUMNS, type VersionRow } from './rows.ts'
 import { documentHash, initialDeliveryStatus, killContent, killContentHash, newWebhookId } from './rules.ts'
 import type { SqliteQueue } from './sqlite-queue.ts'
 import { type Db, transaction } from './sqlite-tx.ts'
-import type { Delivery, Storage, StoryRecipient } from './types.ts'
+import type { ClaimedVersion, Delivery, Storage } from './types.ts'
 
-type FanoutMethods = Pick<Storage, 'distribute' | 'createKillVersion' | 'listStoryRecipients' | 'readFeed'>
+type VersionMethods = Pick<Storage, 'claimVersionForTranslation' | 'saveTranslations' | 'scheduleTranslationRetry' |
+  'postponeTranslation' | 'markVersionFailed' | 'releaseUnfinishedRun' | 'retryFailedVersion' | 'claimVersionForDistribution' |
+  'distribute' | 'createKillVersion' | 'extendVersionLeases'>
 
-/** A page of a subscriber's feed by sequence (subscriber, after, limit); exported for the query-plan test. */
-export const READ_FEED = `SELECT ${FEED_COLUMNS}
-  FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN articles a ON a.id = v.article_id
-    JOIN documents doc ON doc.hash = d.document_hash
-  WHERE d.subscriber_id = ? AND d.sequence > ? AND d.status <> 'canceled' ORDER BY d.sequence LIMIT ?`
+/** Kills (priority 1) are probed before everything else (0): two index range walks, no sort. */
+const PRIORITIES = [1, 0]
 
-export function createSqliteFanout (db: Db, queue: SqliteQueue): FanoutMethods {
+// One probe of a queue: the oldest due, unleased version of one priority. Each walks its partial
+// index (named, so SQLite cannot pick a wider one) from the oldest entry and stops at the first
+// that qualifies, or at the first not yet due: the cost does not grow with the backlog. Needs
+// :priority and :now. Exported for the query-plan test (test/storage/query-plans.test.ts).
+const queueProbe = (index: string, inQueue: string, extra: string): string => `
+  SELECT ${VERSION_COLUMNS}, v.unfinished_runs
+  FROM versions v INDEXED BY ${index} JOIN articles a ON a.id = v.article_id
+  WHERE ${inQueue} AND v.priority = :priority AND v.next_attempt_at <= :now
+    AND ${LEASE_FREE('v', ':now')} ${extra}
+  ORDER BY v.next_attempt_at, v.rowid LIMIT 1`
+
+export const TRANSLATION_CLAIM = queueProbe('versions_translation_queue', IN_TRANSLATION('v'), '')
+// The order gate is one probe of the (article_id, version) key per candidate: the versions of
+// one story, never the table.
+export const DISTRIBUTION_CLAIM = queueProbe('versions_distribution_queue', IN_DISTRIBUTION('v'), `AND ${NO_EARLIER_PENDING_VERSION}`)
+const TAKE_VERSION_LEASE = `UPDATE versions SET lease_until = ?, attempts = attempts + 1, unfinished_runs = unfinished_runs + 1, updated_at = ?,
+  status = CASE status WHEN 'received' THEN 'translating' ELSE status END WHERE id = ?`
+
+export function createSqliteVersions (db: Db, queue: SqliteQueue): VersionMethods {
+  const claim = (probe: string, now: string, leaseUntil: string): ClaimedVersion | null =>
+    transaction(db, () => {
+      let row: (VersionRow & { unfinished_runs: number }) | undefined
+      for (const priority of PRIORITIES) {
+        row = db.prepare(probe).get({ now, priority }) as (VersionRow & { unfinished_runs: number }) | undefined
+        if (row !== undefined) break
+      }
+      if (row === undefined) return null
+      // Counted as unfinished until the run records an outcome: a run that kills the process never does.
+      db.prepare(TAKE_VERSION_LEASE).run(leaseUntil, now, row.id)
+      return {
+        ...toVersion({ ...row, status: row.status === 'received' ? 'translating' : row.status }),
+        attempts: row.attempts + 1,
+        unfinishedRuns: row.unfinished_runs + 1
+      }
+    })
+
   return {
+    async claimVersionForTranslation (now, leaseUntil) {
+      return claim(TRANSLATION_CLAIM, now, leaseUntil)
+    },
+
+    async saveTranslations (versionId, translations, now) {
+      transaction(db, () => {
+        const insert = db.prepare(`INSERT OR REPLACE INTO translations (version_id, lang, content, engine, model,
+          chars_sent, requests, created_at, segments, segments_reused, chars_reused, segment_details)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        // What the memory saved counts on the day the translation was made, beside what was sent.
+        const reused = db.prepare(`INSERT INTO usage_daily (day, lang, chars_reused) VALUES (?, ?, ?)
+          ON CONFLICT (day, lang) DO UPDATE SET chars_reused = chars_reused + excluded.chars_reused`)
+        for (const t of translations) {
+          insert.run(versionId, t.lang, translationContentJson(t), t.engine, t.model, t.charsSent, t.requests, t.createdAt,
+            t.segments ?? null, t.segments === undefined ? null : t.segmentsReused ?? 0, t.charsReused ?? null,
+            t.segmentDetails === undefined ? null : JSON.stringify(t.segmentDetails))
+          if ((t.charsReused ?? 0) > 0) reused.run(now.slice(0, 10), t.lang, t.charsReused!)
+        }
+        // Only a version still in translation moves on: a kill may have superseded it meanwhile.
+        db.prepare(`UPDATE versions SET status = 'translated', status_reason = NULL, lease_until = NULL,
+          attempts = 0, unfinished_runs = 0, next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'translating'`).run(now, now, versionId)
+      })
+    },
+
+    async scheduleTranslationRetry (versionId, reason, retryAt, now) {
+      db.prepare(`UPDATE versions SET status_reason = ?, lease_until = NULL, next_attempt_at = ?, unfinished_runs = 0, updated_at = ?
+        WHERE id = ? AND ${IN_TRANSLATION()}`).run(reason, retryAt, now, versionId)
+    },
+
+    async postponeTranslation (versionId, reason, until, now) {
+      // The claim that led here counted an attempt; nothing was tried, so it is given back.
+      db.prepare(`UPDATE versions SET status_reason = ?, lease_until = NULL, next_attempt_at = ?,
+        attempts = MAX(attempts - 1, 0), unfinished_runs = 0, updated_at = ? WHERE id = ?`).run(reason, until, now, versionId)
+    },
+
+    async markVersionFailed (versionId, reason, now) {
+      db.prepare(`UPDATE versions SET status = 'failed', status_reason = ?, lease_until = NULL, unfinished_runs = 0,
+        next_attempt_at = NULL, updated_at = ? WHERE id = ? AND ${IN_PIPELINE()}`).run(reason, now, versionId)
+    },
+
+    async releaseUnfinishedRun (versionId, reason, retryAt, now) {
+      db.prepare(`UPDATE versions SET status_reason = ?, lease_until = NULL, next_attempt_at = ?, updated_at = ?
+        WHERE id = ? AND ${IN_PIPELINE()}`).run(reason, retryAt, now, versionId)
+    },
+
+    async retryFailedVersion (articleId, now) {
+      return transaction(db, () => {
+        const latest = db.prepare(`SELECT v.id, v.version, v.status FROM versions v JOIN articles a
+          ON a.id = v.article_id AND v.version = a.current_version WHERE a.id = ?`).get(articleId) as
+          { id: string; version: number; status: StoredVersion['status'] } | undefined
+        if (latest === undefined) return { kind: 'not-found' as const }
+        if (latest.status !== 'failed') return { kind: 'not-failed' as const, version: latest.version, status: latest.status }
+        db.prepare(`UPDATE versions SET status = 'received', status_reason = NULL, attempts = 0, unfinished_runs = 0, lease_until = NULL,
+          next_attempt_at = ?, updated_at = ? WHERE id = ?`).run(now, now, latest.id)
+        return { kind: 'retried' as const, versionId: latest.id, version: latest.version }
+      })
+    },
+
+    async claimVersionForDistribution (now, leaseUntil) {
+      return claim(DISTRIBUTION_CLAIM, now, leaseUntil)
+    },
+
     async distribute (versionId, deliveries, now) {
       return transaction(db, () => {
         const version = db.prepare('SELECT article_id, version, event, status FROM versions WHERE id = ?').get(versionId) as
@@ -103,19 +203,10 @@ export function createSqliteFanout (db: Db, queue: SqliteQueue): FanoutMethods {
       })
     },
 
-    async listStoryRecipients (articleId) {
-      // Anyone with a delivery row of the story, whatever became of it: a timed-out attempt may
-      // still have reached the partner, and a kill sent to one who never saw the story is harmless.
-      const rows = db.prepare(`SELECT DISTINCT d.subscriber_id, d.lang, d.format FROM deliveries d
-        JOIN versions v ON v.id = d.version_id JOIN subscribers s ON s.id = d.subscriber_id
-        WHERE v.article_id = ? AND s.deleted_at IS NULL ORDER BY d.subscriber_id, d.lang`).all(articleId) as
-        Array<{ subscriber_id: string; lang: string; format: string }>
-      return rows.map((r): StoryRecipient => ({ subscriberId: r.subscriber_id, lang: r.lang, format: r.format }))
-    },
-
-    async readFeed (subscriberId, after, limit) {
-      const rows = db.prepare(READ_FEED).all(subscriberId, after, limit) as unknown as FeedRow[]
-      return rows.map(toFeedItem)
+    async extendVersionLeases (versionIds, leaseUntil) {
+      if (versionIds.length === 0) return
+      db.prepare(`UPDATE versions SET lease_until = ? WHERE lease_until IS NOT NULL
+        AND id IN (SELECT value FROM json_each(?))`).run(leaseUntil, JSON.stringify(versionIds))
     }
   }
 }

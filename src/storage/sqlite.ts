@@ -7,7 +7,6 @@ import { DatabaseSync } from 'node:sqlite'
 import { sqliteMigrations } from './sqlite-migrations.ts'
 import { createSqliteArticles } from './sqlite-articles.ts'
 import { createSqliteDeliveries } from './sqlite-deliveries.ts'
-import { createSqliteFanout } from './sqlite-versions.ts'
 import { createSqliteGauges } from './sqlite-gauges.ts'
 import { createSqliteQueue } from './sqlite-queue.ts'
 import { createSqliteGlossary } from './sqlite-glossary.ts'
@@ -15,6 +14,7 @@ import { createSqliteKeys } from './sqlite-keys.ts'
 import { createSqliteSearch, indexOlderArticles } from './sqlite-search.ts'
 import { createSqliteSubscribers } from './sqlite-subscribers.ts'
 import { createSqliteTranslation } from './sqlite-translation.ts'
+import { createSqliteVersions } from './sqlite-versions.ts'
 import { startCheckpointer } from './sqlite-checkpointer.ts'
 import { IN_DISTRIBUTION, IN_TRANSLATION, LEASE_FREE, NO_EARLIER_PENDING_VERSION } from './claim-conditions.ts'
 import { cachingStatements, transaction } from './sqlite-tx.ts'
@@ -102,17 +102,11 @@ export function openSqliteStorage (databasePath: string, options: SqliteStorageO
       })
     },
 
-    async extendVersionLeases (versionIds, leaseUntil) {
-      if (versionIds.length === 0) return
-      db.prepare(`UPDATE versions SET lease_until = ? WHERE lease_until IS NOT NULL
-        AND id IN (SELECT value FROM json_each(?))`).run(leaseUntil, JSON.stringify(versionIds))
-    },
-
     ...createSqliteKeys(db),
     ...createSqliteArticles(db),
     ...createSqliteSubscribers(db),
     ...createSqliteDeliveries(db, queue),
-    ...createSqliteFanout(db, queue),
+    ...createSqliteVersions(db, queue),
     ...createSqliteTranslation(db),
     ...createSqliteGlossary(db),
     ...createSqliteGauges(db),
