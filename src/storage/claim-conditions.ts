@@ -5,19 +5,21 @@
 // migrations' partial indexes (versions_translation_queue, versions_distribution_queue) carry
 // the same status predicates.
 
-const statusOf = (alias: string | undefined): string => alias === undefined ? 'status' : `${alias}.status`
+/** A column, qualified by the table's alias when the statement has one. */
+const column = (alias: string | undefined, name: string): string => alias === undefined ? name : `${alias}.${name}`
 
 /** Versions the translation stage works on. */
-export const IN_TRANSLATION = (alias?: string): string => `${statusOf(alias)} IN ('received', 'translating')`
+export const IN_TRANSLATION = (alias?: string): string => `${column(alias, 'status')} IN ('received', 'translating')`
 
 /** Versions translated and waiting to be fanned out. */
-export const IN_DISTRIBUTION = (alias?: string): string => `${statusOf(alias)} = 'translated'`
+export const IN_DISTRIBUTION = (alias?: string): string => `${column(alias, 'status')} = 'translated'`
 
 /** Versions still in the pipeline: a kill supersedes them, a failure or a dead run may end them. */
-export const IN_PIPELINE = (alias?: string): string => `${statusOf(alias)} IN ('received', 'translating', 'translated')`
+export const IN_PIPELINE = (alias?: string): string => `${column(alias, 'status')} IN ('received', 'translating', 'translated')`
 
 /** Rows whose lease is free or has run out (its holder died or overran). */
-export const LEASE_FREE = (alias: string, now: string): string => `(${alias}.lease_until IS NULL OR ${alias}.lease_until <= ${now})`
+export const LEASE_FREE = (alias: string | undefined, now: string): string =>
+  `(${column(alias, 'lease_until')} IS NULL OR ${column(alias, 'lease_until')} <= ${now})`
 
 // A later version of a story waits until every earlier one is out (distributed, failed or
 // superseded by a kill), so a partner never receives version 3 before version 2.

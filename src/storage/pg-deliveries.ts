@@ -3,7 +3,7 @@
 // they first leave, every attempt logged; and the pull feed, read from the same rows. Several
 // instances claim from the same table; see claimDueDeliveries for how they stay apart.
 import { advanceQueue, takeSequence } from './pg-queue.ts'
-import { DELIVERY_CLAIMABLE } from './claim-conditions.ts'
+import { DELIVERY_CLAIMABLE, LEASE_FREE } from './claim-conditions.ts'
 import type { PgDb, Sql } from './pg-tx.ts'
 import { signingSecrets } from './rules.ts'
 import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, Storage } from './types.ts'
@@ -138,7 +138,7 @@ export function createPgDeliveries (db: PgDb): DeliveryMethods {
         // The attempt log keeps the history; the counter restarts the retry schedule.
         // The queue head goes now; a row waiting in the queue keeps its place.
         await sql.run(`UPDATE deliveries SET attempts = 0, next_attempt_at = CASE WHEN next_attempt_at IS NULL THEN NULL ELSE $1 END
-          WHERE id = $2 AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $1)`, [now, id])
+          WHERE id = $2 AND status = 'pending' AND ${LEASE_FREE(undefined, '$1')}`, [now, id])
         // Delivered or dead: queued again as a replay, in sequence order (it keeps its number).
         const [requeued] = await sql.rows<{ subscriber_id: string }>(`UPDATE deliveries SET status = 'pending', attempts = 0,
           next_attempt_at = NULL, lease_until = NULL, replayed_at = $1 WHERE id = $2 AND status IN ('delivered', 'dead')

@@ -1,7 +1,7 @@
 // The delivery outbox on SQLite: rows written with the version's fan-out (sqlite-versions.ts),
 // claimed under a lease, one in flight per subscriber (the queue head, sqlite-queue.ts), numbered
 // as they first leave, with every attempt logged; and the pull feed, read from the same rows.
-import { DELIVERY_CLAIMABLE } from './claim-conditions.ts'
+import { DELIVERY_CLAIMABLE, LEASE_FREE } from './claim-conditions.ts'
 import { signingSecrets } from './rules.ts'
 import { type Db, preparedLater, transaction } from './sqlite-tx.ts'
 import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, Storage } from './types.ts'
@@ -142,7 +142,7 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
         // The attempt log keeps the history; the counter restarts the retry schedule.
         // The queue head goes now; a row waiting in the queue keeps its place.
         db.prepare(`UPDATE deliveries SET attempts = 0, next_attempt_at = CASE WHEN next_attempt_at IS NULL THEN NULL ELSE ? END
-          WHERE id = ? AND status = 'pending' AND (lease_until IS NULL OR lease_until <= ?)`).run(now, id, now)
+          WHERE id = ? AND status = 'pending' AND ${LEASE_FREE(undefined, '?')}`).run(now, id, now)
         // Delivered or dead: queued again as a replay, in sequence order (it keeps its number).
         const requeued = db.prepare(`UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = NULL,
           lease_until = NULL, replayed_at = ? WHERE id = ? AND status IN ('delivered', 'dead') RETURNING subscriber_id`)
