@@ -2,12 +2,11 @@
 // versions and translations read back, and who received a story. What happens to a version
 // afterwards is pg-versions.ts.
 import { randomUUID } from 'node:crypto'
-import type { StoredVersion } from '../articles/types.ts'
 import type { PgDb } from './pg-tx.ts'
-import { versionEvent } from './rules.ts'
+import { type LatestVersion, repeatedPostOutcome, versionEvent } from './rules.ts'
 import type { Storage, StoryRecipient } from './types.ts'
 import { indexArticle, insertSearchTerms } from './pg-search.ts'
-import { toTranslation, toVersion, type TranslationRow, VERSION_COLUMNS, type VersionRow } from './rows.ts'
+import { LATEST_VERSION_COLUMNS, toTranslation, toVersion, type TranslationRow, VERSION_COLUMNS, type VersionRow } from './rows.ts'
 
 type ArticleMethods = Pick<Storage, 'ingestVersion' | 'getVersion' | 'getTranslation' | 'listTranslations' | 'listStoryRecipients'>
 
@@ -28,17 +27,11 @@ export function createPgArticles (db: PgDb): ArticleMethods {
             'SELECT id, current_version FROM articles WHERE guid = $1 FOR UPDATE', [guid])
           if (article === undefined) throw new Error(`article ${guid} vanished while ingesting`)
           articleId = article.id
-          const [latest] = await sql.rows<{ id: string; content_hash: string; status: StoredVersion['status']; event: string;
-            created_at: string }>('SELECT id, content_hash, status, event, created_at FROM versions WHERE article_id = $1 AND version = $2',
-          [articleId, article.current_version])
+          const [latest] = await sql.rows<LatestVersion>(`SELECT ${LATEST_VERSION_COLUMNS} FROM versions
+            WHERE article_id = $1 AND version = $2`, [articleId, article.current_version])
           if (latest === undefined) throw new Error(`article ${articleId} has no version ${article.current_version}`)
-          // A kill is final: the same guid never carries the story again (publish under a new guid).
-          if (latest.event === 'kill') return {
-            kind: 'killed', articleId, versionId: latest.id, version: article.current_version, status: latest.status, killedAt: latest.created_at
-          }
-          if (latest.content_hash === contentHash) {
-            return { kind: 'unchanged', articleId, versionId: latest.id, version: article.current_version, status: latest.status }
-          }
+          const repeated = repeatedPostOutcome(articleId, latest, contentHash)
+          if (repeated !== null) return repeated
           version = article.current_version + 1
           await sql.run('UPDATE articles SET current_version = $1 WHERE id = $2', [version, articleId])
         }

@@ -2,6 +2,7 @@
 import type { PgDb, Sql } from './pg-tx.ts'
 import type { Storage, Subscriber, SubscriberEvent } from './types.ts'
 import { type SubscriberRow, toSubscriber } from './rows.ts'
+import { deletedEvent, disabledEvent, patchSubscriber, secretRotatedEvent, urlColumn } from './rules.ts'
 
 const COLUMNS = 'id, name, url, mode, format, format_version, languages, filters, active, disabled_reason, created_at, updated_at'
 
@@ -27,7 +28,7 @@ export function createPgSubscribers (db: PgDb): SubscriberMethods {
     async createSubscriber (s) {
       await db.run(`INSERT INTO subscribers (id, name, url, mode, format, format_version, languages, filters, secret, active,
         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [s.id, s.name, s.url ?? '', s.mode, s.format, s.formatVersion ?? null, JSON.stringify(s.languages), JSON.stringify(s.filters),
+      [s.id, s.name, urlColumn(s), s.mode, s.format, s.formatVersion ?? null, JSON.stringify(s.languages), JSON.stringify(s.filters),
         s.secret, s.active, s.createdAt, s.updatedAt])
     },
 
@@ -50,18 +51,13 @@ export function createPgSubscribers (db: PgDb): SubscriberMethods {
       return db.tx(async (sql) => {
         const current = await get(sql, id, true)
         if (current === null) return null
-        const next = { ...current, ...patch }
-        // A new format without a version of its own starts at that format's default version.
-        if (patch.format !== undefined && patch.format !== current.format && patch.formatVersion === undefined) delete next.formatVersion
-        const reenabled = patch.active === true && !current.active
+        const { next, reenabled, event } = patchSubscriber(current, patch, now)
         await sql.run(`UPDATE subscribers SET name = $1, url = $2, mode = $3, format = $4, format_version = $5, languages = $6,
           filters = $7, active = $8, disabled_reason = CASE WHEN $9::boolean THEN NULL ELSE disabled_reason END,
           failing_since = CASE WHEN $9::boolean THEN NULL ELSE failing_since END, updated_at = $10 WHERE id = $11`,
-        [next.name, next.mode === 'pull' ? '' : next.url ?? '', next.mode, next.format, next.formatVersion ?? null,
+        [next.name, urlColumn(next), next.mode, next.format, next.formatVersion ?? null,
           JSON.stringify(next.languages), JSON.stringify(next.filters), next.active, reenabled, now, id])
-        if (patch.active !== undefined && patch.active !== current.active) {
-          await addEvent(sql, id, { at: now, kind: patch.active ? 'enabled' : 'disabled', detail: 'changed by an admin' })
-        }
+        if (event !== null) await addEvent(sql, id, event)
         return get(sql, id)
       })
     },
@@ -75,7 +71,7 @@ export function createPgSubscribers (db: PgDb): SubscriberMethods {
           last_error = 'subscriber deleted' WHERE subscriber_id = $1 AND status IN ('pending', 'feed')`, [id])
         // Its feed keys are revoked in the same transaction: nothing is left to read with them.
         await sql.run('UPDATE api_keys SET revoked_at = $1 WHERE subscriber_id = $2 AND revoked_at IS NULL', [now, id])
-        await addEvent(sql, id, { at: now, kind: 'deleted', detail: 'deleted by an admin' })
+        await addEvent(sql, id, deletedEvent(now))
         return true
       })
     },
@@ -85,7 +81,7 @@ export function createPgSubscribers (db: PgDb): SubscriberMethods {
         const changed = await sql.run(`UPDATE subscribers SET previous_secret = secret, previous_secret_until = $1, secret = $2,
           updated_at = $3 WHERE id = $4 AND deleted_at IS NULL`, [previousUntil, secret, now, id])
         if (changed === 0) return false
-        await addEvent(sql, id, { at: now, kind: 'secret-rotated', detail: `the previous secret also signs until ${previousUntil}` })
+        await addEvent(sql, id, secretRotatedEvent(now, previousUntil))
         return true
       })
     },
@@ -94,7 +90,7 @@ export function createPgSubscribers (db: PgDb): SubscriberMethods {
       await db.tx(async (sql) => {
         const changed = await sql.run('UPDATE subscribers SET active = false, disabled_reason = $1, updated_at = $2 WHERE id = $3 AND active',
           [reason, now, id])
-        if (changed > 0) await addEvent(sql, id, { at: now, kind: 'disabled', detail: reason })
+        if (changed > 0) await addEvent(sql, id, disabledEvent(now, reason))
       })
     },
 

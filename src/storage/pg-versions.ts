@@ -9,7 +9,7 @@ import { IN_DISTRIBUTION, IN_PIPELINE, IN_TRANSLATION, LEASE_FREE, NO_EARLIER_PE
 import { advanceQueues } from './pg-queue.ts'
 import type { PgDb } from './pg-tx.ts'
 import { toVersion, translationContentJson, VERSION_COLUMNS, type VersionRow } from './rows.ts'
-import { documentHash, initialDeliveryStatus, killContent, killContentHash, newWebhookId } from './rules.ts'
+import { documentHash, initialDeliveryStatus, killContent, killContentHash, killStatus, newWebhookId } from './rules.ts'
 import type { ClaimedVersion, Delivery, Storage, Subscriber } from './types.ts'
 
 type VersionMethods = Pick<Storage, 'claimVersionForTranslation' | 'saveTranslations' | 'scheduleTranslationRetry' |
@@ -226,7 +226,7 @@ export function createPgVersions (db: PgDb): VersionMethods {
         await sql.run(`INSERT INTO versions (id, article_id, version, content_hash, content, event, priority, pub_status, status,
           next_attempt_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'kill', 1, 'canceled', $7, $6, $6, $6)`,
         [versionId, articleId, version, killContentHash(latest.content_hash), killContent(latest.content, reason), now,
-          reason === undefined ? 'translated' : 'received'])
+          killStatus(reason)])
         await sql.run(`UPDATE articles SET current_version = $1, event = 'kill' WHERE id = $2`, [version, articleId])
         // The kill carries the story's last translations (nothing is sent to an engine again).
         await sql.run(`INSERT INTO translations (version_id, lang, content, engine, model, chars_sent, requests, created_at)

@@ -25,6 +25,9 @@ export interface VersionRow {
 export const VERSION_COLUMNS = `v.id, v.article_id, a.guid, v.version, v.content_hash, v.content, v.event, v.pub_status, v.status,
   v.status_reason, v.attempts, a.created_at AS first_created, v.created_at`
 
+/** The columns of a LatestVersion (rules.ts), from versions, named as it names them. */
+export const LATEST_VERSION_COLUMNS = 'id, version, content_hash AS "contentHash", status, event, created_at AS "createdAt"'
+
 export function toVersion (row: VersionRow): StoredVersion {
   return {
     id: row.id,

@@ -1,9 +1,32 @@
 // Domain decisions both backends apply inside their transactions, written once: a backend calls
 // these and stores what they return, so SQLite and PostgreSQL cannot drift apart on a rule.
 import { createHash, randomUUID } from 'node:crypto'
-import type { VersionEvent } from '../../schemas/articles.ts'
+import type { VersionEvent, VersionStatus } from '../../schemas/articles.ts'
 import type { DeliveryStatus, SubscriberMode } from '../../schemas/subscribers.ts'
 import type { ArticleContent } from '../articles/types.ts'
+import type { IngestOutcome, Subscriber, SubscriberEvent, SubscriberUpdate } from './types.ts'
+
+/** The story's latest version, as ingest reads it before deciding. */
+export interface LatestVersion {
+  id: string
+  version: number
+  contentHash: string
+  status: VersionStatus
+  event: string
+  createdAt: string
+}
+
+/**
+ * What a post for a story already stored comes to, before anything is written: a kill is final
+ * (the same guid never carries the story again; publish under a new guid), and the same content
+ * is no new version. Null: the post is version latest.version + 1.
+ */
+export function repeatedPostOutcome (articleId: string, latest: LatestVersion, contentHash: string): IngestOutcome | null {
+  const found = { articleId, versionId: latest.id, version: latest.version, status: latest.status }
+  if (latest.event === 'kill') return { kind: 'killed', ...found, killedAt: latest.createdAt }
+  if (latest.contentHash === contentHash) return { kind: 'unchanged', ...found }
+  return null
+}
 
 /** Why a new version exists: the first is `new`; later ones are updates unless marked a correction. */
 export function versionEvent (version: number, correction: boolean | undefined): VersionEvent {
@@ -14,6 +37,11 @@ export function versionEvent (version: number, correction: boolean | undefined):
 /** A kill's content hash: distinct from any content's, so the kill is never taken for a repeat. */
 export function killContentHash (latestContentHash: string): string {
   return `kill:${latestContentHash}`
+}
+
+/** A kill with a reason is translated first (the reason is its note); without one it goes out at once. */
+export function killStatus (reason: string | undefined): Extract<VersionStatus, 'received' | 'translated'> {
+  return reason === undefined ? 'translated' : 'received'
 }
 
 /** The latest content with the kill's reason as its note (an earlier version's note does not carry over). */
@@ -47,3 +75,33 @@ export function documentHash (contentType: string, body: string): string {
 export function signingSecrets (secret: string, previous: string | null, previousUntil: string | null, now: string): string[] {
   return previous !== null && previousUntil !== null && previousUntil > now ? [secret, previous] : [secret]
 }
+
+/** What an admin's change makes of a subscriber, and the event to log for it (null: none). */
+export function patchSubscriber (current: Subscriber, patch: SubscriberUpdate, now: string): {
+  next: Subscriber
+  /** Enabled again: the reason it was disabled and its failing streak are cleared. */
+  reenabled: boolean
+  event: SubscriberEvent | null
+} {
+  const next = { ...current, ...patch }
+  // A new format without a version of its own starts at that format's default version.
+  if (patch.format !== undefined && patch.format !== current.format && patch.formatVersion === undefined) delete next.formatVersion
+  const changed = patch.active !== undefined && patch.active !== current.active
+  return {
+    next,
+    reenabled: patch.active === true && !current.active,
+    event: changed ? { at: now, kind: patch.active ? 'enabled' : 'disabled', detail: 'changed by an admin' } : null
+  }
+}
+
+/** The url column of a subscriber: pull subscribers have no endpoint; the column predates them and holds ''. */
+export function urlColumn (subscriber: Pick<Subscriber, 'mode' | 'url'>): string {
+  return subscriber.mode === 'pull' ? '' : subscriber.url ?? ''
+}
+
+export const deletedEvent = (now: string): SubscriberEvent => ({ at: now, kind: 'deleted', detail: 'deleted by an admin' })
+
+export const secretRotatedEvent = (now: string, previousUntil: string): SubscriberEvent =>
+  ({ at: now, kind: 'secret-rotated', detail: `the previous secret also signs until ${previousUntil}` })
+
+export const disabledEvent = (now: string, reason: string): SubscriberEvent => ({ at: now, kind: 'disabled', detail: reason })

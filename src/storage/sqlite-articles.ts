@@ -2,14 +2,14 @@
 // translations read back, and who received a story. What happens to a version afterwards is
 // sqlite-versions.ts.
 import { randomUUID } from 'node:crypto'
-import type { StoredVersion } from '../articles/types.ts'
-import { versionEvent } from './rules.ts'
+import { type LatestVersion, repeatedPostOutcome, versionEvent } from './rules.ts'
 import { type Db, groupCommit } from './sqlite-tx.ts'
 import type { Storage, StoryRecipient } from './types.ts'
-import { toTranslation, toVersion, type TranslationRow, VERSION_COLUMNS, type VersionRow } from './rows.ts'
+import { LATEST_VERSION_COLUMNS, toTranslation, toVersion, type TranslationRow, VERSION_COLUMNS, type VersionRow } from './rows.ts'
 import { indexArticle, insertSearchTerms } from './sqlite-search.ts'
 
 const SELECT_VERSION = `SELECT ${VERSION_COLUMNS} FROM versions v JOIN articles a ON a.id = v.article_id`
+const LATEST_VERSION = `SELECT ${LATEST_VERSION_COLUMNS} FROM versions WHERE article_id = ? AND version = ?`
 
 type ArticleMethods = Pick<Storage, 'ingestVersion' | 'getVersion' | 'getTranslation' | 'listTranslations' | 'listStoryRecipients'>
 
@@ -33,16 +33,9 @@ export function createSqliteArticles (db: Db): ArticleMethods {
             .run(articleId, guid, now, content.category ?? null)
         } else {
           articleId = article.id
-          const latest = db.prepare('SELECT id, content_hash, status, event, created_at FROM versions WHERE article_id = ? AND version = ?')
-            .get(articleId, article.current_version) as { id: string; content_hash: string; status: StoredVersion['status'];
-              event: string; created_at: string }
-          // A kill is final: the same guid never carries the story again (publish under a new guid).
-          if (latest.event === 'kill') return {
-            kind: 'killed', articleId, versionId: latest.id, version: article.current_version, status: latest.status, killedAt: latest.created_at
-          }
-          if (latest.content_hash === contentHash) {
-            return { kind: 'unchanged', articleId, versionId: latest.id, version: article.current_version, status: latest.status }
-          }
+          const latest = db.prepare(LATEST_VERSION).get(articleId, article.current_version) as unknown as LatestVersion
+          const repeated = repeatedPostOutcome(articleId, latest, contentHash)
+          if (repeated !== null) return repeated
           version = article.current_version + 1
           db.prepare('UPDATE articles SET current_version = ? WHERE id = ?').run(version, articleId)
         }

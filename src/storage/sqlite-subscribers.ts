@@ -2,6 +2,7 @@
 import { type Db, transaction } from './sqlite-tx.ts'
 import type { Storage, Subscriber, SubscriberEvent } from './types.ts'
 import { type SubscriberRow, toSubscriber } from './rows.ts'
+import { deletedEvent, disabledEvent, patchSubscriber, secretRotatedEvent, urlColumn } from './rules.ts'
 
 type SubscriberMethods = Pick<Storage, 'createSubscriber' | 'listActiveSubscribers' | 'getSubscriber' |
   'listSubscribers' | 'updateSubscriber' | 'deleteSubscriber' | 'rotateSecret' | 'disableSubscriber' |
@@ -21,7 +22,7 @@ export function createSqliteSubscribers (db: Db): SubscriberMethods {
     async createSubscriber (s) {
       db.prepare(`INSERT INTO subscribers (id, name, url, mode, format, format_version, languages, filters, secret, active, created_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(s.id, s.name, s.url ?? '', s.mode, s.format, s.formatVersion ?? null, JSON.stringify(s.languages), JSON.stringify(s.filters),
+        .run(s.id, s.name, urlColumn(s), s.mode, s.format, s.formatVersion ?? null, JSON.stringify(s.languages), JSON.stringify(s.filters),
           s.secret, s.active ? 1 : 0, s.createdAt, s.updatedAt)
     },
 
@@ -43,18 +44,13 @@ export function createSqliteSubscribers (db: Db): SubscriberMethods {
       return transaction(db, () => {
         const current = get(id)
         if (current === null) return null
-        const next = { ...current, ...patch }
-        // A new format without a version of its own starts at that format's default version.
-        if (patch.format !== undefined && patch.format !== current.format && patch.formatVersion === undefined) delete next.formatVersion
-        const reenabled = patch.active === true && !current.active
+        const { next, reenabled, event } = patchSubscriber(current, patch, now)
         db.prepare(`UPDATE subscribers SET name = ?, url = ?, mode = ?, format = ?, format_version = ?, languages = ?, filters = ?, active = ?,
           disabled_reason = CASE WHEN ? THEN NULL ELSE disabled_reason END,
           failing_since = CASE WHEN ? THEN NULL ELSE failing_since END, updated_at = ? WHERE id = ?`)
-          .run(next.name, next.mode === 'pull' ? '' : next.url ?? '', next.mode, next.format, next.formatVersion ?? null, JSON.stringify(next.languages),
+          .run(next.name, urlColumn(next), next.mode, next.format, next.formatVersion ?? null, JSON.stringify(next.languages),
             JSON.stringify(next.filters), next.active ? 1 : 0, reenabled ? 1 : 0, reenabled ? 1 : 0, now, id)
-        if (patch.active !== undefined && patch.active !== current.active) {
-          addEvent(id, { at: now, kind: patch.active ? 'enabled' : 'disabled', detail: 'changed by an admin' })
-        }
+        if (event !== null) addEvent(id, event)
         return get(id)
       })
     },
@@ -68,7 +64,7 @@ export function createSqliteSubscribers (db: Db): SubscriberMethods {
           last_error = 'subscriber deleted' WHERE subscriber_id = ? AND status IN ('pending', 'feed')`).run(id)
         // Its feed keys are revoked in the same transaction: nothing is left to read with them.
         db.prepare('UPDATE api_keys SET revoked_at = ? WHERE subscriber_id = ? AND revoked_at IS NULL').run(now, id)
-        addEvent(id, { at: now, kind: 'deleted', detail: 'deleted by an admin' })
+        addEvent(id, deletedEvent(now))
         return true
       })
     },
@@ -78,7 +74,7 @@ export function createSqliteSubscribers (db: Db): SubscriberMethods {
         const result = db.prepare(`UPDATE subscribers SET previous_secret = secret, previous_secret_until = ?, secret = ?,
           updated_at = ? WHERE id = ? AND deleted_at IS NULL`).run(previousUntil, secret, now, id)
         if (result.changes === 0) return false
-        addEvent(id, { at: now, kind: 'secret-rotated', detail: `the previous secret also signs until ${previousUntil}` })
+        addEvent(id, secretRotatedEvent(now, previousUntil))
         return true
       })
     },
@@ -87,7 +83,7 @@ export function createSqliteSubscribers (db: Db): SubscriberMethods {
       transaction(db, () => {
         const result = db.prepare('UPDATE subscribers SET active = 0, disabled_reason = ?, updated_at = ? WHERE id = ? AND active = 1')
           .run(reason, now, id)
-        if (result.changes > 0) addEvent(id, { at: now, kind: 'disabled', detail: reason })
+        if (result.changes > 0) addEvent(id, disabledEvent(now, reason))
       })
     },
 

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto'
 import type { StoredVersion } from '../articles/types.ts'
 import { IN_DISTRIBUTION, IN_PIPELINE, IN_TRANSLATION, LEASE_FREE, NO_EARLIER_PENDING_VERSION } from './claim-conditions.ts'
 import { toVersion, translationContentJson, VERSION_COLUMNS, type VersionRow } from './rows.ts'
-import { documentHash, initialDeliveryStatus, killContent, killContentHash, newWebhookId } from './rules.ts'
+import { documentHash, initialDeliveryStatus, killContent, killContentHash, killStatus, newWebhookId } from './rules.ts'
 import type { SqliteQueue } from './sqlite-queue.ts'
 import { type Db, transaction } from './sqlite-tx.ts'
 import type { ClaimedVersion, Delivery, Storage } from './types.ts'
@@ -188,7 +188,7 @@ export function createSqliteVersions (db: Db, queue: SqliteQueue): VersionMethod
         db.prepare(`INSERT INTO versions (id, article_id, version, content_hash, content, event, priority, pub_status, status,
           next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'kill', 1, 'canceled', ?, ?, ?, ?)`)
           .run(versionId, articleId, version, killContentHash(latest.content_hash), killContent(latest.content, reason),
-            reason === undefined ? 'translated' : 'received', now, now, now)
+            killStatus(reason), now, now, now)
         db.prepare(`UPDATE articles SET current_version = ?, event = 'kill' WHERE id = ?`).run(version, articleId)
         // The kill carries the story's last translations (nothing is sent to an engine again).
         const source = db.prepare(`SELECT v.id FROM versions v WHERE v.article_id = ? AND v.version < ?
