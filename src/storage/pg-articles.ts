@@ -4,9 +4,9 @@
 import { randomUUID } from 'node:crypto'
 import type { PgDb } from './pg-tx.ts'
 import { type LatestVersion, repeatedPostOutcome, versionEvent } from './rules.ts'
-import type { Storage, StoryRecipient } from './types.ts'
+import type { Storage } from './types.ts'
 import { indexArticle, insertSearchTerms } from './pg-search.ts'
-import { LATEST_VERSION_COLUMNS, toTranslation, toVersion, type TranslationRow, VERSION_COLUMNS, type VersionRow } from './rows.ts'
+import { LATEST_VERSION_COLUMNS, type StoryRecipientRow, toStoryRecipient, toTranslation, toVersion, type TranslationRow, VERSION_COLUMNS, type VersionRow } from './rows.ts'
 
 type ArticleMethods = Pick<Storage, 'ingestVersion' | 'getVersion' | 'getTranslation' | 'listTranslations' | 'listStoryRecipients'>
 
@@ -68,10 +68,10 @@ export function createPgArticles (db: PgDb): ArticleMethods {
     async listStoryRecipients (articleId) {
       // Anyone with a delivery row of the story, whatever became of it: a timed-out attempt may
       // still have reached the partner, and a kill sent to one who never saw the story is harmless.
-      const rows = await db.rows<{ subscriber_id: string; lang: string; format: string }>(`SELECT DISTINCT d.subscriber_id,
+      const rows = await db.rows<StoryRecipientRow>(`SELECT DISTINCT d.subscriber_id,
           d.lang, d.format FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN subscribers s ON s.id = d.subscriber_id
         WHERE v.article_id = $1 AND s.deleted_at IS NULL ORDER BY d.subscriber_id, d.lang`, [articleId])
-      return rows.map((r): StoryRecipient => ({ subscriberId: r.subscriber_id, lang: r.lang, format: r.format }))
+      return rows.map(toStoryRecipient)
     }
   }
 }

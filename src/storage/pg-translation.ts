@@ -2,6 +2,7 @@
 // per language. The version's own moves (postponed, retried) are pg-versions.ts.
 import type { PgDb } from './pg-tx.ts'
 import type { Storage } from './types.ts'
+import { toTranslationUsage, type TranslationUsageRow } from './rows.ts'
 
 type TranslationMethods = Pick<Storage, 'findSegments' | 'recordTranslationBatch' | 'getTranslationUsage'>
 
@@ -47,11 +48,9 @@ export function createPgTranslation (db: PgDb): TranslationMethods {
     },
 
     async getTranslationUsage (versionId, lang) {
-      const [row] = await db.rows<{ chars_sent: number; requests: number; segments_translated: number }>(
+      const [row] = await db.rows<TranslationUsageRow>(
         'SELECT chars_sent, requests, segments_translated FROM translation_usage WHERE version_id = $1 AND lang = $2', [versionId, lang])
-      return row === undefined
-        ? { charsSent: 0, requests: 0, segmentsTranslated: 0 }
-        : { charsSent: row.chars_sent, requests: row.requests, segmentsTranslated: row.segments_translated }
+      return toTranslationUsage(row)
     }
   }
 }

@@ -1,7 +1,10 @@
 // Rows as both backends read them (the same column names in SQLite and PostgreSQL) and the one
 // mapping from each to its domain type. Booleans arrive as 0/1 from SQLite, as true/false from pg.
 import type { StoredTranslation, StoredVersion } from '../articles/types.ts'
-import type { ApiKeySummary, DailyUsage, Delivery, DeliverySummary, FeedItem, GlossaryEntry, StoredAttempt, Subscriber, VersionSummary } from './types.ts'
+import type {
+  ApiKeySummary, DailyUsage, Delivery, DeliverySummary, FeedItem, GAUGED_VERSION_STATUSES, GlossaryEntry, PipelineGauges, StoredAttempt,
+  StoryRecipient, Subscriber, TranslationUsage, VersionSummary
+} from './types.ts'
 
 const truthy = (value: number | boolean): boolean => value === true || value === 1
 
@@ -81,6 +84,56 @@ export function toTranslation (row: TranslationRow): StoredTranslation {
 /** The JSON a translation's text is stored as (the same on both backends). */
 export function translationContentJson (t: StoredTranslation): string {
   return JSON.stringify({ headline: t.headline, paragraphs: t.paragraphs, byline: t.byline, dateline: t.dateline, captions: t.captions, note: t.note })
+}
+
+export interface TranslationUsageRow {
+  chars_sent: number
+  requests: number
+  segments_translated: number
+}
+
+/** A version's cost in one language; nothing recorded yet reads as zero. */
+export function toTranslationUsage (row: TranslationUsageRow | undefined): TranslationUsage {
+  return row === undefined
+    ? { charsSent: 0, requests: 0, segmentsTranslated: 0 }
+    : { charsSent: row.chars_sent, requests: row.requests, segmentsTranslated: row.segments_translated }
+}
+
+export interface StoryRecipientRow {
+  subscriber_id: string
+  lang: string
+  format: string
+}
+
+export function toStoryRecipient (r: StoryRecipientRow): StoryRecipient {
+  return { subscriberId: r.subscriber_id, lang: r.lang, format: r.format }
+}
+
+export interface VersionGaugeRow {
+  status: (typeof GAUGED_VERSION_STATUSES)[number]
+  n: number
+  oldest: string
+}
+
+/** Versions counted per status, and the oldest of each, from one row per status. */
+export function toVersionGauges (rows: VersionGaugeRow[]): Pick<PipelineGauges, 'versions' | 'oldestVersions'> {
+  const versions: PipelineGauges['versions'] = {}
+  const oldestVersions: PipelineGauges['oldestVersions'] = {}
+  for (const row of rows) {
+    versions[row.status] = row.n
+    oldestVersions[row.status] = row.oldest
+  }
+  return { versions, oldestVersions }
+}
+
+export interface OutboxGaugeRow {
+  subscriber_id: string
+  depth: number
+  oldest: string
+}
+
+export function toOutboxGauge (r: OutboxGaugeRow): PipelineGauges['outbox'][number] {
+  return { subscriberId: r.subscriber_id, depth: r.depth, oldestCreatedAt: r.oldest }
 }
 
 export interface SubscriberRow {

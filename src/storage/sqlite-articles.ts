@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto'
 import { type LatestVersion, repeatedPostOutcome, versionEvent } from './rules.ts'
 import { type Db, groupCommit } from './sqlite-tx.ts'
-import type { Storage, StoryRecipient } from './types.ts'
-import { LATEST_VERSION_COLUMNS, toTranslation, toVersion, type TranslationRow, VERSION_COLUMNS, type VersionRow } from './rows.ts'
+import type { Storage } from './types.ts'
+import { LATEST_VERSION_COLUMNS, type StoryRecipientRow, toStoryRecipient, toTranslation, toVersion, type TranslationRow, VERSION_COLUMNS, type VersionRow } from './rows.ts'
 import { indexArticle, insertSearchTerms } from './sqlite-search.ts'
 
 const SELECT_VERSION = `SELECT ${VERSION_COLUMNS} FROM versions v JOIN articles a ON a.id = v.article_id`
@@ -72,9 +72,8 @@ export function createSqliteArticles (db: Db): ArticleMethods {
       // still have reached the partner, and a kill sent to one who never saw the story is harmless.
       const rows = db.prepare(`SELECT DISTINCT d.subscriber_id, d.lang, d.format FROM deliveries d
         JOIN versions v ON v.id = d.version_id JOIN subscribers s ON s.id = d.subscriber_id
-        WHERE v.article_id = ? AND s.deleted_at IS NULL ORDER BY d.subscriber_id, d.lang`).all(articleId) as
-        Array<{ subscriber_id: string; lang: string; format: string }>
-      return rows.map((r): StoryRecipient => ({ subscriberId: r.subscriber_id, lang: r.lang, format: r.format }))
+        WHERE v.article_id = ? AND s.deleted_at IS NULL ORDER BY d.subscriber_id, d.lang`).all(articleId) as unknown as StoryRecipientRow[]
+      return rows.map(toStoryRecipient)
     }
   }
 }

@@ -2,6 +2,7 @@
 // language. The version's own moves (postponed, retried) are sqlite-versions.ts.
 import { type Db, transaction } from './sqlite-tx.ts'
 import type { Storage } from './types.ts'
+import { toTranslationUsage, type TranslationUsageRow } from './rows.ts'
 
 type TranslationMethods = Pick<Storage, 'findSegments' | 'recordTranslationBatch' | 'getTranslationUsage'>
 
@@ -39,10 +40,8 @@ export function createSqliteTranslation (db: Db): TranslationMethods {
 
     async getTranslationUsage (versionId, lang) {
       const row = db.prepare('SELECT chars_sent, requests, segments_translated FROM translation_usage WHERE version_id = ? AND lang = ?')
-        .get(versionId, lang) as { chars_sent: number; requests: number; segments_translated: number } | undefined
-      return row === undefined
-        ? { charsSent: 0, requests: 0, segmentsTranslated: 0 }
-        : { charsSent: row.chars_sent, requests: row.requests, segmentsTranslated: row.segments_translated }
+        .get(versionId, lang) as TranslationUsageRow | undefined
+      return toTranslationUsage(row)
     }
   }
 }
