@@ -27,6 +27,13 @@ export const NO_EARLIER_PENDING_VERSION = `NOT EXISTS (
   SELECT 1 FROM versions e WHERE e.article_id = v.article_id AND e.version < v.version
     AND e.status NOT IN ('distributed', 'failed', 'superseded'))`
 
+/** A version the translation stage may claim once due: in its queue, lease free. Needs v. */
+export const TRANSLATION_READY = (now: string): string => `${IN_TRANSLATION('v')} AND ${LEASE_FREE('v', now)}`
+
+/** A version the distribution stage may claim once due: translated, lease free, no earlier version pending. Needs v. */
+export const DISTRIBUTION_READY = (now: string): string =>
+  `${IN_DISTRIBUTION('v')} AND ${LEASE_FREE('v', now)} AND ${NO_EARLIER_PENDING_VERSION}`
+
 /**
  * A push delivery that may leave once due: the head of its subscriber's queue (the one pending
  * row with a due time, see sqlite-queue.ts), lease free, its subscriber an active, non-deleted

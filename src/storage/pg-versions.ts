@@ -5,7 +5,7 @@
 // queue heads written with `distributed`. Row locks keep instances sharing the database apart.
 import { randomUUID } from 'node:crypto'
 import type { StoredVersion } from '../articles/types.ts'
-import { IN_DISTRIBUTION, IN_PIPELINE, IN_TRANSLATION, LEASE_FREE, NO_EARLIER_PENDING_VERSION } from './claim-conditions.ts'
+import { DISTRIBUTION_READY, IN_PIPELINE, IN_TRANSLATION, TRANSLATION_READY } from './claim-conditions.ts'
 import { advanceQueues } from './pg-queue.ts'
 import type { PgDb } from './pg-tx.ts'
 import { toVersion, translationContentJson, VERSION_COLUMNS, type VersionRow } from './rows.ts'
@@ -27,10 +27,10 @@ interface Document {
 // versions_distribution_queue) in order and stops early, whatever the backlog. SKIP LOCKED passes
 // over a version another instance is claiming right now, and the UPDATE takes the lease before
 // the row lock is let go. Exported for the query-plan test.
-const claimSql = (inQueue: string, extra: string): string => `
+const claimSql = (ready: string): string => `
   WITH picked AS (
     SELECT v.id FROM versions v
-    WHERE ${inQueue} AND v.priority = $3 AND v.next_attempt_at <= $1 AND ${LEASE_FREE('v', '$1')} ${extra}
+    WHERE ${ready} AND v.priority = $3 AND v.next_attempt_at <= $1
     ORDER BY v.next_attempt_at, v.seq LIMIT 1
     FOR UPDATE OF v SKIP LOCKED)
   UPDATE versions v SET lease_until = $2, attempts = v.attempts + 1, unfinished_runs = v.unfinished_runs + 1, updated_at = $1,
@@ -38,9 +38,9 @@ const claimSql = (inQueue: string, extra: string): string => `
   FROM picked, articles a WHERE v.id = picked.id AND a.id = v.article_id
   RETURNING ${VERSION_COLUMNS}, v.unfinished_runs`
 
-export const TRANSLATION_CLAIM = claimSql(IN_TRANSLATION('v'), '')
+export const TRANSLATION_CLAIM = claimSql(TRANSLATION_READY('$1'))
 // The order gate is one probe of the (article_id, version) key per candidate.
-export const DISTRIBUTION_CLAIM = claimSql(IN_DISTRIBUTION('v'), `AND ${NO_EARLIER_PENDING_VERSION}`)
+export const DISTRIBUTION_CLAIM = claimSql(DISTRIBUTION_READY('$1'))
 
 export function createPgVersions (db: PgDb): VersionMethods {
   const claim = async (sql: string, now: string, leaseUntil: string): Promise<ClaimedVersion | null> => {

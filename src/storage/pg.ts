@@ -14,7 +14,7 @@ import { createPgSearch, indexOlderArticles } from './pg-search.ts'
 import { createPgSubscribers } from './pg-subscribers.ts'
 import { createPgTranslation } from './pg-translation.ts'
 import { createPgVersions } from './pg-versions.ts'
-import { IN_DISTRIBUTION, IN_TRANSLATION, LEASE_FREE, NO_EARLIER_PENDING_VERSION } from './claim-conditions.ts'
+import { DISTRIBUTION_READY, TRANSLATION_READY } from './claim-conditions.ts'
 import { pgDb } from './pg-tx.ts'
 import type { Storage } from './types.ts'
 
@@ -31,12 +31,10 @@ export interface PgStorageOptions {
 
 // When the process loop has work next: the first unleased entry of each queue, walking the
 // queue's index in order (needs $1 = now, $2 = priority); exported for the query-plan test.
-export const NEXT_DUE_TRANSLATION = `SELECT v.next_attempt_at AS t FROM versions v
-  WHERE ${IN_TRANSLATION('v')} AND v.priority = $2 AND v.next_attempt_at IS NOT NULL
-    AND ${LEASE_FREE('v', '$1')} ORDER BY v.next_attempt_at LIMIT 1`
-export const NEXT_DUE_DISTRIBUTION = `SELECT v.next_attempt_at AS t FROM versions v
-  WHERE ${IN_DISTRIBUTION('v')} AND v.priority = $2 AND v.next_attempt_at IS NOT NULL
-    AND ${LEASE_FREE('v', '$1')} AND ${NO_EARLIER_PENDING_VERSION} ORDER BY v.next_attempt_at LIMIT 1`
+const nextDue = (ready: string): string => `SELECT v.next_attempt_at AS t FROM versions v
+  WHERE ${ready} AND v.priority = $2 AND v.next_attempt_at IS NOT NULL ORDER BY v.next_attempt_at LIMIT 1`
+export const NEXT_DUE_TRANSLATION = nextDue(TRANSLATION_READY('$1'))
+export const NEXT_DUE_DISTRIBUTION = nextDue(DISTRIBUTION_READY('$1'))
 // The delivery loop's next wake-up: the earliest future due time of any pending delivery, one seek
 // in deliveries_due (see sqlite.ts: held-back deliveries are woken by what releases them).
 export const NEXT_DUE_DELIVERY = `SELECT d.next_attempt_at AS t FROM deliveries d

@@ -4,7 +4,7 @@
 // fanned out: its outbox rows, documents and queue heads written with `distributed`.
 import { randomUUID } from 'node:crypto'
 import type { StoredVersion } from '../articles/types.ts'
-import { IN_DISTRIBUTION, IN_PIPELINE, IN_TRANSLATION, LEASE_FREE, NO_EARLIER_PENDING_VERSION } from './claim-conditions.ts'
+import { DISTRIBUTION_READY, IN_PIPELINE, IN_TRANSLATION, TRANSLATION_READY } from './claim-conditions.ts'
 import { toVersion, translationContentJson, VERSION_COLUMNS, type VersionRow } from './rows.ts'
 import { documentHash, initialDeliveryStatus, killContent, killContentHash, killStatus, newWebhookId } from './rules.ts'
 import type { SqliteQueue } from './sqlite-queue.ts'
@@ -22,17 +22,16 @@ const PRIORITIES = [1, 0]
 // index (named, so SQLite cannot pick a wider one) from the oldest entry and stops at the first
 // that qualifies, or at the first not yet due: the cost does not grow with the backlog. Needs
 // :priority and :now. Exported for the query-plan test (test/storage/query-plans.test.ts).
-const queueProbe = (index: string, inQueue: string, extra: string): string => `
+const queueProbe = (index: string, ready: string): string => `
   SELECT ${VERSION_COLUMNS}, v.unfinished_runs
   FROM versions v INDEXED BY ${index} JOIN articles a ON a.id = v.article_id
-  WHERE ${inQueue} AND v.priority = :priority AND v.next_attempt_at <= :now
-    AND ${LEASE_FREE('v', ':now')} ${extra}
+  WHERE ${ready} AND v.priority = :priority AND v.next_attempt_at <= :now
   ORDER BY v.next_attempt_at, v.rowid LIMIT 1`
 
-export const TRANSLATION_CLAIM = queueProbe('versions_translation_queue', IN_TRANSLATION('v'), '')
+export const TRANSLATION_CLAIM = queueProbe('versions_translation_queue', TRANSLATION_READY(':now'))
 // The order gate is one probe of the (article_id, version) key per candidate: the versions of
 // one story, never the table.
-export const DISTRIBUTION_CLAIM = queueProbe('versions_distribution_queue', IN_DISTRIBUTION('v'), `AND ${NO_EARLIER_PENDING_VERSION}`)
+export const DISTRIBUTION_CLAIM = queueProbe('versions_distribution_queue', DISTRIBUTION_READY(':now'))
 const TAKE_VERSION_LEASE = `UPDATE versions SET lease_until = ?, attempts = attempts + 1, unfinished_runs = unfinished_runs + 1, updated_at = ?,
   status = CASE status WHEN 'received' THEN 'translating' ELSE status END WHERE id = ?`
 

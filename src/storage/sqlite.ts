@@ -16,7 +16,7 @@ import { createSqliteSubscribers } from './sqlite-subscribers.ts'
 import { createSqliteTranslation } from './sqlite-translation.ts'
 import { createSqliteVersions } from './sqlite-versions.ts'
 import { startCheckpointer } from './sqlite-checkpointer.ts'
-import { IN_DISTRIBUTION, IN_TRANSLATION, LEASE_FREE, NO_EARLIER_PENDING_VERSION } from './claim-conditions.ts'
+import { DISTRIBUTION_READY, TRANSLATION_READY } from './claim-conditions.ts'
 import { cachingStatements, transaction } from './sqlite-tx.ts'
 import type { Storage } from './types.ts'
 
@@ -29,12 +29,10 @@ export interface SqliteStorageOptions {
 
 // When the process loop has work next: the first unleased entry of each queue, in the order of the
 // queue's index (versions_translation_queue / versions_distribution_queue). Need :priority, :now.
-export const NEXT_DUE_TRANSLATION = `SELECT v.next_attempt_at AS t FROM versions v INDEXED BY versions_translation_queue
-  WHERE ${IN_TRANSLATION('v')} AND v.priority = :priority AND v.next_attempt_at IS NOT NULL
-    AND ${LEASE_FREE('v', ':now')} ORDER BY v.next_attempt_at LIMIT 1`
-export const NEXT_DUE_DISTRIBUTION = `SELECT v.next_attempt_at AS t FROM versions v INDEXED BY versions_distribution_queue
-  WHERE ${IN_DISTRIBUTION('v')} AND v.priority = :priority AND v.next_attempt_at IS NOT NULL
-    AND ${LEASE_FREE('v', ':now')} AND ${NO_EARLIER_PENDING_VERSION} ORDER BY v.next_attempt_at LIMIT 1`
+const nextDue = (index: string, ready: string): string => `SELECT v.next_attempt_at AS t FROM versions v INDEXED BY ${index}
+  WHERE ${ready} AND v.priority = :priority AND v.next_attempt_at IS NOT NULL ORDER BY v.next_attempt_at LIMIT 1`
+export const NEXT_DUE_TRANSLATION = nextDue('versions_translation_queue', TRANSLATION_READY(':now'))
+export const NEXT_DUE_DISTRIBUTION = nextDue('versions_distribution_queue', DISTRIBUTION_READY(':now'))
 // The delivery loop's next wake-up: the earliest future due time of any pending delivery, one seek
 // in deliveries_due. Deliveries due already but held back (their subscriber has one in flight,
 // or an earlier sequence is pending) are not looked at: walking past them made every idle moment
