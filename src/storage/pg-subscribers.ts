@@ -2,7 +2,7 @@
 import type { PgDb, Sql } from './pg-tx.ts'
 import type { Storage, Subscriber, SubscriberEvent } from './types.ts'
 import { type SubscriberRow, toSubscriber } from './rows.ts'
-import { deletedEvent, disabledEvent, patchSubscriber, secretRotatedEvent, urlColumn } from './rules.ts'
+import { deletedEvent, disabledEvent, patchSubscriber, STOPPED_BECAUSE, secretRotatedEvent, urlColumn } from './rules.ts'
 
 const COLUMNS = 'id, name, url, mode, format, format_version, languages, filters, active, disabled_reason, created_at, updated_at'
 
@@ -68,7 +68,7 @@ export function createPgSubscribers (db: PgDb): SubscriberMethods {
           WHERE id = $2 AND deleted_at IS NULL`, [now, id])
         if (changed === 0) return false
         await sql.run(`UPDATE deliveries SET status = 'canceled', lease_until = NULL, next_attempt_at = NULL,
-          last_error = 'subscriber deleted' WHERE subscriber_id = $1 AND status IN ('pending', 'feed')`, [id])
+          last_error = $2 WHERE subscriber_id = $1 AND status IN ('pending', 'feed')`, [id, STOPPED_BECAUSE.subscriberDeleted])
         // Its feed keys are revoked in the same transaction: nothing is left to read with them.
         await sql.run('UPDATE api_keys SET revoked_at = $1 WHERE subscriber_id = $2 AND revoked_at IS NULL', [now, id])
         await addEvent(sql, id, deletedEvent(now))

@@ -9,7 +9,9 @@ import { DISTRIBUTION_READY, IN_PIPELINE, IN_TRANSLATION, TRANSLATION_READY } fr
 import { advanceQueues } from './pg-queue.ts'
 import type { PgDb } from './pg-tx.ts'
 import { toVersion, translationContentJson, VERSION_COLUMNS, type VersionRow } from './rows.ts'
-import { documentHash, initialDeliveryStatus, killContent, killContentHash, killStatus, newWebhookId } from './rules.ts'
+import {
+  documentHash, initialDeliveryStatus, killContent, killContentHash, killStatus, newWebhookId, retryOutcome, STOPPED_BECAUSE
+} from './rules.ts'
 import type { ClaimedVersion, Delivery, Storage, Subscriber } from './types.ts'
 
 type VersionMethods = Pick<Storage, 'claimVersionForTranslation' | 'saveTranslations' | 'scheduleTranslationRetry' |
@@ -107,11 +109,11 @@ export function createPgVersions (db: PgDb): VersionMethods {
         const [latest] = await sql.rows<{ id: string; version: number; status: StoredVersion['status'] }>(`SELECT v.id, v.version,
           v.status FROM versions v JOIN articles a ON a.id = v.article_id AND v.version = a.current_version WHERE a.id = $1
           FOR UPDATE OF v`, [articleId])
-        if (latest === undefined) return { kind: 'not-found' as const }
-        if (latest.status !== 'failed') return { kind: 'not-failed' as const, version: latest.version, status: latest.status }
+        const outcome = retryOutcome(latest)
+        if (outcome.kind !== 'retried') return outcome
         await sql.run(`UPDATE versions SET status = 'received', status_reason = NULL, attempts = 0, unfinished_runs = 0, lease_until = NULL,
-          next_attempt_at = $1, updated_at = $1 WHERE id = $2`, [now, latest.id])
-        return { kind: 'retried' as const, versionId: latest.id, version: latest.version }
+          next_attempt_at = $1, updated_at = $1 WHERE id = $2`, [now, outcome.versionId])
+        return outcome
       })
     },
 
@@ -194,9 +196,9 @@ export function createPgVersions (db: PgDb): VersionMethods {
           // They hold no sequence number, so the partner sees no gap; one already sent (numbered,
           // or being numbered by a claim this statement waits for) stays, and the kill follows it.
           const canceled = await sql.rows<{ subscriber_id: string }>(`UPDATE deliveries SET status = 'canceled', next_attempt_at = NULL,
-            last_error = 'superseded by a kill' WHERE status = 'pending' AND sequence IS NULL
+            last_error = $3 WHERE status = 'pending' AND sequence IS NULL
               AND version_id IN (SELECT id FROM versions WHERE article_id = $1 AND version < $2) RETURNING subscriber_id`,
-          [version.article_id, version.version])
+          [version.article_id, version.version, STOPPED_BECAUSE.supersededByKill])
           for (const c of canceled) queues.add(c.subscriber_id)
         }
         // New rows, a kill that goes first, a canceled head: each touched queue gets its head.
@@ -218,9 +220,8 @@ export function createPgVersions (db: PgDb): VersionMethods {
         const versionId = randomUUID()
         const version = latest.version + 1
         // Earlier versions still in the pipeline are overtaken: the kill must not wait for them.
-        await sql.run(`UPDATE versions SET status = 'superseded', status_reason = 'a kill overtook this version',
-          lease_until = NULL, next_attempt_at = NULL, updated_at = $1
-          WHERE article_id = $2 AND ${IN_PIPELINE()}`, [now, articleId])
+        await sql.run(`UPDATE versions SET status = 'superseded', status_reason = $3, lease_until = NULL, next_attempt_at = NULL,
+          updated_at = $1 WHERE article_id = $2 AND ${IN_PIPELINE()}`, [now, articleId, STOPPED_BECAUSE.overtakenByKill])
         // A distinct hash; ingest refuses the guid from now on (a kill is final).
         // The reason is the kill's note; it goes through translation first (see Storage.createKillVersion).
         await sql.run(`INSERT INTO versions (id, article_id, version, content_hash, content, event, priority, pub_status, status,

@@ -4,7 +4,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import type { VersionEvent, VersionStatus } from '../../schemas/articles.ts'
 import type { DeliveryStatus, SubscriberMode } from '../../schemas/subscribers.ts'
 import type { ArticleContent } from '../articles/types.ts'
-import type { IngestOutcome, Subscriber, SubscriberEvent, SubscriberUpdate } from './types.ts'
+import type { IngestOutcome, RetryVersionOutcome, Subscriber, SubscriberEvent, SubscriberUpdate } from './types.ts'
 
 /** The story's latest version, as ingest reads it before deciding. */
 export interface LatestVersion {
@@ -38,6 +38,23 @@ export function versionEvent (version: number, correction: boolean | undefined):
 export function killContentHash (latestContentHash: string): string {
   return `kill:${latestContentHash}`
 }
+
+/** An editor's retry of a story: only a latest version that failed goes back to `received`. */
+export function retryOutcome (latest: { id: string; version: number; status: VersionStatus } | undefined): RetryVersionOutcome {
+  if (latest === undefined) return { kind: 'not-found' }
+  if (latest.status !== 'failed') return { kind: 'not-failed', version: latest.version, status: latest.status }
+  return { kind: 'retried', versionId: latest.id, version: latest.version }
+}
+
+/** Why a version or delivery stopped, as its status reason or last error says. */
+export const STOPPED_BECAUSE = {
+  /** A version still in the pipeline when its story was killed. */
+  overtakenByKill: 'a kill overtook this version',
+  /** A delivery of an earlier version never sent when the story was killed. */
+  supersededByKill: 'superseded by a kill',
+  /** A delivery still queued (or in the feed) when its subscriber was deleted. */
+  subscriberDeleted: 'subscriber deleted'
+} as const
 
 /** A kill with a reason is translated first (the reason is its note); without one it goes out at once. */
 export function killStatus (reason: string | undefined): Extract<VersionStatus, 'received' | 'translated'> {

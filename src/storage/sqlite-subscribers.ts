@@ -2,7 +2,7 @@
 import { type Db, transaction } from './sqlite-tx.ts'
 import type { Storage, Subscriber, SubscriberEvent } from './types.ts'
 import { type SubscriberRow, toSubscriber } from './rows.ts'
-import { deletedEvent, disabledEvent, patchSubscriber, secretRotatedEvent, urlColumn } from './rules.ts'
+import { deletedEvent, disabledEvent, patchSubscriber, STOPPED_BECAUSE, secretRotatedEvent, urlColumn } from './rules.ts'
 
 type SubscriberMethods = Pick<Storage, 'createSubscriber' | 'listActiveSubscribers' | 'getSubscriber' |
   'listSubscribers' | 'updateSubscriber' | 'deleteSubscriber' | 'rotateSecret' | 'disableSubscriber' |
@@ -61,7 +61,7 @@ export function createSqliteSubscribers (db: Db): SubscriberMethods {
           .run(now, now, id)
         if (result.changes === 0) return false
         db.prepare(`UPDATE deliveries SET status = 'canceled', lease_until = NULL, next_attempt_at = NULL,
-          last_error = 'subscriber deleted' WHERE subscriber_id = ? AND status IN ('pending', 'feed')`).run(id)
+          last_error = ? WHERE subscriber_id = ? AND status IN ('pending', 'feed')`).run(STOPPED_BECAUSE.subscriberDeleted, id)
         // Its feed keys are revoked in the same transaction: nothing is left to read with them.
         db.prepare('UPDATE api_keys SET revoked_at = ? WHERE subscriber_id = ? AND revoked_at IS NULL').run(now, id)
         addEvent(id, deletedEvent(now))

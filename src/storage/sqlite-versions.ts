@@ -6,7 +6,9 @@ import { randomUUID } from 'node:crypto'
 import type { StoredVersion } from '../articles/types.ts'
 import { DISTRIBUTION_READY, IN_PIPELINE, IN_TRANSLATION, TRANSLATION_READY } from './claim-conditions.ts'
 import { toVersion, translationContentJson, VERSION_COLUMNS, type VersionRow } from './rows.ts'
-import { documentHash, initialDeliveryStatus, killContent, killContentHash, killStatus, newWebhookId } from './rules.ts'
+import {
+  documentHash, initialDeliveryStatus, killContent, killContentHash, killStatus, newWebhookId, retryOutcome, STOPPED_BECAUSE
+} from './rules.ts'
 import type { SqliteQueue } from './sqlite-queue.ts'
 import { type Db, transaction } from './sqlite-tx.ts'
 import type { ClaimedVersion, Delivery, Storage } from './types.ts'
@@ -104,11 +106,11 @@ export function createSqliteVersions (db: Db, queue: SqliteQueue): VersionMethod
         const latest = db.prepare(`SELECT v.id, v.version, v.status FROM versions v JOIN articles a
           ON a.id = v.article_id AND v.version = a.current_version WHERE a.id = ?`).get(articleId) as
           { id: string; version: number; status: StoredVersion['status'] } | undefined
-        if (latest === undefined) return { kind: 'not-found' as const }
-        if (latest.status !== 'failed') return { kind: 'not-failed' as const, version: latest.version, status: latest.status }
+        const outcome = retryOutcome(latest)
+        if (outcome.kind !== 'retried') return outcome
         db.prepare(`UPDATE versions SET status = 'received', status_reason = NULL, attempts = 0, unfinished_runs = 0, lease_until = NULL,
-          next_attempt_at = ?, updated_at = ? WHERE id = ?`).run(now, now, latest.id)
-        return { kind: 'retried' as const, versionId: latest.id, version: latest.version }
+          next_attempt_at = ?, updated_at = ? WHERE id = ?`).run(now, now, outcome.versionId)
+        return outcome
       })
     },
 
@@ -156,9 +158,9 @@ export function createSqliteVersions (db: Db, queue: SqliteQueue): VersionMethod
           // stays, and the kill follows it.
           // By version (deliveries_by_version), not by status: a big backlog is not walked.
           const canceled = db.prepare(`UPDATE deliveries INDEXED BY deliveries_by_version SET status = 'canceled', next_attempt_at = NULL,
-            last_error = 'superseded by a kill' WHERE status = 'pending' AND sequence IS NULL
+            last_error = ? WHERE status = 'pending' AND sequence IS NULL
               AND version_id IN (SELECT id FROM versions WHERE article_id = ? AND version < ?) RETURNING subscriber_id`)
-            .all(version.article_id, version.version) as Array<{ subscriber_id: string }>
+            .all(STOPPED_BECAUSE.supersededByKill, version.article_id, version.version) as Array<{ subscriber_id: string }>
           for (const c of canceled) queues.add(c.subscriber_id)
         }
         // New rows, a kill that goes first, a canceled head: each touched queue gets its head.
@@ -179,9 +181,8 @@ export function createSqliteVersions (db: Db, queue: SqliteQueue): VersionMethod
         const versionId = randomUUID()
         const version = latest.version + 1
         // Earlier versions still in the pipeline are overtaken: the kill must not wait for them.
-        db.prepare(`UPDATE versions SET status = 'superseded', status_reason = 'a kill overtook this version',
-          lease_until = NULL, next_attempt_at = NULL, updated_at = ?
-          WHERE article_id = ? AND ${IN_PIPELINE()}`).run(now, articleId)
+        db.prepare(`UPDATE versions SET status = 'superseded', status_reason = ?, lease_until = NULL, next_attempt_at = NULL,
+          updated_at = ? WHERE article_id = ? AND ${IN_PIPELINE()}`).run(STOPPED_BECAUSE.overtakenByKill, now, articleId)
         // A distinct hash; ingest refuses the guid from now on (a kill is final).
         // The reason is the kill's note; it goes through translation first (see Storage.createKillVersion).
         db.prepare(`INSERT INTO versions (id, article_id, version, content_hash, content, event, priority, pub_status, status,
