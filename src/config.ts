@@ -44,6 +44,14 @@ export interface TranslationThroughput {
   charsPerMinute: number
   /** A transient engine failure never fails a version younger than this: the engine may come back. */
   retryWindowMs: number
+  /**
+   * …nor one with fewer runs than this, so a version retried by hand after a long outage still
+   * gets a few tries.
+   */
+  retryMinAttempts: number
+  /** Wait before the next run after an isolated transient failure: doubles each run, up to the cap (±20 %). */
+  retryBackoffBaseMs: number
+  retryBackoffCapMs: number
   /** Latency of every answer of the embedded emulator (0: none); for demos and benches. */
   emulatorLatencyMs: number
 }
@@ -190,6 +198,9 @@ function readThroughput (read: (name: string) => string | undefined, problems: s
     concurrency: integer('TRANSLATION_CONCURRENCY', 16, 1, 256),
     charsPerMinute: integer('TRANSLATION_CHARS_PER_MINUTE', GOOGLE_CHARS_PER_MINUTE, 1000, 1_000_000_000),
     retryWindowMs: duration('TRANSLATION_RETRY_WINDOW', '24h'),
+    retryMinAttempts: 8,
+    retryBackoffBaseMs: 1000,
+    retryBackoffCapMs: 5 * 60_000,
     emulatorLatencyMs: duration('EMULATOR_LATENCY', '0ms', { allowZero: true })
   }
 }

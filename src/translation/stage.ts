@@ -3,6 +3,7 @@
 // Retries inside one run (a few seconds at most) happen around each engine call, in resilient.ts;
 // longer waits are scheduled here, on the version, so they survive a restart. A story that failed
 // for good goes back into the pipeline on POST /v1/articles/:id/retry (articles/retry.ts).
+import type { TranslationThroughput } from '../config.ts'
 import type { ClaimedVersion } from '../storage/types.ts'
 import { isoAfter, type PipelineContext, type VersionJob } from '../pipeline/context.ts'
 import { WorkerCrashedError } from '../pipeline/cpu-worker.ts'
@@ -16,15 +17,11 @@ import { targetLanguages, translateVersion } from './translate-version.ts'
 import { StorageUnavailableError } from '../storage/unavailable.ts'
 
 /**
- * A transient failure (the engine is down, slow or over quota) fails a version only once it is
- * older than the retry window (TRANSLATION_RETRY_WINDOW, 24 h by default) and has had at least
- * this many runs, so a version retried by hand after a long outage still gets a few tries.
+ * Back-off between runs after an isolated transient failure (the engine itself answers others).
+ * The constants live in the pipeline context (config.ts), so tests can shorten them.
  */
-const MIN_ATTEMPTS = 8
-
-/** Back-off between runs after an isolated transient failure (the engine itself answers others). */
-export function backoffMs (attempt: number): number {
-  return backoffWithJitter(attempt, 1000, 5 * 60_000)
+export function backoffMs (attempt: number, retry: Pick<TranslationThroughput, 'retryBackoffBaseMs' | 'retryBackoffCapMs'>): number {
+  return backoffWithJitter(attempt, retry.retryBackoffBaseMs, retry.retryBackoffCapMs)
 }
 
 /** Claims the next due version; null when nothing is due. The runner runs several jobs at once. */
@@ -125,11 +122,13 @@ async function handleFailure (ctx: PipelineContext, version: ClaimedVersion, err
   const reason = `translation failed: ${(err as Error).message}`
   const now = ctx.now().getTime()
   const age = now - Date.parse(version.versionCreated)
-  if (isRetryable(err) && (version.attempts < MIN_ATTEMPTS || age < ctx.throughput.retryWindowMs)) {
+  // A transient failure fails a version only once it is older than the retry window and has had
+  // the minimum number of runs (both in ctx.throughput, from config.ts).
+  if (isRetryable(err) && (version.attempts < ctx.throughput.retryMinAttempts || age < ctx.throughput.retryWindowMs)) {
     // The engine is out (its circuit is open): come back exactly when a probe may go. Waiting
     // longer would only delay recovery; the runner claims nothing meanwhile, so nothing churns.
     const blocked = err instanceof EngineUnavailableError ? err.until : ctx.translator.health?.blockedUntil(now)
-    const wait = blocked === undefined ? backoffMs(version.attempts) : blocked - now
+    const wait = blocked === undefined ? backoffMs(version.attempts, ctx.throughput) : blocked - now
     // At least what Google's RetryInfo asked for.
     const delay = Math.max(wait, retryDelayMs(err) ?? 0)
     log.warn({ err, attempt: version.attempts, retryInMs: delay }, 'translation failed; will retry')
