@@ -23,7 +23,9 @@ describe('translation stage under faults', () => {
       { retry: { baseDelayMs: 10, maxDelayMs: 200 }, breaker: { failureThreshold: 6, cooldownMs: 100, maxCooldownMs: 200 } })
     let t: TestApp | undefined
     try {
-      t = await buildTestApp({ translator })
+      // Polling 24 stories reaches the default 1200 requests a minute within seconds; rate-limited,
+      // the test then waited out the minute (it took ~60 s with the stories done after ~5 s).
+      t = await buildTestApp({ translator, env: { RATE_LIMIT_PER_MINUTE: '1000000' } })
       const { app } = t
       await app.ready()
       const sub = await app.inject({ method: 'POST', url: '/v1/subscribers', headers: auth(), payload: { name: 'Wire', mode: 'pull', languages: ['en', 'fr'] } })
