@@ -36,10 +36,17 @@ export interface TestApp {
   close(): Promise<void>
 }
 
-export async function buildTestApp (options: BuildOptions & { env?: Record<string, string> } = {}): Promise<TestApp> {
+export interface TestAppOptions extends BuildOptions {
+  env?: Record<string, string>
+  /** Translation retry settings no environment variable reaches (config.ts), e.g. a shorter back-off. */
+  throughput?: Partial<Config['throughput']>
+}
+
+export async function buildTestApp (options: TestAppOptions = {}): Promise<TestApp> {
   const tmp = await tempDir()
-  const config = testConfig(tmp.dir, options.env)
-  const { env: _env, ...buildOptions } = options
+  const loaded = testConfig(tmp.dir, options.env)
+  const config = { ...loaded, throughput: { ...loaded.throughput, ...options.throughput } }
+  const { env: _env, throughput: _throughput, ...buildOptions } = options
   const translator = options.translator ?? createFakeEngine()
   const app = await buildApp(config, { logger: false, ...buildOptions, translator })
   return {

@@ -25,7 +25,9 @@ describe('translation stage under faults', () => {
     try {
       // Polling 24 stories reaches the default 1200 requests a minute within seconds; rate-limited,
       // the test then waited out the minute (it took ~60 s with the stories done after ~5 s).
-      t = await buildTestApp({ translator, env: { RATE_LIMIT_PER_MINUTE: '1000000' } })
+      // A version that failed several runs in a row waits 1, 2, 4, 8… s before the next: on a
+      // loaded machine (more calls time out) that alone outlasted the deadline.
+      t = await buildTestApp({ translator, env: { RATE_LIMIT_PER_MINUTE: '1000000' }, throughput: { retryBackoffBaseMs: 50, retryBackoffCapMs: 500 } })
       const { app } = t
       await app.ready()
       const sub = await app.inject({ method: 'POST', url: '/v1/subscribers', headers: auth(), payload: { name: 'Wire', mode: 'pull', languages: ['en', 'fr'] } })
