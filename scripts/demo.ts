@@ -282,10 +282,11 @@ async function main (): Promise<void> {
   info(`GET /ready → 200 after ${seconds().trim()}`)
 
   step('Starting a partner webhook endpoint that verifies every message')
-  let secret: string | undefined
+  // Known once the subscriber is registered below; the partner reads it per request.
+  const signing: { secret?: string } = {}
   let resolveFirst: (r: Received) => void = () => {}
   const firstMessage = new Promise<Received>((resolve) => { resolveFirst = resolve })
-  const partnerUrl = await startPartner(() => secret, (received) => {
+  const partnerUrl = await startPartner(() => signing.secret, (received) => {
     console.log(`\n[${seconds()}] ⇢ webhook received by the partner`)
     const field = (name: string, value: string): void => info(`${name.padEnd(20)} ${value}`)
     field('webhook-id', String(received.headers['webhook-id'] ?? '(missing)'))
@@ -307,7 +308,7 @@ async function main (): Promise<void> {
   const sub = await api(base, adminKey, 'POST', '/v1/subscribers', { name: 'Demo Partner', url: partnerUrl, format: 'newsml-g2', languages: ['en'] })
   expectStatus('POST /v1/subscribers', sub, 201)
   const subscriber = JSON.parse(sub.text) as { id: string; secret: string }
-  secret = subscriber.secret
+  signing.secret = subscriber.secret
   info(`201 Created  id=${subscriber.id}`)
   info(`signing secret (shown once; the partner keeps it): ${subscriber.secret}`)
 

@@ -87,9 +87,11 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute)
   const now = options.now ?? (() => new Date())
   const backend = options.storage ??
-    (config.databaseUrl === undefined ? openSqliteStorage(config.databasePath) : openPgStorage(config.databaseUrl, {
-      onIdleError: (error) => app.log.warn(error, 'an idle PostgreSQL connection failed and was dropped; the next query opens a new one')
-    }))
+    (config.databaseUrl === undefined
+      ? openSqliteStorage(config.databasePath)
+      : openPgStorage(config.databaseUrl, {
+        onIdleError: (error) => app.log.warn(error, 'an idle PostgreSQL connection failed and was dropped; the next query opens a new one')
+      }))
   const owned: Array<{ close(): Promise<void> }> = []
   if (options.storage === undefined) owned.push(backend)
   // Disk full, read-only, unreachable: one domain error (503 + Retry-After), logged once per episode.

@@ -7,7 +7,7 @@ import { normalizeForKey } from '../translation/memory-key.ts'
 
 // Harakat and tanwin (U+064B–U+065F), the superscript alef (U+0670) and Quranic annotation marks.
 const TASHKEEL = /[\u064B-\u065F\u0670\u06D6-\u06ED]/gu
-const FOLDS: Record<string, string> = { 'أ': 'ا', 'إ': 'ا', 'آ': 'ا', 'ٱ': 'ا', 'ى': 'ي', 'ة': 'ه', 'ی': 'ي', 'ک': 'ك' }
+const FOLDS: Record<string, string> = { أ: 'ا', إ: 'ا', آ: 'ا', ٱ: 'ا', ى: 'ي', ة: 'ه', ی: 'ي', ک: 'ك' }
 const FOLDABLE = /[أإآٱىةیک]/gu
 // The definite article with the conjunctions and prepositions written onto it: "والرئيس" is
 // "and the president". A search for "رئيس" or "الرئيس" finds it.

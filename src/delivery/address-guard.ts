@@ -82,7 +82,7 @@ const EMBEDDING = Object.freeze([
 type Embedded = { name: string; ipv4: ParsedIp }
 
 /** The IPv4 address inside an IPv6 address, if it is one of the embedding forms. */
-export function embeddedIPv4(ip: ParsedIp): Embedded | null {
+export function embeddedIPv4 (ip: ParsedIp): Embedded | null {
   if (ip.family !== 6) return null
   for (const form of EMBEDDING) {
     if (cidrContains(form.cidr, ip)) {
@@ -93,11 +93,11 @@ export function embeddedIPv4(ip: ParsedIp): Embedded | null {
   return null
 }
 
-function firstMatch(list: readonly Rule[], ip: ParsedIp): string | undefined {
+function firstMatch (list: readonly Rule[], ip: ParsedIp): string | undefined {
   return list.find((rule) => cidrContains(rule.cidr, ip))?.reason
 }
 
-function classifyParsed(ip: ParsedIp): AddressVerdict {
+function classifyParsed (ip: ParsedIp): AddressVerdict {
   if (ip.family === 4) {
     const reason = firstMatch(IPV4_RULES, ip)
     return reason === undefined ? { allowed: true } : { allowed: false, reason }
@@ -121,13 +121,13 @@ function classifyParsed(ip: ParsedIp): AddressVerdict {
 }
 
 /** Pure classification of one IP literal; names and malformed input are refused. */
-export function classifyAddress(ip: string): AddressVerdict {
+export function classifyAddress (ip: string): AddressVerdict {
   const parsed = parseIp(ip)
   if (!parsed) return { allowed: false, reason: 'not an IP address' }
   return classifyParsed(parsed)
 }
 
-export function createAddressPolicy(options: AddressPolicyOptions): AddressPolicy {
+export function createAddressPolicy (options: AddressPolicyOptions): AddressPolicy {
   // Parsing up front makes a typo in configuration fail at start-up, not at first delivery.
   const allowed = (options.allowCidrs ?? []).map((range) => parseCidr(range.trim()))
   return (ip) => {
@@ -138,7 +138,7 @@ export function createAddressPolicy(options: AddressPolicyOptions): AddressPolic
     if (verdict.allowed) return verdict
     const inner = embeddedIPv4(parsed)?.ipv4
     const listed = allowed.some(
-      (cidr) => cidrContains(cidr, parsed) || (inner !== undefined && cidrContains(cidr, inner)),
+      (cidr) => cidrContains(cidr, parsed) || (inner !== undefined && cidrContains(cidr, inner))
     )
     return listed ? { allowed: true } : verdict
   }
@@ -148,7 +148,7 @@ export function createAddressPolicy(options: AddressPolicyOptions): AddressPolic
  * Registration-time check of a partner URL. Host names are NOT resolved here: DNS can change
  * after registration, so the authoritative check happens at connect time (see agent.ts).
  */
-export function checkUrl(url: string, policy: AddressPolicy): AddressVerdict {
+export function checkUrl (url: string, policy: AddressPolicy): AddressVerdict {
   let parsed: URL
   try {
     parsed = new URL(url)

@@ -28,7 +28,7 @@ export class AddressRefusedError extends Error {
   readonly address: string
   readonly reason: string
 
-  constructor(hostname: string, address: string, reason: string) {
+  constructor (hostname: string, address: string, reason: string) {
     const via = hostname === address ? '' : ` (resolved from ${hostname})`
     super(`delivery to ${address}${via} refused: ${reason}`)
     this.name = 'AddressRefusedError'
@@ -42,11 +42,11 @@ type ConnectOptions = buildConnector.Options
 type ConnectCallback = buildConnector.Callback
 
 /** Resolves and checks every address; one refused address refuses the whole host. */
-async function resolveChecked(
+async function resolveChecked (
   hostname: string,
   policy: AddressPolicy,
   lookup: LookupAll,
-  timeoutMs: number,
+  timeoutMs: number
 ): Promise<string[]> {
   const addresses =
     isIP(hostname) !== 0
@@ -71,7 +71,7 @@ async function resolveChecked(
 }
 
 /** Creates the agent; the caller owns it and must `close()` it. */
-export function createDeliveryAgent(options: DeliveryAgentOptions): Agent {
+export function createDeliveryAgent (options: DeliveryAgentOptions): Agent {
   const connectTimeoutMs = options.connectTimeoutMs ?? 5000
   const lookup = options.lookup ?? lookupAll
   const connectSocket = buildConnector({ timeout: connectTimeoutMs })
@@ -98,7 +98,7 @@ export function createDeliveryAgent(options: DeliveryAgentOptions): Agent {
         }
         attempt(0, null)
       },
-      (err: Error) => callback(err, null),
+      (err: Error) => callback(err, null)
     )
   }
 

@@ -106,8 +106,13 @@ export async function recordFinished (ctx: PipelineContext, finished: FinishedAt
   for (const [i, { delivery, result, outcome }] of finished.entries()) {
     if (outcome.status === 'delivered') {
       delivered++
-      ctx.log.debug({ deliveryId: delivery.id, webhookId: delivery.webhookId, subscriberId: delivery.subscriberId,
-        statusCode: result.statusCode, ms: result.durationMs }, 'delivered')
+      ctx.log.debug({
+        deliveryId: delivery.id,
+        webhookId: delivery.webhookId,
+        subscriberId: delivery.subscriberId,
+        statusCode: result.statusCode,
+        ms: result.durationMs
+      }, 'delivered')
       continue
     }
     const log = ctx.log.child({ deliveryId: delivery.id, webhookId: delivery.webhookId, subscriberId: delivery.subscriberId })

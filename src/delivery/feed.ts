@@ -42,7 +42,7 @@ export function feedItemView (item: FeedItem): FeedItemView {
  * translation its entry is rendered from. `next` is the `after` of the following page, or null.
  */
 export async function readAtomFeedPage (storage: Storage, subscriberId: string, after: number, limit: number):
-  Promise<{ items: AtomFeedItem[]; next: number | null }> {
+Promise<{ items: AtomFeedItem[]; next: number | null }> {
   // One item more than asked for says whether a next page exists without a count query.
   const read = await storage.readFeed(subscriberId, after, limit + 1)
   const page = read.slice(0, limit)

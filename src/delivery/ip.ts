@@ -16,17 +16,17 @@ export type Cidr = {
 }
 
 /** Strips an IPv6 zone id ("fe80::1%eth0"): the zone does not change which range it is in. */
-function stripZone(ip: string): string {
+function stripZone (ip: string): string {
   const at = ip.indexOf('%')
   return at === -1 ? ip : ip.slice(0, at)
 }
 
-function parseIPv4Bytes(ip: string): Uint8Array {
+function parseIPv4Bytes (ip: string): Uint8Array {
   return Uint8Array.from(ip.split('.'), (part) => Number.parseInt(part, 10))
 }
 
 /** Expands an already-validated IPv6 text (incl. "::" and a trailing dotted quad) to 16 bytes. */
-function parseIPv6Bytes(ip: string): Uint8Array {
+function parseIPv6Bytes (ip: string): Uint8Array {
   let text = ip
   const lastColon = text.lastIndexOf(':')
   const tail = text.slice(lastColon + 1)
@@ -58,7 +58,7 @@ function parseIPv6Bytes(ip: string): Uint8Array {
 }
 
 /** Returns null for anything that is not an IP literal (names, garbage, bracketed forms). */
-export function parseIp(input: string): ParsedIp | null {
+export function parseIp (input: string): ParsedIp | null {
   const ip = stripZone(input.trim())
   const family = isIP(ip)
   if (family === 4) return { family: 4, bytes: parseIPv4Bytes(ip) }
@@ -66,12 +66,12 @@ export function parseIp(input: string): ParsedIp | null {
   return null
 }
 
-export function formatIPv4(bytes: Uint8Array): string {
+export function formatIPv4 (bytes: Uint8Array): string {
   return Array.from(bytes.subarray(0, 4)).join('.')
 }
 
 /** Parses "10.0.0.0/8" or "fe80::/10"; a bare address means a single-host range. */
-export function parseCidr(text: string): Cidr {
+export function parseCidr (text: string): Cidr {
   const slash = text.indexOf('/')
   const addr = slash === -1 ? text : text.slice(0, slash)
   const parsed = parseIp(addr)
@@ -85,7 +85,7 @@ export function parseCidr(text: string): Cidr {
   return { family: parsed.family, bytes: parsed.bytes, prefix, text }
 }
 
-export function cidrContains(cidr: Cidr, ip: ParsedIp): boolean {
+export function cidrContains (cidr: Cidr, ip: ParsedIp): boolean {
   if (cidr.family !== ip.family) return false
   const fullBytes = cidr.prefix >> 3
   for (let i = 0; i < fullBytes; i++) {

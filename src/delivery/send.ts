@@ -36,9 +36,9 @@ const EXCERPT_BYTES = 4096
 const USER_AGENT = 'Nashra-Webhooks/0.1'
 
 /** Parses Retry-After (delay-seconds or HTTP-date) into milliseconds from `now`. */
-export function parseRetryAfter(
+export function parseRetryAfter (
   value: string | string[] | undefined,
-  now: number = Date.now(),
+  now: number = Date.now()
 ): number | undefined {
   const text = (Array.isArray(value) ? value[0] : value)?.trim()
   if (!text) return undefined
@@ -49,7 +49,7 @@ export function parseRetryAfter(
   return Math.max(0, at - now)
 }
 
-function describe(err: unknown, timedOut: boolean, timeoutMs: number) {
+function describe (err: unknown, timedOut: boolean, timeoutMs: number) {
   if (timedOut) {
     return { errorCode: 'TIMEOUT', error: `TIMEOUT: no complete response within ${timeoutMs} ms` }
   }
@@ -60,7 +60,7 @@ function describe(err: unknown, timedOut: boolean, timeoutMs: number) {
 }
 
 /** Drains at most `cap` bytes, keeping only the first EXCERPT_BYTES for the log. */
-async function readCapped(body: Dispatcher.ResponseData['body'], cap: number) {
+async function readCapped (body: Dispatcher.ResponseData['body'], cap: number) {
   const kept: Buffer[] = []
   let keptBytes = 0
   let read = 0
@@ -89,7 +89,7 @@ async function readCapped(body: Dispatcher.ResponseData['body'], cap: number) {
   return { excerpt, read, truncated }
 }
 
-function buildHeaders(options: SendWebhookOptions): Record<string, string> {
+function buildHeaders (options: SendWebhookOptions): Record<string, string> {
   const headers: Record<string, string> = { 'user-agent': USER_AGENT }
   // Lower-casing merges "Content-Type" and "content-type" so only one value goes out.
   for (const [name, value] of Object.entries(options.headers ?? {})) {
@@ -99,7 +99,7 @@ function buildHeaders(options: SendWebhookOptions): Record<string, string> {
   return headers
 }
 
-export async function sendWebhook(options: SendWebhookOptions): Promise<SendOutcome> {
+export async function sendWebhook (options: SendWebhookOptions): Promise<SendOutcome> {
   const timeoutMs = options.timeoutMs ?? 30_000
   const maxResponseBytes = options.maxResponseBytes ?? 65_536
   const timeout = AbortSignal.timeout(timeoutMs)

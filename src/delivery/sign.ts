@@ -28,12 +28,12 @@ export type WebhookHeaders = {
   'webhook-signature': string
 }
 
-export function generateSecret(): string {
+export function generateSecret (): string {
   return SECRET_PREFIX + randomBytes(32).toString('base64')
 }
 
 /** Decodes a `whsec_` secret into HMAC key bytes, refusing anything malformed. */
-function secretKey(secret: string): Buffer {
+function secretKey (secret: string): Buffer {
   if (!secret.startsWith(SECRET_PREFIX)) {
     throw new TypeError(`webhook secret must start with ${SECRET_PREFIX}`)
   }
@@ -49,7 +49,7 @@ function secretKey(secret: string): Buffer {
   return key
 }
 
-function checkIdAndTimestamp(id: string, timestamp: number): void {
+function checkIdAndTimestamp (id: string, timestamp: number): void {
   if (!HEADER_SAFE_ID.test(id)) {
     throw new TypeError('webhook id must be non-empty printable ASCII without spaces')
   }
@@ -64,7 +64,7 @@ function checkIdAndTimestamp(id: string, timestamp: number): void {
 const KEY_CACHE_LIMIT = 1024
 const keyCache = new Map<string, KeyObject>()
 
-function hmacKey(secret: string): KeyObject {
+function hmacKey (secret: string): KeyObject {
   let key = keyCache.get(secret)
   if (key === undefined) {
     key = createSecretKey(secretKey(secret))
@@ -74,7 +74,7 @@ function hmacKey(secret: string): KeyObject {
   return key
 }
 
-export function sign({ secret, id, timestamp, body }: SignInput): string {
+export function sign ({ secret, id, timestamp, body }: SignInput): string {
   checkIdAndTimestamp(id, timestamp)
   const hmac = createHmac('sha256', hmacKey(secret))
   hmac.update(`${id}.${timestamp}.`, 'utf8')
@@ -85,17 +85,17 @@ export function sign({ secret, id, timestamp, body }: SignInput): string {
 }
 
 /** One signature per secret, so receivers accept the message during a secret rotation. */
-export function signatureHeader(
+export function signatureHeader (
   secrets: string[],
   id: string,
   timestamp: number,
-  body: WebhookBody,
+  body: WebhookBody
 ): string {
   if (secrets.length === 0) throw new TypeError('at least one webhook secret is required')
   return secrets.map((secret) => sign({ secret, id, timestamp, body })).join(' ')
 }
 
-export function webhookHeaders(input: {
+export function webhookHeaders (input: {
   id: string
   timestamp: number
   body: WebhookBody

@@ -93,8 +93,13 @@ const FORMAT_WORDS: Record<string, string> = {
 }
 
 const TYPE_WORDS: Record<string, string> = {
-  string: 'a string', integer: 'a whole number', number: 'a finite number', boolean: 'true or false',
-  object: 'a JSON object', array: 'a JSON array', null: 'null'
+  string: 'a string',
+  integer: 'a whole number',
+  number: 'a finite number',
+  boolean: 'true or false',
+  object: 'a JSON object',
+  array: 'a JSON array',
+  null: 'null'
 }
 
 const quote = (value: unknown): string => JSON.stringify(value)

@@ -39,7 +39,6 @@ export interface Pipeline {
  */
 export type WorkSignal = Pick<Pipeline, 'wake' | 'wakeVersions'>
 
-
 export function createPipeline (ctx: PipelineContext): Pipeline {
   const processWaker = createWaker()
   let stopping = false

@@ -85,8 +85,12 @@ export function createPgDeliveries (db: PgDb): DeliveryMethods {
         }
         if (claimedIds.length === 0) return []
         // Bodies are read for the chosen few only, not for every candidate.
-        const rows = await sql.rows<DeliveryRow & { url: string; secret: string; previous_secret: string | null;
-          previous_secret_until: string | null }>(LOAD_CLAIMED, [claimedIds])
+        const rows = await sql.rows<DeliveryRow & {
+          url: string;
+          secret: string;
+          previous_secret: string | null;
+          previous_secret_until: string | null
+        }>(LOAD_CLAIMED, [claimedIds])
         const byId = new Map(rows.map((row) => [row.id, row]))
         return claimedIds.map((id): ClaimedDelivery => {
           const row = byId.get(id)!
@@ -105,7 +109,7 @@ export function createPgDeliveries (db: PgDb): DeliveryMethods {
     },
 
     async postponeDelivery (deliveryId, until) {
-      await db.run(`UPDATE deliveries SET lease_until = NULL, next_attempt_at = $1 WHERE id = $2 AND status = 'pending'`, [until, deliveryId])
+      await db.run('UPDATE deliveries SET lease_until = NULL, next_attempt_at = $1 WHERE id = $2 AND status = \'pending\'', [until, deliveryId])
     },
 
     async listDeliveriesForArticle (articleId, version) {

@@ -30,7 +30,7 @@ export function createPgKeys (db: PgDb): KeyMethods {
         if (key === undefined) return 'not-found'
         if (key.revoked_at !== null) return 'revoked'
         if (key.role === 'admin') {
-          const admins = await sql.rows(`SELECT id FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL ORDER BY id FOR UPDATE`)
+          const admins = await sql.rows('SELECT id FROM api_keys WHERE role = \'admin\' AND revoked_at IS NULL ORDER BY id FOR UPDATE')
           if (admins.length <= 1) return 'last-admin'
         }
         await sql.run('UPDATE api_keys SET revoked_at = $1 WHERE id = $2', [now, id])

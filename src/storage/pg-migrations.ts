@@ -17,7 +17,8 @@ export interface PgMigration {
 }
 
 export const pgMigrations: PgMigration[] = [
-  { id: 1, name: 'the whole schema of SQLite migrations 1–5', sql: `
+  {
+    id: 1, name: 'the whole schema of SQLite migrations 1–5', sql: `
   CREATE TABLE subscribers (
     id TEXT COLLATE "C" PRIMARY KEY,
     name TEXT COLLATE "C" NOT NULL,
@@ -184,11 +185,15 @@ export const pgMigrations: PgMigration[] = [
     response_excerpt TEXT
   );
   CREATE INDEX attempts_by_delivery ON attempts (delivery_id);
-  ` },
-  { id: 65, name: 'poison stories: runs claimed but never finished, counted apart from attempts', sql: `
+  `
+  },
+  {
+    id: 65, name: 'poison stories: runs claimed but never finished, counted apart from attempts', sql: `
   ALTER TABLE versions ADD COLUMN unfinished_runs INTEGER NOT NULL DEFAULT 0;
-  ` },
-  { id: 75, name: 'queues that cost the same at any backlog (as SQLite 75), and the delivery due-time index', sql: `
+  `
+  },
+  {
+    id: 75, name: 'queues that cost the same at any backlog (as SQLite 75), and the delivery due-time index', sql: `
   -- A kill goes first: as a column, the leading key of the queue indexes, probed once per value.
   ALTER TABLE versions ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
   UPDATE versions SET priority = 1 WHERE event = 'kill';
@@ -198,8 +203,10 @@ export const pgMigrations: PgMigration[] = [
   CREATE INDEX versions_distribution_queue ON versions (priority, next_attempt_at, seq) WHERE status = 'translated';
   -- nextDueTime('deliveries') walks this in order and stops at the first ready row.
   CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
-  ` },
-  { id: 80, name: 'partner sequence numbers given when a message first leaves; one queue head per subscriber; replays marked', sql: `
+  `
+  },
+  {
+    id: 80, name: 'partner sequence numbers given when a message first leaves; one queue head per subscriber; replays marked', sql: `
   -- The same change as SQLite migration 80 (see there for why).
   ALTER TABLE deliveries RENAME COLUMN sequence TO position;
   ALTER TABLE deliveries ADD COLUMN sequence INTEGER;
@@ -216,9 +223,11 @@ export const pgMigrations: PgMigration[] = [
   CREATE INDEX deliveries_queue ON deliveries (subscriber_id, priority DESC, position) WHERE status = 'pending' AND sequence IS NULL;
   CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
   DROP INDEX IF EXISTS deliveries_claim;
-  ` },
+  `
+  },
   // Ids 85–89 were reserved for the editors' API (finding stories, comparing, cost, keys).
-  { id: 85, name: 'finding stories: latest category and event on the article, headline search terms', sql: `
+  {
+    id: 85, name: 'finding stories: latest category and event on the article, headline search terms', sql: `
   ALTER TABLE articles ADD COLUMN category TEXT COLLATE "C";
   ALTER TABLE articles ADD COLUMN event TEXT NOT NULL DEFAULT 'new';
   -- false until the headline's search terms are stored (migrate() fills in older stories).
@@ -248,8 +257,10 @@ export const pgMigrations: PgMigration[] = [
     PRIMARY KEY (term, article_id)
   );
   CREATE INDEX article_terms_by_article ON article_terms (article_id);
-  ` },
-  { id: 86, name: 'comparing and cost: segment details and reused characters per translation, usage per day', sql: `
+  `
+  },
+  {
+    id: 86, name: 'comparing and cost: segment details and reused characters per translation, usage per day', sql: `
   ALTER TABLE translations ADD COLUMN chars_reused INTEGER;
   ALTER TABLE translations ADD COLUMN segment_details TEXT;
   CREATE TABLE usage_daily (
@@ -264,15 +275,20 @@ export const pgMigrations: PgMigration[] = [
   INSERT INTO usage_daily (day, lang, chars_sent, requests)
     SELECT substr(v.created_at, 1, 10), u.lang, SUM(u.chars_sent), SUM(u.requests)
     FROM translation_usage u JOIN versions v ON v.id = u.version_id GROUP BY 1, 2;
-  ` },
-  { id: 87, name: 'keys: last used, revoked', sql: `
+  `
+  },
+  {
+    id: 87, name: 'keys: last used, revoked', sql: `
   ALTER TABLE api_keys ADD COLUMN last_used_at TEXT COLLATE "C";
   ALTER TABLE api_keys ADD COLUMN revoked_at TEXT COLLATE "C";
   CREATE INDEX api_keys_active_by_role ON api_keys (role) WHERE revoked_at IS NULL;
-  ` },
-  { id: 60, name: 'deleting a subscriber revokes its keys: find them by subscriber', sql: `
+  `
+  },
+  {
+    id: 60, name: 'deleting a subscriber revokes its keys: find them by subscriber', sql: `
   CREATE INDEX api_keys_by_subscriber ON api_keys (subscriber_id) WHERE subscriber_id IS NOT NULL;
-  ` }
+  `
+  }
 ]
 
 /**
@@ -282,7 +298,7 @@ export const pgMigrations: PgMigration[] = [
  */
 export async function migratePg (db: PgDb): Promise<void> {
   await db.tx(async (sql) => {
-    await sql.rows(`SELECT pg_advisory_xact_lock(hashtext('nashra.migrate'), hashtext(current_schema()))`)
+    await sql.rows('SELECT pg_advisory_xact_lock(hashtext(\'nashra.migrate\'), hashtext(current_schema()))')
     await sql.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)')
     const applied = new Set((await sql.rows<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version))
     for (const migration of [...pgMigrations].sort((a, b) => a.id - b.id)) {

@@ -12,7 +12,7 @@ const FIRST_NUMBERED = `SELECT id FROM deliveries WHERE subscriber_id = $1 AND s
 const FIRST_QUEUED = `SELECT id FROM deliveries WHERE subscriber_id = $1 AND status = 'pending' AND sequence IS NULL
   ORDER BY priority DESC, position LIMIT 1`
 // Only a head never sent gives way; a claim that numbered it meanwhile wins (0 rows).
-const DEMOTE = `UPDATE deliveries SET next_attempt_at = NULL WHERE id = $1 AND status = 'pending' AND sequence IS NULL`
+const DEMOTE = 'UPDATE deliveries SET next_attempt_at = NULL WHERE id = $1 AND status = \'pending\' AND sequence IS NULL'
 const PROMOTE = 'UPDATE deliveries SET next_attempt_at = $2 WHERE id = $1'
 
 /** Makes the right row the subscriber's queue head, inside the caller's transaction. */

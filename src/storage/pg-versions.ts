@@ -167,9 +167,22 @@ export function createPgVersions (db: PgDb): VersionMethods {
           const sequence = status === 'feed' ? counter.seq++ : null
           if (status === 'pending') queues.add(d.subscriberId)
           created.push({
-            ...d, id: randomUUID(), webhookId: newWebhookId(), nextAttemptAt: null,
-            versionId, sequence, event: version.event, articleId: version.article_id, version: version.version,
-            priority: d.priority ?? 0, status, attempts: 0, lastStatusCode: null, lastError: null, createdAt: now, deliveredAt: null,
+            ...d,
+            id: randomUUID(),
+            webhookId: newWebhookId(),
+            nextAttemptAt: null,
+            versionId,
+            sequence,
+            event: version.event,
+            articleId: version.article_id,
+            version: version.version,
+            priority: d.priority ?? 0,
+            status,
+            attempts: 0,
+            lastStatusCode: null,
+            lastError: null,
+            createdAt: now,
+            deliveredAt: null,
             replayedAt: null
           })
           positions.push(counter.position++)
@@ -228,7 +241,7 @@ export function createPgVersions (db: PgDb): VersionMethods {
           next_attempt_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'kill', 1, 'canceled', $7, $6, $6, $6)`,
         [versionId, articleId, version, killContentHash(latest.content_hash), killContent(latest.content, reason), now,
           killStatus(reason)])
-        await sql.run(`UPDATE articles SET current_version = $1, event = 'kill' WHERE id = $2`, [version, articleId])
+        await sql.run('UPDATE articles SET current_version = $1, event = \'kill\' WHERE id = $2', [version, articleId])
         // The kill carries the story's last translations (nothing is sent to an engine again).
         await sql.run(`INSERT INTO translations (version_id, lang, content, engine, model, chars_sent, requests, created_at)
           SELECT $1, t.lang, (t.content::jsonb - 'note')::text, t.engine, t.model, 0, 0, $2 FROM translations t

@@ -94,8 +94,7 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
         for (const { id, subscriber_id: subscriberId, sequence } of candidates) {
           // A message takes its number when it first leaves, and keeps it for every retry.
           takeLease().run(leaseUntil, sequence ?? queue.takeSequence(subscriberId), id)
-          const claimedRow = loadClaimed().get(id) as unknown as Omit<DeliveryRow, 'content_type' | 'body'> & {
-            document_hash: string; url: string; secret: string; previous_secret: string | null; previous_secret_until: string | null }
+          const claimedRow = loadClaimed().get(id) as unknown as Omit<DeliveryRow, 'content_type' | 'body'> & { document_hash: string; url: string; secret: string; previous_secret: string | null; previous_secret_until: string | null }
           const row = { ...claimedRow, ...documentFor(claimedRow.document_hash) }
           const secrets = signingSecrets(row.secret, row.previous_secret, row.previous_secret_until, now)
           claimed.push({ ...toDelivery(row), sequence: row.sequence!, url: row.url, secrets })
@@ -109,7 +108,7 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
     },
 
     async postponeDelivery (deliveryId, until) {
-      db.prepare(`UPDATE deliveries SET lease_until = NULL, next_attempt_at = ? WHERE id = ? AND status = 'pending'`).run(until, deliveryId)
+      db.prepare('UPDATE deliveries SET lease_until = NULL, next_attempt_at = ? WHERE id = ? AND status = \'pending\'').run(until, deliveryId)
     },
 
     async listDeliveriesForArticle (articleId, version) {

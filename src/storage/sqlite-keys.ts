@@ -29,7 +29,7 @@ export function createSqliteKeys (db: Db): KeyMethods {
         if (key === undefined) return 'not-found'
         if (key.revoked_at !== null) return 'revoked'
         if (key.role === 'admin') {
-          const admins = (db.prepare(`SELECT COUNT(*) AS n FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL`).get() as { n: number }).n
+          const admins = (db.prepare('SELECT COUNT(*) AS n FROM api_keys WHERE role = \'admin\' AND revoked_at IS NULL').get() as { n: number }).n
           if (admins <= 1) return 'last-admin'
         }
         db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ?').run(now, id)

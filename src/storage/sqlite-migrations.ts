@@ -9,7 +9,8 @@ export interface Migration {
 }
 
 export const sqliteMigrations: Migration[] = [
-  { id: 1, name: 'walking skeleton', sql: `
+  {
+    id: 1, name: 'walking skeleton', sql: `
   CREATE TABLE api_keys (
     id TEXT PRIMARY KEY,
     hash TEXT NOT NULL UNIQUE,
@@ -100,12 +101,16 @@ export const sqliteMigrations: Migration[] = [
     response_excerpt TEXT
   );
   CREATE INDEX attempts_by_delivery ON attempts (delivery_id);
-  ` },
-  { id: 2, name: 'version events (new, update, correction, kill) for signals and event headers', sql: `
+  `
+  },
+  {
+    id: 2, name: 'version events (new, update, correction, kill) for signals and event headers', sql: `
   ALTER TABLE versions ADD COLUMN event TEXT NOT NULL DEFAULT 'new'
     CHECK (event IN ('new', 'update', 'correction', 'kill'));
-  ` },
-  { id: 3, name: 'translation engine: segment memory, usage per version and language, glossary', sql: `
+  `
+  },
+  {
+    id: 3, name: 'translation engine: segment memory, usage per version and language, glossary', sql: `
   CREATE TABLE translation_memory (
     source_hash TEXT NOT NULL,
     source_lang TEXT NOT NULL,
@@ -145,11 +150,15 @@ export const sqliteMigrations: Migration[] = [
     version INTEGER NOT NULL
   );
   INSERT INTO glossary_state (id, version) VALUES (1, 0);
-  ` },
-  { id: 4, name: 'wire formats: a subscriber chooses the version of its format (ninjs 3.1 or 2.2)', sql: `
+  `
+  },
+  {
+    id: 4, name: 'wire formats: a subscriber chooses the version of its format (ninjs 3.1 or 2.2)', sql: `
   ALTER TABLE subscribers ADD COLUMN format_version TEXT;
-  ` },
-  { id: 5, name: 'delivery engine: subscriber filters, secret rotation, pull mode, kills, subscriber keys', sql: `
+  `
+  },
+  {
+    id: 5, name: 'delivery engine: subscriber filters, secret rotation, pull mode, kills, subscriber keys', sql: `
   ALTER TABLE subscribers ADD COLUMN filters TEXT NOT NULL DEFAULT '{}';
   ALTER TABLE subscribers ADD COLUMN mode TEXT NOT NULL DEFAULT 'push' CHECK (mode IN ('push', 'pull'));
   ALTER TABLE subscribers ADD COLUMN previous_secret TEXT;
@@ -226,11 +235,15 @@ export const sqliteMigrations: Migration[] = [
   INSERT INTO api_keys_new (id, hash, role, label, created_at) SELECT id, hash, role, label, created_at FROM api_keys;
   DROP TABLE api_keys;
   ALTER TABLE api_keys_new RENAME TO api_keys;
-  ` },
-  { id: 65, name: 'poison stories: runs claimed but never finished, counted apart from attempts', sql: `
+  `
+  },
+  {
+    id: 65, name: 'poison stories: runs claimed but never finished, counted apart from attempts', sql: `
   ALTER TABLE versions ADD COLUMN unfinished_runs INTEGER NOT NULL DEFAULT 0;
-  ` },
-  { id: 75, name: 'queues that cost the same at any backlog: kill priority as a column, one index per claim', sql: `
+  `
+  },
+  {
+    id: 75, name: 'queues that cost the same at any backlog: kill priority as a column, one index per claim', sql: `
   -- A kill goes first. As an expression (event = 'kill') in ORDER BY it made every claim scan
   -- and sort the whole backlog; as a column it is the leading key of the queue indexes below,
   -- probed once per value (kills, then the rest), each probe a range walk that stops early.
@@ -241,8 +254,10 @@ export const sqliteMigrations: Migration[] = [
   CREATE INDEX versions_translation_queue ON versions (priority, next_attempt_at)
     WHERE status IN ('received', 'translating');
   CREATE INDEX versions_distribution_queue ON versions (priority, next_attempt_at) WHERE status = 'translated';
-  ` },
-  { id: 80, name: 'partner sequence numbers given when a message first leaves; one queue head per subscriber; replays marked', sql: `
+  `
+  },
+  {
+    id: 80, name: 'partner sequence numbers given when a message first leaves; one queue head per subscriber; replays marked', sql: `
   -- The enqueue counter becomes the queue position; sequence is what the partner sees, given to a
   -- push delivery when it is first sent (a canceled item never takes one) and to a feed item
   -- when it is written. Rows already written keep their numbers.
@@ -265,9 +280,11 @@ export const sqliteMigrations: Migration[] = [
   CREATE INDEX deliveries_queue ON deliveries (subscriber_id, priority DESC, position) WHERE status = 'pending' AND sequence IS NULL;
   -- The claim walks the heads by due time (deliveries_due); this served the old claim.
   DROP INDEX IF EXISTS deliveries_claim;
-  ` },
+  `
+  },
   // Ids 85–89 were reserved for the editors' API (finding stories, comparing, cost, keys).
-  { id: 85, name: 'finding stories: latest category and event on the article, headline search terms', sql: `
+  {
+    id: 85, name: 'finding stories: latest category and event on the article, headline search terms', sql: `
   ALTER TABLE articles ADD COLUMN category TEXT;
   ALTER TABLE articles ADD COLUMN event TEXT NOT NULL DEFAULT 'new';
   -- 0 until the headline's search terms are stored (migrate() fills in older stories).
@@ -295,8 +312,10 @@ export const sqliteMigrations: Migration[] = [
     PRIMARY KEY (term, article_id)
   ) WITHOUT ROWID;
   CREATE INDEX article_terms_by_article ON article_terms (article_id);
-  ` },
-  { id: 86, name: 'comparing and cost: segment details and reused characters per translation, usage per day', sql: `
+  `
+  },
+  {
+    id: 86, name: 'comparing and cost: segment details and reused characters per translation, usage per day', sql: `
   ALTER TABLE translations ADD COLUMN chars_reused INTEGER;
   ALTER TABLE translations ADD COLUMN segment_details TEXT;
   CREATE TABLE usage_daily (
@@ -311,13 +330,18 @@ export const sqliteMigrations: Migration[] = [
   INSERT INTO usage_daily (day, lang, chars_sent, requests)
     SELECT substr(v.created_at, 1, 10), u.lang, SUM(u.chars_sent), SUM(u.requests)
     FROM translation_usage u JOIN versions v ON v.id = u.version_id GROUP BY 1, 2;
-  ` },
-  { id: 87, name: 'keys: last used, revoked', sql: `
+  `
+  },
+  {
+    id: 87, name: 'keys: last used, revoked', sql: `
   ALTER TABLE api_keys ADD COLUMN last_used_at TEXT;
   ALTER TABLE api_keys ADD COLUMN revoked_at TEXT;
   CREATE INDEX api_keys_active_by_role ON api_keys (role) WHERE revoked_at IS NULL;
-  ` },
-  { id: 60, name: 'deleting a subscriber revokes its keys: find them by subscriber', sql: `
+  `
+  },
+  {
+    id: 60, name: 'deleting a subscriber revokes its keys: find them by subscriber', sql: `
   CREATE INDEX api_keys_by_subscriber ON api_keys (subscriber_id) WHERE subscriber_id IS NOT NULL;
-  ` }
+  `
+  }
 ]

@@ -147,8 +147,20 @@ export function createSqliteVersions (db: Db, queue: SqliteQueue): VersionMethod
           insert.run(row.id, row.webhookId, d.subscriberId, versionId, position, sequence, d.lang, d.format, hash,
             status, d.priority ?? 0, now)
           created.push({
-            ...d, ...row, versionId, sequence, event: version.event, articleId: version.article_id, version: version.version,
-            priority: d.priority ?? 0, status, attempts: 0, lastStatusCode: null, lastError: null, createdAt: now, deliveredAt: null,
+            ...d,
+            ...row,
+            versionId,
+            sequence,
+            event: version.event,
+            articleId: version.article_id,
+            version: version.version,
+            priority: d.priority ?? 0,
+            status,
+            attempts: 0,
+            lastStatusCode: null,
+            lastError: null,
+            createdAt: now,
+            deliveredAt: null,
             replayedAt: null
           })
         }
@@ -189,7 +201,7 @@ export function createSqliteVersions (db: Db, queue: SqliteQueue): VersionMethod
           next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'kill', 1, 'canceled', ?, ?, ?, ?)`)
           .run(versionId, articleId, version, killContentHash(latest.content_hash), killContent(latest.content, reason),
             killStatus(reason), now, now, now)
-        db.prepare(`UPDATE articles SET current_version = ?, event = 'kill' WHERE id = ?`).run(version, articleId)
+        db.prepare('UPDATE articles SET current_version = ?, event = \'kill\' WHERE id = ?').run(version, articleId)
         // The kill carries the story's last translations (nothing is sent to an engine again).
         const source = db.prepare(`SELECT v.id FROM versions v WHERE v.article_id = ? AND v.version < ?
           AND EXISTS (SELECT 1 FROM translations t WHERE t.version_id = v.id) ORDER BY v.version DESC LIMIT 1`)

@@ -120,4 +120,3 @@ export function withEngineLimits (inner: TranslationProvider, limits: EngineLimi
     },
   }
 }
-

@@ -30,7 +30,7 @@ export async function translatorFromConfig (
   // EMULATOR_LATENCY makes the stand-in answer as slowly as Google does (~250 ms), for demos and benches.
   const emulator = await startEmulator({ delayMs: throughput?.emulatorLatencyMs ?? 0 })
   log.warn(
-    `TRANSLATIONS ARE PSEUDO-TRANSLATIONS: no Google configuration was given, so Nashra started its own ` +
+    'TRANSLATIONS ARE PSEUDO-TRANSLATIONS: no Google configuration was given, so Nashra started its own ' +
     `emulator of Google Cloud Translation at ${emulator.url.href}. Every "translation" it makes is a marked, ` +
     'transliterated stand-in, not English. To translate for real, set GOOGLE_CLOUD_PROJECT (with Application ' +
     'Default Credentials, e.g. GOOGLE_APPLICATION_CREDENTIALS) or TRANSLATE_API_ENDPOINT.'

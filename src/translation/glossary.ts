@@ -118,7 +118,7 @@ export function glossaryFingerprint (matches: TermMatch[]): string {
 
 /** A request comes with the schema's defaults filled in; other callers (tests) may leave them out. */
 export async function putGlossaryEntry (storage: Storage, request: GlossaryInput, now: Date):
-  Promise<{ entry: GlossaryEntry; created: boolean; version: number }> {
+Promise<{ entry: GlossaryEntry; created: boolean; version: number }> {
   const term = request.term.trim().replace(/\s+/gu, ' ')
   const termKey = normalizeForKey(term)
   if (!/\p{L}/u.test(termKey)) throw new InvalidInputError('/body/term', 'has no letters')

@@ -46,8 +46,13 @@ describe('comparing versions and translations', () => {
   it('shows the original beside each translation, segment by segment, with memory use and glossary terms', async () => {
     const view = (await api('GET', `/v1/articles/${id}`)).json()
     assert.deepEqual(view.original, {
-      headline: v2.headline, body: v2.body.split('\n'), byline: v2.byline, category: 'politics', urgency: 3,
-      images: v2.images, note: v2.note
+      headline: v2.headline,
+      body: v2.body.split('\n'),
+      byline: v2.byline,
+      category: 'politics',
+      urgency: 3,
+      images: v2.images,
+      note: v2.note
     })
     const en = view.translations.en
     const fields = en.comparison.map((s: { field: string; index: number }) => `${s.field}${s.index}`)

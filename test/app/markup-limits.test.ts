@@ -14,8 +14,12 @@ export const HOSTILE_BODIES: Array<{ name: string; body: string; reason: RegExp 
   { name: '<b>×100000', body: `${plain}\n${plain}\n${nested(100_000)}`, reason: /^paragraph 3 inline markup nests 100000 levels deep; at most 32/ },
   { name: '<b>×8000', body: `${plain}\n${nested(8000)}`, reason: /^paragraph 2 inline markup nests 8000 levels deep; at most 32/ },
   { name: '<strong>×2500', body: `${plain}\n${nested(2500, 'strong')}`, reason: /^paragraph 2 inline markup nests 2500 levels deep/ },
-  { name: '10,000 nested inline tags', body: ['b', 'i', 'em', 'strong'].map((t) => `<${t}>`).join('').repeat(2500) + plain +
-    ['strong', 'em', 'i', 'b'].map((t) => `</${t}>`).join('').repeat(2500), reason: /^paragraph 1 inline markup nests 10000 levels deep/ },
+  {
+    name: '10,000 nested inline tags',
+    body: ['b', 'i', 'em', 'strong'].map((t) => `<${t}>`).join('').repeat(2500) + plain +
+    ['strong', 'em', 'i', 'b'].map((t) => `</${t}>`).join('').repeat(2500),
+    reason: /^paragraph 1 inline markup nests 10000 levels deep/
+  },
   { name: '600 tags side by side', body: `${'<b>ب</b> '.repeat(300)}${plain}`, reason: /^paragraph 1 holds 600 inline tags; at most 512/ },
   { name: 'a 9 KB link', body: `<a href="https://e.example/${'x'.repeat(9000)}">${plain}</a>`, reason: /characters of inline tags; at most 8192/ },
 ]

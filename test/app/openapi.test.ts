@@ -35,7 +35,7 @@ describe('OpenAPI document', () => {
 
   it('is a valid OpenAPI 3.1 document', async () => {
     assert.equal(doc.openapi, '3.1.0')
-    const result = await new Validator().validate(doc as unknown as Parameters<Validator["validate"]>[0])
+    const result = await new Validator().validate(doc as unknown as Parameters<Validator['validate']>[0])
     assert.deepEqual(result.errors ?? [], [])
     assert.equal(result.valid, true)
   })

@@ -18,13 +18,13 @@ const ok = (_req: unknown, res: import('node:http').ServerResponse) => {
   res.end('ok')
 }
 
-async function post(agent: Dispatcher, url: string) {
+async function post (agent: Dispatcher, url: string) {
   const res = await request(url, { dispatcher: agent, method: 'POST', body: '{}' })
   const text = await res.body.text()
   return { statusCode: res.statusCode, text }
 }
 
-async function assertRefused(agent: Dispatcher, url: string, server: LocalServer, address: RegExp) {
+async function assertRefused (agent: Dispatcher, url: string, server: LocalServer, address: RegExp) {
   await assert.rejects(post(agent, url), (err: unknown) => {
     assert.ok(err instanceof AddressRefusedError, `expected AddressRefusedError, got ${String(err)}`)
     assert.equal(err.code, ADDRESS_REFUSED)

@@ -24,9 +24,9 @@ export type LocalServer = {
 export type Handler = (req: RecordedRequest, res: ServerResponse) => void
 
 /** Listens on an ephemeral port of a loopback host; the handler runs after the body arrived. */
-export async function startServer(
+export async function startServer (
   handler: Handler,
-  host: '127.0.0.1' | '::1' = '127.0.0.1',
+  host: '127.0.0.1' | '::1' = '127.0.0.1'
 ): Promise<LocalServer> {
   const requests: RecordedRequest[] = []
   let connections = 0
@@ -67,7 +67,7 @@ export async function startServer(
 }
 
 /** A loopback port with nothing listening: bind, note the port, release it. */
-export async function closedPort(): Promise<number> {
+export async function closedPort (): Promise<number> {
   const probe = createServer()
   probe.listen(0, '127.0.0.1')
   await once(probe, 'listening')

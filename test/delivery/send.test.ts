@@ -10,7 +10,7 @@ import { closedPort, type Handler, startServer } from './local-server.ts'
 const open = createAddressPolicy({ allowPrivateNetworks: true })
 
 /** A loopback server plus an agent allowed to reach it, both closed when the test ends. */
-async function setup(t: TestContext, handler: Handler) {
+async function setup (t: TestContext, handler: Handler) {
   const server = await startServer(handler)
   const agent = createDeliveryAgent({ policy: open })
   t.after(async () => {

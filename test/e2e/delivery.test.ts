@@ -161,8 +161,18 @@ describe('delivery engine', () => {
     }
     // A subscriber that got in some other way (the policy changed since) is still stopped at connect.
     await stack.app.storage.createSubscriber({
-      id: '5f0c8e1e-2b7a-4c1e-9d57-9b0f6c1a2b3c', name: 'inside', mode: 'push', url: sink.url, format: 'newsml-g2', languages: ['en'],
-      filters: {}, active: true, disabledReason: null, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(), secret: `whsec_${Buffer.alloc(32, 1).toString('base64')}`
+      id: '5f0c8e1e-2b7a-4c1e-9d57-9b0f6c1a2b3c',
+      name: 'inside',
+      mode: 'push',
+      url: sink.url,
+      format: 'newsml-g2',
+      languages: ['en'],
+      filters: {},
+      active: true,
+      disabledReason: null,
+      createdAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+      secret: `whsec_${Buffer.alloc(32, 1).toString('base64')}`
     })
     await stack.api('POST', '/v1/articles', story(11))
     const failed = await eventually(async () => {

@@ -134,4 +134,3 @@ describe('translation engine from configuration: per-call timeout', () => {
     }
   })
 })
-

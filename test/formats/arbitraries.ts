@@ -23,7 +23,7 @@ const unit = fc.oneof(
   { arbitrary: fc.integer({ min: 0xD800, max: 0xDFFF }).map((c) => String.fromCharCode(c)), weight: 1 },
   { arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), weight: 2 },
   { arbitrary: fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 1 }), weight: 2 },
-  { arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }), weight: 1 },
+  { arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }), weight: 1 }
 )
 
 /** Any text an editor might send, hostile parts over-represented. */
@@ -88,9 +88,11 @@ export const storyInput: fc.Arbitrary<StorySample> =
         ...(r.slugline === undefined ? {} : { slugline: r.slugline }),
         ...(r.urgency === undefined ? {} : { urgency: r.urgency }),
         ...(r.embargoed ? { embargoedUntil: '2025-10-15T00:00:00.000Z' } : {}),
-        ...(r.images.length === 0 ? {} : {
-          images: r.images.map((i) => (i.caption === undefined ? { href: i.href } : { href: i.href, caption: i.caption })),
-        }),
+        ...(r.images.length === 0
+          ? {}
+          : {
+              images: r.images.map((i) => (i.caption === undefined ? { href: i.href } : { href: i.href, caption: i.caption })),
+            }),
       },
     }
     const translation: StoredTranslation = {

@@ -41,7 +41,7 @@ const statements = (series: string, cat: (a: string, b: string) => string, int: 
    SELECT ${cat("'v'", 'i')}, ${cat("'a'", 'i')}, 1, ${cat("'h'", 'i')}, $content, 'new',
      CASE WHEN i < $received THEN 'received' WHEN i < $firstDistributed THEN 'translated' ELSE 'distributed' END,
      CASE WHEN i < $firstDistributed THEN $at END, $at, $at FROM ${series}`,
-  `INSERT INTO documents (hash, content_type, body) VALUES ('seed-doc', 'application/json', '{}')`,
+  'INSERT INTO documents (hash, content_type, body) VALUES (\'seed-doc\', \'application/json\', \'{}\')',
   `INSERT INTO subscribers (id, name, url, format, languages, secret, next_position, next_sequence, created_at)
    SELECT ${cat("'s'", 'i')}, ${cat("'S'", 'i')}, 'http://127.0.0.1:9/hook', 'ninjs', '["en"]',
      'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', $perSubscriber + 1, $deliveredUpTo + 1, $at FROM ${series}`,
@@ -49,12 +49,12 @@ const statements = (series: string, cat: (a: string, b: string) => string, int: 
   // pending ones none yet, and only the first pending one (the queue head) has a due time.
   `INSERT INTO deliveries (id, webhook_id, subscriber_id, version_id, position, sequence, lang, format, document_hash, status,
      next_attempt_at, created_at, delivered_at)
-   SELECT ${cat("'d'", 'i')}, ${cat("'msg_'", 'i')}, ${cat("'s'", `i % $subscribers`)},
-     ${cat("'v'", `$firstDistributed + ${int(`i / $subscribers`)}`)}, ${int(`i / $subscribers`)} + 1,
-     CASE WHEN ${int(`i / $subscribers`)} + 1 > $deliveredUpTo THEN NULL ELSE ${int(`i / $subscribers`)} + 1 END, 'en', 'ninjs', 'seed-doc',
-     CASE WHEN ${int(`i / $subscribers`)} + 1 > $deliveredUpTo THEN 'pending' ELSE 'delivered' END,
-     CASE WHEN ${int(`i / $subscribers`)} + 1 = $deliveredUpTo + 1 THEN $at END, $at,
-     CASE WHEN ${int(`i / $subscribers`)} + 1 > $deliveredUpTo THEN NULL ELSE $at END FROM ${series}`
+   SELECT ${cat("'d'", 'i')}, ${cat("'msg_'", 'i')}, ${cat("'s'", 'i % $subscribers')},
+     ${cat("'v'", `$firstDistributed + ${int('i / $subscribers')}`)}, ${int('i / $subscribers')} + 1,
+     CASE WHEN ${int('i / $subscribers')} + 1 > $deliveredUpTo THEN NULL ELSE ${int('i / $subscribers')} + 1 END, 'en', 'ninjs', 'seed-doc',
+     CASE WHEN ${int('i / $subscribers')} + 1 > $deliveredUpTo THEN 'pending' ELSE 'delivered' END,
+     CASE WHEN ${int('i / $subscribers')} + 1 = $deliveredUpTo + 1 THEN $at END, $at,
+     CASE WHEN ${int('i / $subscribers')} + 1 > $deliveredUpTo THEN NULL ELSE $at END FROM ${series}`
 ]
 const COUNTS = (b: Backlog, s: ReturnType<typeof shape>) => [s.versions, s.versions, 0, b.subscribers, b.deliveries]
 

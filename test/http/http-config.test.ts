@@ -18,8 +18,13 @@ describe('HTTP front configuration', () => {
 
   it('reads every setting', () => {
     const { http } = loadConfig({
-      HTTP_CONNECTION_TIMEOUT: '5m', HTTP_REQUEST_TIMEOUT: '10s', HTTP_KEEP_ALIVE_TIMEOUT: '65s', RATE_LIMIT_PER_MINUTE: '60',
-      MAX_EVENT_LOOP_DELAY: '250ms', METRICS_TOKEN: 'a-metrics-token-of-24-chars', METRICS_SUBSCRIBER_LABELS: '5',
+      HTTP_CONNECTION_TIMEOUT: '5m',
+      HTTP_REQUEST_TIMEOUT: '10s',
+      HTTP_KEEP_ALIVE_TIMEOUT: '65s',
+      RATE_LIMIT_PER_MINUTE: '60',
+      MAX_EVENT_LOOP_DELAY: '250ms',
+      METRICS_TOKEN: 'a-metrics-token-of-24-chars',
+      METRICS_SUBSCRIBER_LABELS: '5',
       PUBLIC_BASE_URL: 'https://news.example.org/wire/'
     })
     assert.deepEqual(http, {

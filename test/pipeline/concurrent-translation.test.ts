@@ -31,7 +31,10 @@ async function stack (emulatorLatencyMs: number, env: Record<string, string>) {
     return res.json()
   }
   return {
-    app, emulator, sink, post,
+    app,
+    emulator,
+    sink,
+    post,
     async close () {
       await t?.close()
       await translator.close()

@@ -12,8 +12,18 @@ const ctx = { sourceLanguage: 'ar', targetLanguage: 'en', engine: 'test', glossa
 const sentence = (i: number): string => `قالت الوكالة في بيانها رقم ${i} إن <b>المحادثات</b> ستستمر.`
 const content = (paragraphs: string[]): ArticleContent => ({ headline: 'عنوان', paragraphs, language: 'ar' })
 const version = (c: ArticleContent): StoredVersion => ({
-  id: 'v1', articleId: 'a1', guid: 'urn:test:1', version: 1, event: 'new', contentHash: 'h', pubStatus: 'usable', status: 'translated',
-  statusReason: null, firstCreated: '2026-01-01T00:00:00.000Z', versionCreated: '2026-01-01T00:00:00.000Z', content: c,
+  id: 'v1',
+  articleId: 'a1',
+  guid: 'urn:test:1',
+  version: 1,
+  event: 'new',
+  contentHash: 'h',
+  pubStatus: 'usable',
+  status: 'translated',
+  statusReason: null,
+  firstCreated: '2026-01-01T00:00:00.000Z',
+  versionCreated: '2026-01-01T00:00:00.000Z',
+  content: c,
 })
 
 describe('CPU worker pool', () => {

@@ -22,8 +22,19 @@ export const story = (extra: Partial<ArticleContent> = {}): ArticleContent =>
 
 export function subscriber (id: string, extra: Partial<SubscriberWithSecret> = {}): SubscriberWithSecret {
   return {
-    id, name: id, mode: 'push', url: `http://partner.test/${id}`, format: 'ninjs', languages: ['en'], filters: {},
-    active: true, disabledReason: null, createdAt: at(0), updatedAt: at(0), secret: `whsec_${Buffer.from(`a 32-byte test secret for ${id}`.padEnd(32, '.')).toString('base64')}`, ...extra
+    id,
+    name: id,
+    mode: 'push',
+    url: `http://partner.test/${id}`,
+    format: 'ninjs',
+    languages: ['en'],
+    filters: {},
+    active: true,
+    disabledReason: null,
+    createdAt: at(0),
+    updatedAt: at(0),
+    secret: `whsec_${Buffer.from(`a 32-byte test secret for ${id}`.padEnd(32, '.')).toString('base64')}`,
+    ...extra
   }
 }
 

@@ -29,8 +29,18 @@ describe('target languages', () => {
       assert.equal((await t.app.inject({ method: 'POST', url: '/v1/subscribers', headers: auth(), payload: { name: 'x', mode: 'pull', languages: ['tlh'] } })).statusCode, 400)
       const now = new Date().toISOString()
       await t.app.storage.createSubscriber({
-        id: '3d9c1f0e-7a51-4c6b-9e2f-0b8a4d6e1c57', name: 'legacy', mode: 'pull', url: null, format: 'newsml-g2', languages: ['tlh'],
-        filters: { categories: ['politics'] }, active: true, disabledReason: null, createdAt: now, updatedAt: now, secret: 'whsec_legacy'
+        id: '3d9c1f0e-7a51-4c6b-9e2f-0b8a4d6e1c57',
+        name: 'legacy',
+        mode: 'pull',
+        url: null,
+        format: 'newsml-g2',
+        languages: ['tlh'],
+        filters: { categories: ['politics'] },
+        active: true,
+        disabledReason: null,
+        createdAt: now,
+        updatedAt: now,
+        secret: 'whsec_legacy'
       })
       const posted = await t.app.inject({ method: 'POST', url: '/v1/articles', headers: auth(), payload: { headline: 'قمة في دوشنبه', body: 'اجتمع القادة.', category: 'politics' } })
       const view = await eventually(async () => {

@@ -12,8 +12,19 @@ const doc = { lang: 'en', format: 'newsml-g2', contentType: 'application/xml', b
 
 function subscriber (id: string, extra: Partial<SubscriberWithSecret> = {}): SubscriberWithSecret {
   return {
-    id, name: id, mode: 'push', url: `http://127.0.0.1/${id}`, format: 'newsml-g2', languages: ['en'], filters: {},
-    active: true, disabledReason: null, createdAt: at(0), updatedAt: at(0), secret: `secret-${id}`, ...extra
+    id,
+    name: id,
+    mode: 'push',
+    url: `http://127.0.0.1/${id}`,
+    format: 'newsml-g2',
+    languages: ['en'],
+    filters: {},
+    active: true,
+    disabledReason: null,
+    createdAt: at(0),
+    updatedAt: at(0),
+    secret: `secret-${id}`,
+    ...extra
   }
 }
 

@@ -45,8 +45,17 @@ export function editorsContract (name: string, open: OpenStorage): void {
       const [first] = await storage.listArticles({ limit: 1, guid: 'e2' })
       assert.deepEqual({ ...first, seq: 0 }, {
         seq: 0,
-        id: e2.articleId, guid: 'e2', version: 2, status: 'received', event: 'correction', headline: 'أمطار غزيرة وسيول في عمّان',
-        category: 'weather', language: 'ar', urgency: null, firstCreated: at(2), versionCreated: at(4)
+        id: e2.articleId,
+        guid: 'e2',
+        version: 2,
+        status: 'received',
+        event: 'correction',
+        headline: 'أمطار غزيرة وسيول في عمّان',
+        category: 'weather',
+        language: 'ar',
+        urgency: null,
+        firstCreated: at(2),
+        versionCreated: at(4)
       })
       const page1 = await storage.listArticles({ limit: 2 })
       const last = page1.at(-1)!
@@ -69,8 +78,18 @@ export function editorsContract (name: string, open: OpenStorage): void {
 
     it('makes a kill\'s reason its note, translated before it goes out; carried translations drop the old note', async () => {
       const v = await storage.ingestVersion({ guid: 'k1', contentHash: 'k', content: { ...content('عنوان'), note: 'ملاحظة' }, now: at(40) })
-      await storage.saveTranslations(v.versionId, [{ versionId: v.versionId, lang: 'en', headline: 'H', paragraphs: ['P'], note: 'Note',
-        engine: 'memory', model: 'm', charsSent: 1, requests: 1, createdAt: at(40) }], at(40))
+      await storage.saveTranslations(v.versionId, [{
+        versionId: v.versionId,
+        lang: 'en',
+        headline: 'H',
+        paragraphs: ['P'],
+        note: 'Note',
+        engine: 'memory',
+        model: 'm',
+        charsSent: 1,
+        requests: 1,
+        createdAt: at(40)
+      }], at(40))
       const killed = await storage.createKillVersion(v.articleId, at(41), 'سبب السحب')
       const kill = await storage.getVersion(v.articleId)
       assert.deepEqual([kill?.version, kill?.status, kill?.content.note, kill?.content.headline], [2, 'received', 'سبب السحب', 'عنوان'])

@@ -12,8 +12,18 @@ const doc = { lang: 'en', format: 'newsml-g2', contentType: 'application/xml', b
 
 function subscriber (id: string, mode: 'push' | 'pull' = 'push'): SubscriberWithSecret {
   return {
-    id, name: id, mode, url: mode === 'push' ? `http://127.0.0.1/${id}` : null, format: 'newsml-g2', languages: ['en'],
-    filters: {}, active: true, disabledReason: null, createdAt: at(0), updatedAt: at(0), secret: `secret-${id}`
+    id,
+    name: id,
+    mode,
+    url: mode === 'push' ? `http://127.0.0.1/${id}` : null,
+    format: 'newsml-g2',
+    languages: ['en'],
+    filters: {},
+    active: true,
+    disabledReason: null,
+    createdAt: at(0),
+    updatedAt: at(0),
+    secret: `secret-${id}`
   } as SubscriberWithSecret
 }
 

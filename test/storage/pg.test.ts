@@ -61,8 +61,12 @@ if (unreachable !== null && process.env['CI'] !== undefined) {
       const storage = openPgStorage(url, { schema })
       try {
         await storage.migrate()
-        const v = await storage.ingestVersion({ guid: 'old', contentHash: 'h', now: '2026-11-01T00:00:00.000Z',
-          content: { headline: 'أسعارُ الذهب ترتفع', paragraphs: ['ف'], language: 'ar', category: 'economy' } })
+        const v = await storage.ingestVersion({
+          guid: 'old',
+          contentHash: 'h',
+          now: '2026-11-01T00:00:00.000Z',
+          content: { headline: 'أسعارُ الذهب ترتفع', paragraphs: ['ف'], language: 'ar', category: 'economy' }
+        })
         // As if stored before migration 85: no terms, not indexed, no category.
         await withClient(async (c) => {
           await c.query(`SET search_path = ${pg.escapeIdentifier(schema)}`)
@@ -129,8 +133,20 @@ if (unreachable !== null && process.env['CI'] !== undefined) {
       const leaseUntil = '2026-11-29T15:00:00.000Z'
       const subscribers = Array.from({ length: 20 }, (_, i) => `c${String(i).padStart(2, '0')}`)
       for (const id of subscribers) {
-        await a.createSubscriber({ id, name: id, mode: 'push', url: `http://127.0.0.1/${id}`, format: 'newsml-g2', languages: ['en'],
-          filters: {}, active: true, disabledReason: null, createdAt: now, updatedAt: now, secret: 'whsec_x' })
+        await a.createSubscriber({
+          id,
+          name: id,
+          mode: 'push',
+          url: `http://127.0.0.1/${id}`,
+          format: 'newsml-g2',
+          languages: ['en'],
+          filters: {},
+          active: true,
+          disabledReason: null,
+          createdAt: now,
+          updatedAt: now,
+          secret: 'whsec_x'
+        })
       }
       const all = new Set<string>()
       for (let story = 0; story < 10; story++) {
@@ -170,8 +186,17 @@ if (unreachable !== null && process.env['CI'] !== undefined) {
           // next delivery as soon as that commits).
           await new Promise((resolve) => setTimeout(resolve, 3))
           for (const d of batch) inFlight.delete(d.subscriberId)
-          await storage.recordAttempts(batch.map((d) => ({ deliveryId: d.id, attempt: { at: now, statusCode: 204, durationMs: 1,
-            error: null, responseExcerpt: null }, outcome: { status: 'delivered' as const } })))
+          await storage.recordAttempts(batch.map((d) => ({
+            deliveryId: d.id,
+            attempt: {
+              at: now,
+              statusCode: 204,
+              durationMs: 1,
+              error: null,
+              responseExcerpt: null
+            },
+            outcome: { status: 'delivered' as const }
+          })))
         }
         throw new Error('the claim loop did not finish')
       }

@@ -75,7 +75,7 @@ describe('query plans: sqlite', () => {
   })
 
   it('flags a scan and a sort outside an index (the check can fail)', () => {
-    const sql = `SELECT v.id FROM versions v WHERE v.status = 'received' ORDER BY v.event = 'kill' DESC LIMIT 1`
+    const sql = 'SELECT v.id FROM versions v WHERE v.status = \'received\' ORDER BY v.event = \'kill\' DESC LIMIT 1'
     const details = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all().map((r) => String(r.detail))
     assert.ok(sqlitePlanProblems(sql, details).some((p) => /TEMP B-TREE/.test(p)), details.join('\n'))
     const scan = 'SELECT COUNT(*) FROM deliveries d WHERE d.lang = ?'
@@ -144,7 +144,7 @@ describe('query plans: pg', { skip: unreachable === null ? false : `PostgreSQL u
   })
 
   it('flags a scan and a sort outside an index (the check can fail)', async () => {
-    const { rows } = await client.query(`EXPLAIN (FORMAT JSON) SELECT id FROM deliveries WHERE lang = 'en' ORDER BY created_at DESC`)
+    const { rows } = await client.query('EXPLAIN (FORMAT JSON) SELECT id FROM deliveries WHERE lang = \'en\' ORDER BY created_at DESC')
     assert.deepEqual(pgPlanProblems(rows[0]['QUERY PLAN'][0].Plan), ['Sort', 'Seq Scan on deliveries'])
   })
 

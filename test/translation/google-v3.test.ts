@@ -119,7 +119,7 @@ describe('google-v3 provider against the emulator', () => {
 
   it('sends glossaryConfig only for a language with a glossary and reads glossaryTranslations', async () => {
     const name = `projects/${PROJECT}/locations/global/glossaries/terms`
-    emulator.defineGlossary(name, { sourceLanguage: 'ar', targetLanguage: 'en', terms: { 'الحكومة': 'the Government' } })
+    emulator.defineGlossary(name, { sourceLanguage: 'ar', targetLanguage: 'en', terms: { الحكومة: 'the Government' } })
     const withGlossary = createGoogleV3Provider({ projectId: PROJECT, location: 'global', endpoint: emulator.url, glossaries: { en: 'terms' } })
     try {
       const before = emulator.requests.length

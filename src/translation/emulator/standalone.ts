@@ -54,7 +54,7 @@ async function main (): Promise<void> {
       (err: unknown) => {
         console.error('Translation emulator failed to close:', err)
         process.exitCode = 1
-      },
+      }
     )
   }
   // once: a second Ctrl-C falls through to Node's default handling and ends the process at once.
