@@ -100,6 +100,9 @@ export const DeliveryListQuery = Type.Object({
   after: Type.Optional(Type.Integer({
     minimum: 0, maximum: SEQUENCE_MAX, description: 'Only deliveries with a higher sequence number; queued ones, not sent yet and without a number, come last.'
   })),
+  cursor: Type.Optional(Type.String({
+    minLength: 1, maxLength: 100, description: 'nextCursor of the previous page, as it was given: the page after it (queued rows included). Not with `after`.'
+  })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 }))
 }, { additionalProperties: false })
 
@@ -130,6 +133,11 @@ export const DeliveryRecord = Type.Object({
   deliveredAt: Type.Union([Type.String(), Type.Null()]),
   replayedAt: Type.Union([Type.String({ description: 'When an admin queued it again after delivery or death: it goes out as a replay.' }), Type.Null()]),
   attemptLog: Type.Optional(Type.Array(AttemptView))
+})
+
+export const DeliveryPage = Type.Object({
+  deliveries: Type.Array(DeliveryRecord),
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last one.' })
 })
 
 export const ReplayInput = Type.Object({

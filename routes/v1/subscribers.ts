@@ -4,11 +4,12 @@ import { type Static, Type } from 'typebox'
 import {
   createSubscriber, deleteSubscriber, getSubscriber, replayDeliveries, rotateSecret, updateSubscriber
 } from '../../src/delivery/subscribers.ts'
+import { deliveryPage } from '../../src/delivery/deliveries.ts'
 import { toUtcDateTime } from '../../src/http/date-time.ts'
 import { IdParams, type WithDefaults } from '../../schemas/common.ts'
 import { ProblemResponses } from '../../schemas/problem.ts'
 import {
-  DeliveryListQuery, DeliveryRecord, ReplayInput, ReplayReply, SecretRotated, SubscriberCreated, SubscriberEventView,
+  DeliveryListQuery, DeliveryPage, ReplayInput, ReplayReply, SecretRotated, SubscriberCreated, SubscriberEventView,
   SubscriberInput, SubscriberPatch, SubscriberView
 } from '../../schemas/subscribers.ts'
 
@@ -61,17 +62,11 @@ const subscribers: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/subscribers/:id/deliveries', {
     onRequest: admin,
-    schema: { params: IdParams, querystring: DeliveryListQuery, response: { 200: Type.Object({ deliveries: Type.Array(DeliveryRecord) }), ...ProblemResponses } }
+    schema: { params: IdParams, querystring: DeliveryListQuery, response: { 200: DeliveryPage, ...ProblemResponses } }
   }, async (request) => {
     await getSubscriber(app.storage, request.params.id)
     // limit has a schema default, which ajv fills in.
-    const { status, after, limit } = request.query as WithDefaults<Static<typeof DeliveryListQuery>, 'limit'>
-    const deliveries = await app.storage.listDeliveries(request.params.id, {
-      limit,
-      ...(status === undefined ? {} : { status }),
-      ...(after === undefined ? {} : { afterSequence: after })
-    })
-    return { deliveries }
+    return deliveryPage(app.storage, request.params.id, request.query as WithDefaults<Static<typeof DeliveryListQuery>, 'limit'>)
   })
 
   app.post('/subscribers/:id/replay', {

@@ -4,6 +4,7 @@
 // instances claim from the same table; see claimDueDeliveries for how they stay apart.
 import { advanceQueue, takeSequence } from './pg-queue.ts'
 import { DELIVERY_CLAIMABLE, LEASE_FREE } from './claim-conditions.ts'
+import { AFTER_PLACE, LIST_ORDER, listPlace } from './delivery-list.ts'
 import type { PgDb, Sql } from './pg-tx.ts'
 import { signingSecrets } from './rules.ts'
 import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, Storage } from './types.ts'
@@ -12,7 +13,7 @@ import {
   toAttempt, toDelivery, toDeliverySummary, toFeedItem
 } from './rows.ts'
 
-const DELIVERY_COLUMNS = `d.id, d.webhook_id, d.subscriber_id, d.version_id, d.sequence, d.lang, d.format, d.status, d.priority,
+const DELIVERY_COLUMNS = `d.id, d.webhook_id, d.subscriber_id, d.version_id, d.sequence, d.lang, d.format, d.status, d.priority, d.position,
   d.attempts, d.next_attempt_at, d.last_status_code, d.last_error, d.created_at, d.delivered_at, d.replayed_at,
   doc.content_type, doc.body, v.event, v.article_id, v.version`
 
@@ -123,12 +124,12 @@ export function createPgDeliveries (db: PgDb): DeliveryMethods {
       return getDelivery(db, id)
     },
 
-    async listDeliveries (subscriberId, { status, limit, afterSequence }) {
-      // Numbered rows by sequence, then the queued ones (no number yet) in queue order.
+    async listDeliveries (subscriberId, { status, limit, after }) {
+      const place = listPlace(after)
       const rows = await db.rows<DeliveryRow>(`${SELECT_DELIVERY} WHERE d.subscriber_id = $1
-        AND ($2::text IS NULL OR d.status = $2) AND (d.sequence > $3 OR d.sequence IS NULL)
-        ORDER BY d.sequence IS NULL, d.sequence, d.priority DESC, d.position LIMIT $4`,
-      [subscriberId, status ?? null, afterSequence ?? 0, limit])
+        AND ($2::text IS NULL OR d.status = $2) AND ${AFTER_PLACE('$3::bigint', '$4::int', '$5::bigint')}
+        ORDER BY ${LIST_ORDER} LIMIT $6`,
+      [subscriberId, status ?? null, place.afterSequence, place.afterPriority, place.afterPosition, limit])
       return rows.map(toDelivery)
     },
 

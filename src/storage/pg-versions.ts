@@ -166,6 +166,7 @@ export function createPgVersions (db: PgDb): VersionMethods {
           const status = initialDeliveryStatus(counter.mode)
           const sequence = status === 'feed' ? counter.seq++ : null
           if (status === 'pending') queues.add(d.subscriberId)
+          const position = counter.position++
           created.push({
             ...d,
             id: randomUUID(),
@@ -183,9 +184,10 @@ export function createPgVersions (db: PgDb): VersionMethods {
             lastError: null,
             createdAt: now,
             deliveredAt: null,
-            replayedAt: null
+            replayedAt: null,
+            position
           })
-          positions.push(counter.position++)
+          positions.push(position)
           hashes.push(doc.hash)
         }
         if (documents.size > 0) {

@@ -182,6 +182,7 @@ export interface DeliveryRow {
   body: string
   status: Delivery['status']
   priority: number
+  position: number
   attempts: number
   next_attempt_at: string | null
   last_status_code: number | null
@@ -216,7 +217,8 @@ export function toDelivery (row: DeliveryRow): Delivery {
     lastError: row.last_error,
     createdAt: row.created_at,
     deliveredAt: row.delivered_at,
-    replayedAt: row.replayed_at
+    replayedAt: row.replayed_at,
+    position: row.position
   }
 }
 

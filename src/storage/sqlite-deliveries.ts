@@ -2,6 +2,7 @@
 // claimed under a lease, one in flight per subscriber (the queue head, sqlite-queue.ts), numbered
 // as they first leave, with every attempt logged; and the pull feed, read from the same rows.
 import { DELIVERY_CLAIMABLE, LEASE_FREE } from './claim-conditions.ts'
+import { AFTER_PLACE, LIST_ORDER, listPlace } from './delivery-list.ts'
 import { signingSecrets } from './rules.ts'
 import { type Db, preparedLater, transaction } from './sqlite-tx.ts'
 import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, Storage } from './types.ts'
@@ -122,12 +123,12 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
       return getDelivery(id)
     },
 
-    async listDeliveries (subscriberId, { status, limit, afterSequence }) {
-      // Numbered rows by sequence, then the queued ones (no number yet) in queue order.
+    async listDeliveries (subscriberId, { status, limit, after }) {
+      const place = listPlace(after)
       const rows = db.prepare(`${SELECT_DELIVERY} WHERE d.subscriber_id = :subscriberId
-        AND (:status IS NULL OR d.status = :status) AND (d.sequence > :after OR d.sequence IS NULL)
-        ORDER BY d.sequence IS NULL, d.sequence, d.priority DESC, d.position LIMIT :limit`)
-        .all({ subscriberId, status: status ?? null, after: afterSequence ?? 0, limit })
+        AND (:status IS NULL OR d.status = :status) AND ${AFTER_PLACE(':afterSequence', ':afterPriority', ':afterPosition')}
+        ORDER BY ${LIST_ORDER} LIMIT :limit`)
+        .all({ subscriberId, status: status ?? null, ...place, limit })
       return rows.map((row) => toDelivery(row as unknown as DeliveryRow))
     },
 

@@ -161,7 +161,8 @@ export function createSqliteVersions (db: Db, queue: SqliteQueue): VersionMethod
             lastError: null,
             createdAt: now,
             deliveredAt: null,
-            replayedAt: null
+            replayedAt: null,
+            position
           })
         }
         if (version.event === 'kill') {

@@ -109,7 +109,15 @@ export interface Delivery extends NewDelivery {
   deliveredAt: string | null
   /** When an admin queued it again after it was delivered or dead (retry, replay): a replay. */
   replayedAt: string | null
+  /** Place in the subscriber's queue (with priority): the order rows without a sequence leave in. */
+  position: number
 }
+
+/**
+ * Where a page of a subscriber's deliveries ends: numbered rows come first, by sequence, then
+ * the queued ones (no number yet), kills first, in queue order.
+ */
+export type DeliveryListPlace = { sequence: number } | { priority: number; position: number }
 
 /** A delivery claimed by a worker, with what it needs to send. */
 export interface ClaimedDelivery extends Delivery {
@@ -332,7 +340,7 @@ export interface Storage {
   postponeDelivery(deliveryId: string, until: string): Promise<void>
   listDeliveriesForArticle(articleId: string, version: number): Promise<DeliverySummary[]>
   getDelivery(id: string): Promise<Delivery | null>
-  listDeliveries(subscriberId: string, options: { status?: DeliveryStatus; limit: number; afterSequence?: number }): Promise<Delivery[]>
+  listDeliveries(subscriberId: string, options: { status?: DeliveryStatus; limit: number; after?: DeliveryListPlace }): Promise<Delivery[]>
   listAttempts(deliveryId: string): Promise<StoredAttempt[]>
   /**
    * Queues one delivery again (same webhook id, body and sequence; marked as a replay when it was

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { ArticleContent, StoredTranslation } from '../../src/articles/types.ts'
+import { deliveryPage } from '../../src/delivery/deliveries.ts'
 import type { SubscriberWithSecret } from '../../src/storage/types.ts'
 import { type OpenStorage, suiteStorage } from './suite-storage.ts'
 
@@ -42,6 +43,34 @@ export function deliveryContract (name: string, open: OpenStorage): void {
       await storage.distribute(v.versionId, subscribers.map((subscriberId) => ({ subscriberId, ...doc })), at(now))
       return v
     }
+
+    it('pages through a subscriber\'s deliveries by cursor, queued rows included', async () => {
+      await storage.createSubscriber(subscriber('pages'))
+      for (let i = 0; i < 5; i++) await distributedStory(`g-pages-${i}`, ['pages'], 400 + i)
+      // The head leaves and takes sequence 1; an urgent one (priority 1) jumps the queue.
+      const [sent] = await storage.claimDueDeliveries(at(410), at(470), 10)
+      assert.equal(sent?.sequence, 1)
+      const urgent = await storage.ingestVersion({ guid: 'g-pages-urgent', contentHash: 'u', content, now: at(411) })
+      await storage.distribute(urgent.versionId, [{ subscriberId: 'pages', ...doc, priority: 1 }], at(411))
+
+      const whole = await storage.listDeliveries('pages', { limit: 100 })
+      assert.equal(whole.length, 6)
+      assert.deepEqual(whole.map((d) => d.sequence), [1, null, null, null, null, null], 'numbered rows first')
+      assert.equal(whole[1]?.versionId, urgent.versionId, 'then the queue, the urgent one first')
+      const paged: string[] = []
+      let cursor: string | undefined
+      for (let page = 0; page < 10; page++) {
+        const { deliveries, nextCursor } = await deliveryPage(storage, 'pages', { limit: 2, ...(cursor === undefined ? {} : { cursor }) })
+        paged.push(...deliveries.map((d) => d.id))
+        if (nextCursor === null) break
+        cursor = nextCursor
+      }
+      assert.deepEqual(paged, whole.map((d) => d.id), 'every row once, in the same order, queued ones past the first page included')
+      // `after` still means "after this sequence number": the numbered row is left out.
+      assert.deepEqual((await deliveryPage(storage, 'pages', { limit: 100, after: 1 })).deliveries.map((d) => d.id), whole.slice(1).map((d) => d.id))
+      await assert.rejects(deliveryPage(storage, 'pages', { limit: 2, after: 1, cursor: cursor! }), { name: 'InvalidInputError' })
+      await assert.rejects(deliveryPage(storage, 'pages', { limit: 2, cursor: 'bm90LWEtY3Vyc29y' }), { name: 'InvalidInputError' })
+    })
 
     it('updates, rotates, disables and deletes subscribers, logging what happened', async () => {
       await storage.createSubscriber(subscriber('a'))
