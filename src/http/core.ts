@@ -8,28 +8,21 @@ import type { StorageHealth } from '../storage/unavailable.ts'
 import type { AddressPolicy } from '../delivery/address-guard.ts'
 import type { FeedNotifier } from '../delivery/feed-notifier.ts'
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    config: Config
-    storage: Storage
-    /** Whether storage failed recently as full, read-only or unreachable (/ready reads it). */
-    storageHealth: StorageHealth
-    pipeline: Pipeline
-    addressPolicy: AddressPolicy
-    feed: FeedNotifier
-    /** The clock every route and stage uses, injectable for tests. */
-    now: () => Date
-  }
-}
-
+/** What the core plugin decorates the app with: every route and plugin reads these. */
 export interface CoreOptions {
   config: Config
   storage: Storage
+  /** Whether storage failed recently as full, read-only or unreachable (/ready reads it). */
   storageHealth: StorageHealth
   pipeline: Pipeline
   addressPolicy: AddressPolicy
   feed: FeedNotifier
+  /** The clock every route and stage uses, injectable for tests. */
   now: () => Date
+}
+
+declare module 'fastify' {
+  interface FastifyInstance extends CoreOptions {}
 }
 
 export default fp(async function corePlugin (app: FastifyInstance, opts: CoreOptions) {

@@ -8,9 +8,9 @@ import type { StoredVersion } from '../articles/types.ts'
 import { DISTRIBUTION_READY, IN_PIPELINE, IN_TRANSLATION, TRANSLATION_READY } from './claim-conditions.ts'
 import { advanceQueues } from './pg-queue.ts'
 import type { PgDb } from './pg-tx.ts'
-import { toVersion, translationContentJson, VERSION_COLUMNS, type VersionRow } from './rows.ts'
+import { newDelivery, toVersion, translationContentJson, VERSION_COLUMNS, type VersionRow } from './rows.ts'
 import {
-  documentHash, initialDeliveryStatus, killContent, killContentHash, killStatus, newWebhookId, retryOutcome, STOPPED_BECAUSE
+  documentHash, initialDeliveryStatus, killContent, killContentHash, killStatus, retryOutcome, STOPPED_BECAUSE
 } from './rules.ts'
 import type { ClaimedVersion, Delivery, Storage, Subscriber } from './types.ts'
 
@@ -167,26 +167,7 @@ export function createPgVersions (db: PgDb): VersionMethods {
           const sequence = status === 'feed' ? counter.seq++ : null
           if (status === 'pending') queues.add(d.subscriberId)
           const position = counter.position++
-          created.push({
-            ...d,
-            id: randomUUID(),
-            webhookId: newWebhookId(),
-            nextAttemptAt: null,
-            versionId,
-            sequence,
-            event: version.event,
-            articleId: version.article_id,
-            version: version.version,
-            priority: d.priority ?? 0,
-            status,
-            attempts: 0,
-            lastStatusCode: null,
-            lastError: null,
-            createdAt: now,
-            deliveredAt: null,
-            replayedAt: null,
-            position
-          })
+          created.push(newDelivery(d, { ...version, id: versionId }, { status, sequence, position }, now))
           positions.push(position)
           hashes.push(doc.hash)
         }

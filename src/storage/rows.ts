@@ -1,8 +1,10 @@
 // Rows as both backends read them (the same column names in SQLite and PostgreSQL) and the one
 // mapping from each to its domain type. Booleans arrive as 0/1 from SQLite, as true/false from pg.
+import { randomUUID } from 'node:crypto'
 import type { StoredTranslation, StoredVersion } from '../articles/types.ts'
+import { newWebhookId } from './rules.ts'
 import type {
-  ApiKeySummary, DailyUsage, Delivery, DeliverySummary, FeedItem, GAUGED_VERSION_STATUSES, GlossaryEntry, PipelineGauges, StoredAttempt,
+  ApiKeySummary, DailyUsage, Delivery, DeliverySummary, FeedItem, GAUGED_VERSION_STATUSES, GlossaryEntry, NewDelivery, PipelineGauges, StoredAttempt,
   StoryRecipient, Subscriber, TranslationUsage, VersionSummary
 } from './types.ts'
 
@@ -378,5 +380,28 @@ export function toApiKey (row: ApiKeyRow): ApiKeySummary {
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,
     revokedAt: row.revoked_at
+  }
+}
+
+/** The delivery a distribution writes: new ids, nothing attempted yet, its place in the queue. */
+export function newDelivery (d: NewDelivery, version: { id: string; event: Delivery['event']; article_id: string; version: number },
+  place: { status: Delivery['status']; sequence: number | null; position: number }, now: string): Delivery {
+  return {
+    ...d,
+    id: randomUUID(),
+    webhookId: newWebhookId(),
+    nextAttemptAt: null,
+    versionId: version.id,
+    event: version.event,
+    articleId: version.article_id,
+    version: version.version,
+    priority: d.priority ?? 0,
+    attempts: 0,
+    lastStatusCode: null,
+    lastError: null,
+    createdAt: now,
+    deliveredAt: null,
+    replayedAt: null,
+    ...place
   }
 }

@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto'
 import type { StoredVersion } from '../articles/types.ts'
 import { DISTRIBUTION_READY, IN_PIPELINE, IN_TRANSLATION, TRANSLATION_READY } from './claim-conditions.ts'
-import { toVersion, translationContentJson, VERSION_COLUMNS, type VersionRow } from './rows.ts'
+import { newDelivery, toVersion, translationContentJson, VERSION_COLUMNS, type VersionRow } from './rows.ts'
 import {
-  documentHash, initialDeliveryStatus, killContent, killContentHash, killStatus, newWebhookId, retryOutcome, STOPPED_BECAUSE
+  documentHash, initialDeliveryStatus, killContent, killContentHash, killStatus, retryOutcome, STOPPED_BECAUSE
 } from './rules.ts'
 import type { SqliteQueue } from './sqlite-queue.ts'
 import { type Db, transaction } from './sqlite-tx.ts'
@@ -143,27 +143,10 @@ export function createSqliteVersions (db: Db, queue: SqliteQueue): VersionMethod
           const status = initialDeliveryStatus(mode)
           const sequence = status === 'feed' ? queue.takeSequence(d.subscriberId) : null
           if (status === 'pending') queues.add(d.subscriberId)
-          const row = { id: randomUUID(), webhookId: newWebhookId(), nextAttemptAt: null }
-          insert.run(row.id, row.webhookId, d.subscriberId, versionId, position, sequence, d.lang, d.format, hash,
+          const delivery = newDelivery(d, { ...version, id: versionId }, { status, sequence, position }, now)
+          insert.run(delivery.id, delivery.webhookId, d.subscriberId, versionId, position, sequence, d.lang, d.format, hash,
             status, d.priority ?? 0, now)
-          created.push({
-            ...d,
-            ...row,
-            versionId,
-            sequence,
-            event: version.event,
-            articleId: version.article_id,
-            version: version.version,
-            priority: d.priority ?? 0,
-            status,
-            attempts: 0,
-            lastStatusCode: null,
-            lastError: null,
-            createdAt: now,
-            deliveredAt: null,
-            replayedAt: null,
-            position
-          })
+          created.push(delivery)
         }
         if (version.event === 'kill') {
           // Earlier versions never sent would only resurrect a withdrawn story: they never leave.
