@@ -54,8 +54,11 @@ export interface Service extends ServiceProcess {
   memory(): Promise<{ peakMb: number; rssMb: number }>
 }
 
-/** The real service entry as a child process, with its own database under `dir`. */
-export async function startService (dir: string, name: string, env: Record<string, string> = {}): Promise<Service> {
+/**
+ * The real service entry as a child process, with its own database under `dir`: the sources
+ * (`npm start`) unless `entry` names a build's dist/src/server.js (what the Dockerfile runs).
+ */
+export async function startService (dir: string, name: string, env: Record<string, string> = {}, entry?: string): Promise<Service> {
   const proc = await startServiceProcess({
     DATABASE_PATH: path.join(dir, `${name}.db`),
     ADMIN_API_KEY: ADMIN,
@@ -71,7 +74,7 @@ export async function startService (dir: string, name: string, env: Record<strin
     // BENCH_PROF=dir writes a CPU profile of every service process into dir.
     ...(process.env['BENCH_PROF'] === undefined ? {} : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env['BENCH_PROF']}` }),
     ...env
-  }, 60_000)
+  }, 60_000, entry)
   // Log lines are read and dropped, as a log shipper would; never kept in the bench process.
   proc.child.stdout?.removeAllListeners('data').resume()
   return {

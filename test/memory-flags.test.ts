@@ -1,6 +1,6 @@
-// The service's V8 memory flags are spelled in three places — `npm start`, the Dockerfile's CMD and
-// the helper that starts the service process for tests and benches — because each starts node
-// itself. This keeps them in step, so the bench measures the process operators run.
+// The service's V8 memory flags are spelled in several places — `npm start` and `npm run
+// start:built`, the Dockerfile's CMD and the helper that starts the service process for tests and
+// benches — because each starts node itself. This keeps them in step, so the bench measures the process operators run.
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
@@ -18,13 +18,15 @@ describe('V8 memory flags of the service process', () => {
   it('are the same in npm start', async () => {
     const pkg = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
     assert.equal(pkg.scripts['start'], ['node', ...SERVICE_NODE_FLAGS, 'src/server.ts'].join(' '))
+    assert.equal(pkg.scripts['start:built'], ['node', ...SERVICE_NODE_FLAGS, 'dist/src/server.js'].join(' '))
   })
 
   it('are the same in the Dockerfile CMD', async () => {
     const dockerfile = await readFile(path.join(repoRoot, 'Dockerfile'), 'utf8')
     const cmd = /^CMD (\[.*\])$/m.exec(dockerfile)
     assert.ok(cmd, 'the Dockerfile has an exec-form CMD')
-    assert.deepEqual(JSON.parse(cmd[1]!), ['node', ...SERVICE_NODE_FLAGS, 'src/server.ts'])
+    // The image runs the build (scripts/build.ts), npm start the sources: same flags.
+    assert.deepEqual(JSON.parse(cmd[1]!), ['node', ...SERVICE_NODE_FLAGS, 'dist/src/server.js'])
   })
 
   it('are accepted by this node', () => {

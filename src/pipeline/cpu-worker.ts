@@ -10,9 +10,10 @@
 // to render holds none, and one that is only delivering a backlog does not pay for them.
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
+import { siblingModule } from '../sibling-module.ts'
 import { type CpuJob, type CpuJobOutcome, type CpuWork, cpuWork, outcomeValue } from './cpu-jobs.ts'
 
-const ENTRY = new URL('./cpu-worker-thread.ts', import.meta.url)
+const ENTRY = siblingModule('cpu-worker-thread', import.meta.url)
 
 /** The job's worker died (out of memory, a crash) or was stopped for running too long. */
 export class WorkerCrashedError extends Error {

@@ -5,6 +5,7 @@
 // service's connection turns the automatic one off.
 import { once } from 'node:events'
 import { Worker } from 'node:worker_threads'
+import { siblingModule } from '../sibling-module.ts'
 
 /** How often the worker copies the WAL back; it also bounds how far the WAL grows between. */
 export const CHECKPOINT_INTERVAL_MS = 250
@@ -14,7 +15,7 @@ export interface Checkpointer {
 }
 
 export function startCheckpointer (databasePath: string): Checkpointer {
-  const worker = new Worker(new URL('./sqlite-checkpoint-worker.ts', import.meta.url), {
+  const worker = new Worker(siblingModule('sqlite-checkpoint-worker', import.meta.url), {
     workerData: { databasePath, intervalMs: CHECKPOINT_INTERVAL_MS },
     // Small: it holds one connection and a timer.
     resourceLimits: { maxOldGenerationSizeMb: 16 }

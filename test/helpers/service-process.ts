@@ -1,5 +1,6 @@
-// Runs the real service entry (`node src/server.ts`) as a child process, for tests that need a
-// process to die (kill -9) and another to take over the same database.
+// Runs the real service entry (`node src/server.ts`, or the build's dist/src/server.js) as a
+// child process, for tests that need a process to die (kill -9) and another to take over the same
+// database, and for the benches.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer } from 'node:net'
@@ -31,9 +32,13 @@ export interface ServiceProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-export async function startServiceProcess (env: Record<string, string>, timeoutMs = 15_000): Promise<ServiceProcess> {
+/** The service run from its sources, as `npm start` does. */
+export const SOURCE_ENTRY = path.join(repoRoot, 'src', 'server.ts')
+
+/** `entry`: the sources by default, or a build's dist/src/server.js (scripts/build.ts). */
+export async function startServiceProcess (env: Record<string, string>, timeoutMs = 15_000, entry = SOURCE_ENTRY): Promise<ServiceProcess> {
   const port = await freePort()
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, path.join(repoRoot, 'src', 'server.ts')], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, entry], {
     cwd: repoRoot,
     // MALLOC_ARENA_MAX as the Dockerfile sets it.
     env: { PATH: process.env.PATH ?? '', MALLOC_ARENA_MAX: '2', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', MAX_EVENT_LOOP_DELAY: 'off', ...env },
