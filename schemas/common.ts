@@ -4,24 +4,10 @@
 // is written once, where requests are checked against it.
 import { type TSchemaOptions, type TUnsafe, Type } from 'typebox'
 import { DATE_TIME_EXPECTED } from '../src/http/date-time.ts'
+import { LANGUAGE_TAG } from './values.ts'
 
-/** Stories arrive from Arabic newsrooms: the language of a story, or a glossary term, when none is given. */
-export const SOURCE_LANGUAGE_DEFAULT = 'ar'
-
-/** A BCP 47 language tag as Nashra takes it, unanchored: lower-case primary subtag, optional subtags. */
-const LANGUAGE_TAG_SOURCE = '[a-z]{2,3}(-[A-Za-z0-9]{2,8})*'
-
-/** A BCP 47 language tag as Nashra takes it: lower-case primary subtag, optional subtags. */
-export const LANGUAGE_TAG = {
-  pattern: `^${LANGUAGE_TAG_SOURCE}$`,
-  expected: 'a language tag such as "ar", "en" or "pt-BR" (lower-case language, then optional subtags)'
-}
-
-/** The same rule for code that checks a tag outside a request schema. */
-export const LANGUAGE_TAG_PATTERN = new RegExp(LANGUAGE_TAG.pattern)
-
-/** "<language tag>:<rest>", e.g. a per-language setting "en:terms-en"; groups `lang` and `rest`. */
-export const LANGUAGE_PREFIXED = new RegExp(`^(?<lang>${LANGUAGE_TAG_SOURCE}):(?<rest>.+)$`)
+// Language values live in values.ts, which the CPU worker thread can load without typebox.
+export { LANGUAGE_PREFIXED, LANGUAGE_TAG, LANGUAGE_TAG_PATTERN, SOURCE_LANGUAGE_DEFAULT } from './values.ts'
 
 export const LanguageTag = (options: { description?: string; default?: string } = {}) => Type.String({ ...LANGUAGE_TAG, ...options })
 

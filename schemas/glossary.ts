@@ -1,9 +1,9 @@
 // Requests and responses of /v1/glossary: terms the translation must render one way, or not at all.
 import { type Static, Type } from 'typebox'
-import { LanguageTag, ONE_LINE, SOURCE_LANGUAGE_DEFAULT } from './common.ts'
+import { LanguageTag, ONE_LINE } from './common.ts'
+import { GLOSSARY_DEFAULTS } from './values.ts'
 
-/** What an entry is when the request leaves a field out (ajv fills them in; src/translation/glossary.ts for other callers). */
-export const GLOSSARY_DEFAULTS = { sourceLanguage: SOURCE_LANGUAGE_DEFAULT, doNotTranslate: false } as const
+export { GLOSSARY_DEFAULTS } from './values.ts'
 
 export const GlossaryInput = Type.Object({
   term: Type.String({ minLength: 1, maxLength: 200, ...ONE_LINE, description: 'The term as written in source text.' }),

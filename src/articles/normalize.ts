@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto'
 import { decodeHTMLStrict } from 'entities'
 import type { ArticleFields } from '../../schemas/articles.ts'
-import { SOURCE_LANGUAGE_DEFAULT } from '../../schemas/common.ts'
+import { SOURCE_LANGUAGE_DEFAULT } from '../../schemas/values.ts'
 import type { ArticleContent } from './types.ts'
 
 /**

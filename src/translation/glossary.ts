@@ -4,8 +4,8 @@
 // back to the original, where the term is replaced. Entries are stored under their normalised
 // term, so "منظمة  معاهدة" and "منظمـة معاهدة" are one entry.
 import { createHash } from 'node:crypto'
-import { LANGUAGE_TAG_PATTERN } from '../../schemas/common.ts'
-import { GLOSSARY_DEFAULTS, type GlossaryInput } from '../../schemas/glossary.ts'
+import type { GlossaryInput } from '../../schemas/glossary.ts'
+import { GLOSSARY_DEFAULTS, LANGUAGE_TAG_PATTERN } from '../../schemas/values.ts'
 import { InvalidInputError, NotFoundError } from '../errors.ts'
 import type { GlossaryEntry, GlossarySnapshot, Storage } from '../storage/types.ts'
 import { engineLanguageCode, isSupportedLanguage, primarySubtag } from './languages.ts'
