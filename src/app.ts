@@ -26,7 +26,6 @@ import { createMetrics } from './metrics/registry.ts'
 import { instrumentTranslator } from './metrics/translator.ts'
 import { type CpuPoolOptions, createCpuPool } from './pipeline/cpu-worker.ts'
 import { createPipeline } from './pipeline/runner.ts'
-import { openPgStorage } from './storage/pg.ts'
 import { openSqliteStorage } from './storage/sqlite.ts'
 import type { Storage } from './storage/types.ts'
 import { classifyStorageError, guardStorage } from './storage/unavailable.ts'
@@ -86,12 +85,14 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   refuseUnreadQueries(app)
   if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute)
   const now = options.now ?? (() => new Date())
+  // The PostgreSQL client and stores load only when DATABASE_URL asks for them: an SQLite service
+  // does not hold their code (~3 MB resident, README "Memory").
   const backend = options.storage ??
     (config.databaseUrl === undefined
       ? openSqliteStorage(config.databasePath)
-      : openPgStorage(config.databaseUrl, {
-        onIdleError: (error) => app.log.warn(error, 'an idle PostgreSQL connection failed and was dropped; the next query opens a new one')
-      }))
+      : (await import('./storage/pg.ts')).openPgStorage(config.databaseUrl, {
+          onIdleError: (error) => app.log.warn(error, 'an idle PostgreSQL connection failed and was dropped; the next query opens a new one')
+        }))
   const owned: Array<{ close(): Promise<void> }> = []
   if (options.storage === undefined) owned.push(backend)
   // Disk full, read-only, unreachable: one domain error (503 + Retry-After), logged once per episode.
