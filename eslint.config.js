@@ -4,7 +4,7 @@
 import neostandard from 'neostandard'
 
 export default [
-  ...neostandard({ ts: true, noJsx: true, ignores: ['test/fixtures/**', 'data/**'] }),
+  ...neostandard({ ts: true, noJsx: true, ignores: ['test/fixtures/**', 'data/**', 'dist/**', '.tmp/**'] }),
   {
     rules: {
       // `void promise` marks a deliberate fire-and-forget.
