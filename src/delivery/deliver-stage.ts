@@ -130,9 +130,8 @@ export async function recordFinished (ctx: PipelineContext, finished: FinishedAt
 }
 
 /** Claims as many due deliveries as there are free slots. */
-export async function claimDeliveries (ctx: PipelineContext, freeSlots: number): Promise<ClaimedDelivery[]> {
+export async function claimDeliveries (ctx: PipelineContext, freeSlots: number, now = ctx.now()): Promise<ClaimedDelivery[]> {
   if (freeSlots <= 0) return []
-  const now = ctx.now()
   // The lease outlives the longest possible attempt, so nobody takes over a delivery in flight.
   const leaseMs = Math.max(ctx.leaseMs, ctx.delivery.connectTimeoutMs + ctx.delivery.timeoutMs + 30_000)
   return ctx.storage.claimDueDeliveries(now.toISOString(), isoAfter(now, leaseMs), freeSlots)

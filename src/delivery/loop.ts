@@ -78,9 +78,10 @@ export function createDeliveryLoop (ctx: PipelineContext, signal: AbortSignal): 
             await waker.wait(IDLE_POLL_MS)
             continue
           }
-          const claimed = await claimDeliveries(ctx, free)
+          const claimedAt = ctx.now()
+          const claimed = await claimDeliveries(ctx, free, claimedAt)
           for (const delivery of claimed) launch(delivery)
-          if (claimed.length === 0 && !stopping) await sleepUntilDue(ctx, 'deliveries', waker)
+          if (claimed.length === 0 && !stopping) await sleepUntilDue(ctx, 'deliveries', waker, IDLE_POLL_MS, claimedAt)
         } catch (err) {
           if (err instanceof StorageUnavailableError) ctx.log.debug({ reason: err.reason }, 'delivery loop paused: storage unavailable')
           else ctx.log.error({ err }, 'delivery loop failed; pausing before the next try')

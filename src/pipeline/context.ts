@@ -48,8 +48,12 @@ export function isoAfter (now: Date, ms: number): string {
 export const IDLE_POLL_MS = 5_000
 
 /** Sleeps until the earliest claimable work of this kind is due, a wake, or maxMs. */
-export async function sleepUntilDue (ctx: PipelineContext, kind: 'versions' | 'deliveries', waker: Waker, maxMs = IDLE_POLL_MS): Promise<void> {
-  const due = await ctx.storage.nextDueTime(kind, ctx.now().toISOString())
+export async function sleepUntilDue (ctx: PipelineContext, kind: 'versions' | 'deliveries', waker: Waker, maxMs = IDLE_POLL_MS,
+  since: Date = ctx.now()): Promise<void> {
+  // `since` is when the claims that found nothing ran. Work that fell due after them is asked for
+  // from then, so it comes back as due now; asked for from a later clock it was neither claimed
+  // nor next, and a delivery put back for a millisecond by the rate limit waited out maxMs.
+  const due = await ctx.storage.nextDueTime(kind, since.toISOString())
   const ms = due === null ? maxMs : Math.min(maxMs, Date.parse(due) - ctx.now().getTime())
   await waker.wait(ms)
 }

@@ -99,6 +99,7 @@ export function createPipeline (ctx: PipelineContext): Pipeline {
         // claims and launches, then whatever I/O is ready (requests, replies) goes first.
         await yieldToIo()
         await renewLeases()
+        const claimedAt = ctx.now()
         // Distribution first: a kill, or a version its partners wait for, goes before new claims.
         const distributed = await fill(distributing, DISTRIBUTION_CONCURRENCY, () => claimDistribution(ctx), 'distribution', () => delivery.wake())
         const health = ctx.translator.health
@@ -117,7 +118,7 @@ export function createPipeline (ctx: PipelineContext): Pipeline {
           // next probe time ends the wait, not the database.
           await processWaker.wait(Math.min(maxMs, (blockedUntil ?? Number.POSITIVE_INFINITY) - now))
         } else {
-          await sleepUntilDue(ctx, 'versions', processWaker, maxMs)
+          await sleepUntilDue(ctx, 'versions', processWaker, maxMs, claimedAt)
         }
       } catch (err) {
         // A storage outage is logged once where it is detected (storage/unavailable.ts).
