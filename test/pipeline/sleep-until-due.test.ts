@@ -8,6 +8,7 @@ import { sleepUntilDue } from '../../src/pipeline/context.ts'
 import type { Waker } from '../../src/pipeline/waker.ts'
 import { openSqliteStorage } from '../../src/storage/sqlite.ts'
 import type { Storage } from '../../src/storage/types.ts'
+import { storedSubscriber } from '../helpers/subscribers.ts'
 
 const T = Date.UTC(2026, 11, 3, 12, 0, 0)
 const iso = (ms: number): string => new Date(T + ms).toISOString()
@@ -17,20 +18,7 @@ describe('sleepUntilDue', () => {
   before(async () => {
     storage = openSqliteStorage(':memory:')
     await storage.migrate()
-    await storage.createSubscriber({
-      id: 'p',
-      name: 'p',
-      mode: 'push',
-      url: 'http://127.0.0.1/p',
-      format: 'newsml-g2',
-      languages: ['en'],
-      filters: {},
-      active: true,
-      disabledReason: null,
-      createdAt: iso(0),
-      updatedAt: iso(0),
-      secret: 'whsec_c2VjcmV0'
-    } as Parameters<Storage['createSubscriber']>[0])
+    await storage.createSubscriber(storedSubscriber('p', iso(0)))
     const v = await storage.ingestVersion({ guid: 'g', contentHash: 'g', content: { headline: 'ع', paragraphs: ['ف'], language: 'ar' }, now: iso(0) })
     const [d] = await storage.distribute(v.versionId, [{ subscriberId: 'p', lang: 'en', format: 'newsml-g2', contentType: 'application/xml', body: '<x/>' }], iso(0))
     // Put back by the rate limit, due 1 ms after the claim that found nothing.

@@ -5,29 +5,14 @@ import { describe, it } from 'node:test'
 import type { ArticleContent, StoredTranslation } from '../../src/articles/types.ts'
 import { deliveryPage } from '../../src/delivery/deliveries.ts'
 import type { SubscriberWithSecret } from '../../src/storage/types.ts'
+import { storedSubscriber } from '../helpers/subscribers.ts'
 import { type OpenStorage, suiteStorage } from './suite-storage.ts'
 
 const at = (s: number): string => new Date(Date.UTC(2026, 10, 29, 13, 0, 0) + s * 1000).toISOString()
 const content: ArticleContent = { headline: 'عنوان', paragraphs: ['فقرة'], language: 'ar' }
 const doc = { lang: 'en', format: 'newsml-g2', contentType: 'application/xml', body: '<x/>' }
 
-function subscriber (id: string, extra: Partial<SubscriberWithSecret> = {}): SubscriberWithSecret {
-  return {
-    id,
-    name: id,
-    mode: 'push',
-    url: `http://127.0.0.1/${id}`,
-    format: 'newsml-g2',
-    languages: ['en'],
-    filters: {},
-    active: true,
-    disabledReason: null,
-    createdAt: at(0),
-    updatedAt: at(0),
-    secret: `secret-${id}`,
-    ...extra
-  }
-}
+const subscriber = (id: string, extra: Partial<SubscriberWithSecret> = {}): SubscriberWithSecret => storedSubscriber(id, at(0), extra)
 
 function translation (versionId: string): StoredTranslation {
   return { versionId, lang: 'en', headline: 'H', paragraphs: ['P'], engine: 'memory', model: 'm', charsSent: 1, requests: 1, createdAt: at(0) }

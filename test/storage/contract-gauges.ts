@@ -4,28 +4,14 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { ArticleContent } from '../../src/articles/types.ts'
 import type { SubscriberWithSecret } from '../../src/storage/types.ts'
+import { storedSubscriber } from '../helpers/subscribers.ts'
 import { type OpenStorage, suiteStorage } from './suite-storage.ts'
 
 const at = (s: number): string => new Date(Date.UTC(2026, 11, 3, 9, 0, 0) + s * 1000).toISOString()
 const content: ArticleContent = { headline: 'عنوان', paragraphs: ['فقرة'], language: 'ar' }
 const doc = { lang: 'en', format: 'newsml-g2', contentType: 'application/xml', body: '<x/>' }
 
-function subscriber (id: string, mode: 'push' | 'pull' = 'push'): SubscriberWithSecret {
-  return {
-    id,
-    name: id,
-    mode,
-    url: mode === 'push' ? `http://127.0.0.1/${id}` : null,
-    format: 'newsml-g2',
-    languages: ['en'],
-    filters: {},
-    active: true,
-    disabledReason: null,
-    createdAt: at(0),
-    updatedAt: at(0),
-    secret: `secret-${id}`
-  } as SubscriberWithSecret
-}
+const subscriber = (id: string, mode: 'push' | 'pull' = 'push'): SubscriberWithSecret => storedSubscriber(id, at(0), { mode })
 
 export function gaugesContract (name: string, open: OpenStorage): void {
   describe(`storage contract, metrics gauges: ${name}`, () => {

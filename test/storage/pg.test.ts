@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test'
 import pg from 'pg'
 import { openPgStorage } from '../../src/storage/pg.ts'
 import type { ClaimedDelivery, Storage } from '../../src/storage/types.ts'
+import { storedSubscriber } from '../helpers/subscribers.ts'
 import { storageContract } from './contract.ts'
 import { deliveryContract } from './contract-delivery.ts'
 import { gaugesContract } from './contract-gauges.ts'
@@ -133,20 +134,7 @@ if (unreachable !== null && process.env['CI'] !== undefined) {
       const leaseUntil = '2026-11-29T15:00:00.000Z'
       const subscribers = Array.from({ length: 20 }, (_, i) => `c${String(i).padStart(2, '0')}`)
       for (const id of subscribers) {
-        await a.createSubscriber({
-          id,
-          name: id,
-          mode: 'push',
-          url: `http://127.0.0.1/${id}`,
-          format: 'newsml-g2',
-          languages: ['en'],
-          filters: {},
-          active: true,
-          disabledReason: null,
-          createdAt: now,
-          updatedAt: now,
-          secret: 'whsec_x'
-        })
+        await a.createSubscriber(storedSubscriber(id, now))
       }
       const all = new Set<string>()
       for (let story = 0; story < 10; story++) {
