@@ -1,5 +1,5 @@
 // Ingest: a validated article becomes version n of its story, or nothing when it is unchanged.
-import { randomUUID } from 'node:crypto'
+import { newId } from '../ids.ts'
 import { ConflictError, InvalidInputError } from '../errors.ts'
 import type { WorkSignal } from '../pipeline/runner.ts'
 import type { IngestOutcome, Storage } from '../storage/types.ts'
@@ -24,7 +24,7 @@ export async function ingestArticle (
   })
   // 422 unless the text is mainly Arabic script or `language` names another language Google supports.
   assertTranslatableSource(content)
-  const guid = fields.guid ?? `urn:uuid:${randomUUID()}`
+  const guid = fields.guid ?? `urn:uuid:${newId()}`
   const outcome = await storage.ingestVersion({ guid, contentHash: contentHash(content), content, correction: fields.correction, now: now.toISOString() })
   if (outcome.kind === 'killed') throw storyKilled(guid, outcome)
   // A new version is translation work; waking the delivery loop too cost an empty claim per post.

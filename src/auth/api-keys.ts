@@ -1,6 +1,7 @@
 // API keys: random, shown once, stored only as a SHA-256 hash (they carry 256 bits of entropy, so
 // a fast hash is enough), looked up by hash and compared in constant time.
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { newId } from '../ids.ts'
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts'
 import type { Role } from '../../schemas/keys.ts'
 import type { ApiKeyRecord, ApiKeySummary, Storage } from '../storage/types.ts'
@@ -57,7 +58,7 @@ export async function createApiKey (storage: Storage, role: Role, label: string,
     throw new InvalidInputError('/body/subscriberId', 'is only for role subscriber')
   }
   const key = options.key ?? generateApiKey()
-  const record: ApiKeyRecord = { id: randomUUID(), role, label, subscriberId: options.subscriberId ?? null, createdAt: now.toISOString() }
+  const record: ApiKeyRecord = { id: newId(), role, label, subscriberId: options.subscriberId ?? null, createdAt: now.toISOString() }
   await storage.insertApiKey({ ...record, hash: hashApiKey(key) })
   return { ...record, key }
 }

@@ -1,7 +1,7 @@
 // Subscriber management: creation with a fresh signing secret, changes, secret rotation, replay,
 // deletion, and the address guard applied at registration — the same guard refuses again at
 // connect time, after DNS, so a name that later resolves inward is still stopped.
-import { randomUUID } from 'node:crypto'
+import { newId } from '../ids.ts'
 import { isIP } from 'node:net'
 import type { SubscriberInput, SubscriberPatch } from '../../schemas/subscribers.ts'
 import { hostOf, isLocalhostName, lookupWithTimeout } from '../hosts.ts'
@@ -61,7 +61,7 @@ export async function createSubscriber (storage: Storage, policy: AddressPolicy,
   if (input.url !== undefined) await assertWebhookUrlAllowed(input.url, policy)
   const at = now.toISOString()
   const subscriber: SubscriberWithSecret = {
-    id: randomUUID(),
+    id: newId(),
     name: input.name,
     mode,
     url: input.url ?? null,

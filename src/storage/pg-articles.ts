@@ -1,7 +1,7 @@
 // Articles as written, on PostgreSQL: ingest of each new version (with its search terms), the
 // versions and translations read back, and who received a story. What happens to a version
 // afterwards is pg-versions.ts.
-import { randomUUID } from 'node:crypto'
+import { newId } from '../ids.ts'
 import type { PgDb } from './pg-tx.ts'
 import { type LatestVersion, repeatedPostOutcome, versionEvent } from './rules.ts'
 import type { Storage } from './types.ts'
@@ -17,7 +17,7 @@ export function createPgArticles (db: PgDb): ArticleMethods {
         // Insert-or-lock: two instances ingesting the same guid queue on the article row.
         // Written with its search columns (category, event 'new', indexed): no second write of the row.
         const [inserted] = await sql.rows<{ id: string }>(`INSERT INTO articles (id, guid, current_version, created_at, category, event, search_indexed)
-          VALUES ($1, $2, 1, $3, $4, 'new', true) ON CONFLICT (guid) DO NOTHING RETURNING id`, [randomUUID(), guid, now, content.category ?? null])
+          VALUES ($1, $2, 1, $3, $4, 'new', true) ON CONFLICT (guid) DO NOTHING RETURNING id`, [newId(), guid, now, content.category ?? null])
         let articleId: string
         let version = 1
         if (inserted !== undefined) {
@@ -35,7 +35,7 @@ export function createPgArticles (db: PgDb): ArticleMethods {
           version = article.current_version + 1
           await sql.run('UPDATE articles SET current_version = $1 WHERE id = $2', [version, articleId])
         }
-        const versionId = randomUUID()
+        const versionId = newId()
         const event = versionEvent(version, correction)
         await sql.run(`INSERT INTO versions (id, article_id, version, content_hash, content, event, status, next_attempt_at,
           created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'received', $7, $7, $7)`,

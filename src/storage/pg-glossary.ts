@@ -1,7 +1,7 @@
 // Glossary entries and do-not-translate terms on PostgreSQL. Every change bumps one version
 // number in the same transaction; writers lock the glossary_state row first, so changes from
 // several instances take turns and each gets its own version number.
-import { randomUUID } from 'node:crypto'
+import { newId } from '../ids.ts'
 import type { PgDb, Sql } from './pg-tx.ts'
 import type { Storage } from './types.ts'
 import { type EntryRow, toEntry } from './rows.ts'
@@ -39,7 +39,7 @@ export function createPgGlossary (db: PgDb): GlossaryMethods {
         if (existing === undefined) {
           const [row] = await sql.rows<EntryRow>(`INSERT INTO glossary_entries (id, term, term_key, source_lang, do_not_translate,
             translations, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING ${COLUMNS}`,
-          [randomUUID(), input.term, input.termKey, input.sourceLanguage, input.doNotTranslate, translations, now])
+          [newId(), input.term, input.termKey, input.sourceLanguage, input.doNotTranslate, translations, now])
           return { entry: toEntry(row!), created: true, version: await bump(sql) }
         }
         const [row] = await sql.rows<EntryRow>(`UPDATE glossary_entries SET term = $1, do_not_translate = $2, translations = $3,

@@ -3,7 +3,7 @@
 // then distribution), translated or retried, postponed, failed, given back after a dead run,
 // retried by an editor, overtaken by a kill, and fanned out: its outbox rows, documents and
 // queue heads written with `distributed`. Row locks keep instances sharing the database apart.
-import { randomUUID } from 'node:crypto'
+import { newId } from '../ids.ts'
 import type { StoredVersion } from '../articles/types.ts'
 import { DISTRIBUTION_READY, IN_PIPELINE, IN_TRANSLATION, TRANSLATION_READY } from './claim-conditions.ts'
 import { advanceQueues } from './pg-queue.ts'
@@ -213,7 +213,7 @@ export function createPgVersions (db: PgDb): VersionMethods {
            JOIN versions v ON v.article_id = a.id AND v.version = a.current_version WHERE a.id = $1 FOR UPDATE OF a`, [articleId])
         if (latest === undefined) return null
         if (latest.event === 'kill') return { versionId: latest.id, version: latest.version }
-        const versionId = randomUUID()
+        const versionId = newId()
         const version = latest.version + 1
         // Earlier versions still in the pipeline are overtaken: the kill must not wait for them.
         await sql.run(`UPDATE versions SET status = 'superseded', status_reason = $3, lease_until = NULL, next_attempt_at = NULL,

@@ -1,6 +1,6 @@
 // Rows as both backends read them (the same column names in SQLite and PostgreSQL) and the one
 // mapping from each to its domain type. Booleans arrive as 0/1 from SQLite, as true/false from pg.
-import { randomUUID } from 'node:crypto'
+import { newId } from '../ids.ts'
 import type { StoredTranslation, StoredVersion } from '../articles/types.ts'
 import { newWebhookId } from './rules.ts'
 import type {
@@ -388,7 +388,7 @@ export function newDelivery (d: NewDelivery, version: { id: string; event: Deliv
   place: { status: Delivery['status']; sequence: number | null; position: number }, now: string): Delivery {
   return {
     ...d,
-    id: randomUUID(),
+    id: newId(),
     webhookId: newWebhookId(),
     nextAttemptAt: null,
     versionId: version.id,

@@ -1,6 +1,7 @@
 // Domain decisions both backends apply inside their transactions, written once: a backend calls
 // these and stores what they return, so SQLite and PostgreSQL cannot drift apart on a rule.
-import { createHash, randomUUID } from 'node:crypto'
+import { createHash } from 'node:crypto'
+import { newId } from '../ids.ts'
 import type { VersionEvent, VersionStatus } from '../../schemas/articles.ts'
 import type { DeliveryStatus, SubscriberMode } from '../../schemas/subscribers.ts'
 import type { ArticleContent } from '../articles/types.ts'
@@ -77,7 +78,7 @@ export function initialDeliveryStatus (mode: SubscriberMode): Extract<DeliverySt
 
 /** The id a partner sees on every attempt of one message (the webhook-id header): msg_ and a UUID. */
 export function newWebhookId (): string {
-  return `msg_${randomUUID()}`
+  return `msg_${newId()}`
 }
 
 /** Documents are stored once by this hash: most subscribers share a rendering. */

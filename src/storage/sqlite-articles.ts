@@ -1,7 +1,7 @@
 // Articles as written: ingest of each new version (with its search terms), the versions and
 // translations read back, and who received a story. What happens to a version afterwards is
 // sqlite-versions.ts.
-import { randomUUID } from 'node:crypto'
+import { newId } from '../ids.ts'
 import { type LatestVersion, repeatedPostOutcome, versionEvent } from './rules.ts'
 import { type Db, groupCommit } from './sqlite-tx.ts'
 import type { Storage } from './types.ts'
@@ -25,7 +25,7 @@ export function createSqliteArticles (db: Db): ArticleMethods {
         let articleId: string
         let version = 1
         if (article === undefined) {
-          articleId = randomUUID()
+          articleId = newId()
           // seq: arrival order for GET /v1/articles; this transaction holds the write lock, so MAX + 1 is unique.
           // Written with its search columns (category, event 'new', indexed): no second write of the row.
           db.prepare(`INSERT INTO articles (id, guid, current_version, created_at, seq, category, event, search_indexed)
@@ -39,7 +39,7 @@ export function createSqliteArticles (db: Db): ArticleMethods {
           version = article.current_version + 1
           db.prepare('UPDATE articles SET current_version = ? WHERE id = ?').run(version, articleId)
         }
-        const versionId = randomUUID()
+        const versionId = newId()
         const event = versionEvent(version, correction)
         db.prepare(`INSERT INTO versions (id, article_id, version, content_hash, content, event, status, next_attempt_at,
           created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?)`)

@@ -1,6 +1,6 @@
 // Glossary entries and do-not-translate terms on SQLite. Every change bumps one version number
 // in the same transaction, so a reader sees entries and version that belong together.
-import { randomUUID } from 'node:crypto'
+import { newId } from '../ids.ts'
 import { type Db, transaction } from './sqlite-tx.ts'
 import type { Storage } from './types.ts'
 import { type EntryRow, toEntry } from './rows.ts'
@@ -27,7 +27,7 @@ export function createSqliteGlossary (db: Db): GlossaryMethods {
           .get(input.sourceLanguage, input.termKey) as EntryRow | undefined
         const translations = JSON.stringify(input.translations)
         if (existing === undefined) {
-          const id = randomUUID()
+          const id = newId()
           db.prepare(`INSERT INTO glossary_entries (id, term, term_key, source_lang, do_not_translate, translations,
             created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
             .run(id, input.term, input.termKey, input.sourceLanguage, input.doNotTranslate ? 1 : 0, translations, now, now)

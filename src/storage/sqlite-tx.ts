@@ -89,10 +89,10 @@ export function groupCommit (db: Db): <T>(fn: () => T) => Promise<T> {
     }
     try {
       for (const item of batch) {
-        db.exec('SAVEPOINT grouped')
+        db.prepare('SAVEPOINT grouped').run()
         try {
           const value = item.fn()
-          db.exec('RELEASE grouped')
+          db.prepare('RELEASE grouped').run()
           settle.push(() => item.resolve(value))
         } catch (err) {
           // A full disk or an I/O error ends the whole transaction inside SQLite: every piece of

@@ -2,7 +2,7 @@
 // transaction. Claimed under a lease (translation, then distribution), translated or retried,
 // postponed, failed, given back after a dead run, retried by an editor, overtaken by a kill, and
 // fanned out: its outbox rows, documents and queue heads written with `distributed`.
-import { randomUUID } from 'node:crypto'
+import { newId } from '../ids.ts'
 import type { StoredVersion } from '../articles/types.ts'
 import { DISTRIBUTION_READY, IN_PIPELINE, IN_TRANSLATION, TRANSLATION_READY } from './claim-conditions.ts'
 import { newDelivery, toVersion, translationContentJson, VERSION_COLUMNS, type VersionRow } from './rows.ts'
@@ -174,7 +174,7 @@ export function createSqliteVersions (db: Db, queue: SqliteQueue): VersionMethod
           { id: string; version: number; content: string; content_hash: string; event: string } | undefined
         if (latest === undefined) return null
         if (latest.event === 'kill') return { versionId: latest.id, version: latest.version }
-        const versionId = randomUUID()
+        const versionId = newId()
         const version = latest.version + 1
         // Earlier versions still in the pipeline are overtaken: the kill must not wait for them.
         db.prepare(`UPDATE versions SET status = 'superseded', status_reason = ?, lease_until = NULL, next_attempt_at = NULL,
