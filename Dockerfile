@@ -50,4 +50,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
 # node itself as PID 1, not npm: SIGTERM from `docker stop` must reach the server's handler,
 # which stops taking work and lets in-flight deliveries finish before closing the database.
 # The V8 flags keep the heap close to what is live (README "Memory"); npm start uses the same.
-CMD ["node", "--max-semi-space-size=1", "--heap-growing-percent=20", "dist/src/server.js"]
+CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=20", "dist/src/server.js"]

@@ -11,7 +11,7 @@ import { repoRoot } from './conformance.ts'
  * The V8 flags the service is started with, as `npm start` and the Dockerfile's CMD do (the
  * README's "Memory" part says why; test/memory-flags.test.ts keeps the three in step).
  */
-export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=1', '--heap-growing-percent=20']
+export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=20']
 
 export async function freePort (): Promise<number> {
   const server = createServer()

@@ -49,6 +49,32 @@ describe('source guard', () => {
     assert.match(err.message, /"xx" is not a language Google Cloud Translation translates from/)
   })
 
+  it('accepts exactly when the census by script finds at least half the letters Arabic, whatever the characters', () => {
+    // Arabic letters, harakat and tatweel, Arabic digits and comma, presentation forms, Latin,
+    // Cyrillic, Han, and letters outside the BMP (Arabic mathematical alef, a Han extension, an emoji).
+    const pool = ['ب', 'ة', 'ً', 'ـ', '٣', '،', 'ﻻ', 'a', 'Z', 'ж', '中', '\u{1EE00}', '\u{20000}', '😀', ' ', '7', '.']
+    let seed = 7
+    const next = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31
+      return seed / 2 ** 31
+    }
+    for (let run = 0; run < 500; run++) {
+      const text = Array.from({ length: 1 + Math.floor(next() * 12) }, () => pool[Math.floor(next() * pool.length)]).join('')
+      const { letters, byScript } = countScripts(text)
+      const arabic = byScript.find((s) => s.script === 'Arabic')?.letters ?? 0
+      const accepted = (() => {
+        try {
+          assertTranslatableSource(story(text, [text]))
+          return true
+        } catch (err) {
+          assert.ok(err instanceof UnsupportedSourceError)
+          return false
+        }
+      })()
+      assert.equal(accepted, letters > 0 && arabic / letters >= 0.5, JSON.stringify(text))
+    }
+  })
+
   it('ignores inline markup when counting', () => {
     assertTranslatableSource(story('خبر', ['<a href="https://example.com/a-very-long-english-looking-url">رابط</a> نص عربي']))
   })
