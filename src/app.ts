@@ -26,6 +26,7 @@ import { createMetrics } from './metrics/registry.ts'
 import { instrumentTranslator } from './metrics/translator.ts'
 import { type CpuPoolOptions, createCpuPool } from './pipeline/cpu-worker.ts'
 import { createPipeline } from './pipeline/runner.ts'
+import { billedStorage, createPacer } from './pipeline/pacer.ts'
 import { openSqliteStorage } from './storage/sqlite.ts'
 import type { Storage } from './storage/types.ts'
 import { classifyStorageError, guardStorage } from './storage/unavailable.ts'
@@ -126,9 +127,12 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     // CPU-heavy stage work runs in worker threads with a bounded heap (pipeline/cpu-worker.ts).
     const cpu = createCpuPool(options.cpu)
     owned.unshift(cpu)
+    const pacer = createPacer({ share: config.throughput.pipelineSharePercent / 100 })
+    app.addHook('onRequest', async () => { pacer.requestArrived() })
     const pipeline = createPipeline({
       cpu,
-      storage,
+      storage: billedStorage(storage, pacer),
+      pacer,
       translator,
       agent,
       log: app.log,

@@ -54,6 +54,8 @@ export interface TranslationThroughput {
   retryBackoffCapMs: number
   /** Latency of every answer of the embedded emulator (0: none); for demos and benches. */
   emulatorLatencyMs: number
+  /** Percent of the request thread the pipeline may take while requests keep arriving (pipeline/pacer.ts); 100: no pacing. */
+  pipelineSharePercent: number
 }
 
 /** Google's default quota for general-model characters per project per minute (v2 and v3). */
@@ -201,7 +203,8 @@ function readThroughput (read: (name: string) => string | undefined, problems: s
     retryMinAttempts: 8,
     retryBackoffBaseMs: 1000,
     retryBackoffCapMs: 5 * 60_000,
-    emulatorLatencyMs: duration('EMULATOR_LATENCY', '0ms', { allowZero: true })
+    emulatorLatencyMs: duration('EMULATOR_LATENCY', '0ms', { allowZero: true }),
+    pipelineSharePercent: integer('PIPELINE_SHARE_WHILE_BUSY', 25, 5, 100)
   }
 }
 

@@ -64,16 +64,16 @@ describe('loadConfig', () => {
   it('bounds translation throughput: engine calls in flight, chars per minute, retry window, emulator latency', () => {
     // The back-off and minimum runs are not settable; they sit here so the pipeline's tests can shorten them.
     const retry = { retryMinAttempts: 8, retryBackoffBaseMs: 1000, retryBackoffCapMs: 300_000 }
-    assert.deepEqual(loadConfig({}).throughput, { concurrency: 16, charsPerMinute: 6_000_000, retryWindowMs: 86_400_000, ...retry, emulatorLatencyMs: 0 })
+    assert.deepEqual(loadConfig({}).throughput, { concurrency: 16, charsPerMinute: 6_000_000, retryWindowMs: 86_400_000, ...retry, emulatorLatencyMs: 0, pipelineSharePercent: 25 })
     assert.deepEqual(loadConfig({
-      TRANSLATION_CONCURRENCY: '4', TRANSLATION_CHARS_PER_MINUTE: '1_000_000', TRANSLATION_RETRY_WINDOW: '2h', EMULATOR_LATENCY: '250ms'
-    }).throughput, { concurrency: 4, charsPerMinute: 1_000_000, retryWindowMs: 7_200_000, ...retry, emulatorLatencyMs: 250 })
+      TRANSLATION_CONCURRENCY: '4', TRANSLATION_CHARS_PER_MINUTE: '1_000_000', TRANSLATION_RETRY_WINDOW: '2h', EMULATOR_LATENCY: '250ms', PIPELINE_SHARE_WHILE_BUSY: '100'
+    }).throughput, { concurrency: 4, charsPerMinute: 1_000_000, retryWindowMs: 7_200_000, ...retry, emulatorLatencyMs: 250, pipelineSharePercent: 100 })
     assert.throws(() => loadConfig({
-      TRANSLATION_CONCURRENCY: '0', TRANSLATION_CHARS_PER_MINUTE: 'lots', TRANSLATION_RETRY_WINDOW: '0s', EMULATOR_LATENCY: 'slow'
+      TRANSLATION_CONCURRENCY: '0', TRANSLATION_CHARS_PER_MINUTE: 'lots', TRANSLATION_RETRY_WINDOW: '0s', EMULATOR_LATENCY: 'slow', PIPELINE_SHARE_WHILE_BUSY: '2'
     }), (err: unknown) => {
       assert.ok(err instanceof ConfigError)
       assert.deepEqual(err.problems.map((p) => /^[A-Z_]+/.exec(p)?.[0]),
-        ['TRANSLATION_CONCURRENCY', 'TRANSLATION_CHARS_PER_MINUTE', 'TRANSLATION_RETRY_WINDOW', 'EMULATOR_LATENCY'])
+        ['TRANSLATION_CONCURRENCY', 'TRANSLATION_CHARS_PER_MINUTE', 'TRANSLATION_RETRY_WINDOW', 'EMULATOR_LATENCY', 'PIPELINE_SHARE_WHILE_BUSY'])
       return true
     })
   })

@@ -8,6 +8,7 @@ import type { AttemptOutcome, Storage } from '../storage/types.ts'
 import type { CpuWork } from './cpu-jobs.ts'
 import type { TranslationProvider } from '../translation/types.ts'
 import type { Waker } from './waker.ts'
+import type { Pacer } from './pacer.ts'
 
 export interface PipelineContext {
   storage: Storage
@@ -27,6 +28,8 @@ export interface PipelineContext {
   observer?: PipelineObserver
   /** Where CPU-heavy stage work runs (the app's worker pool); in this thread when absent (unit tests). */
   cpu?: CpuWork
+  /** Makes background work give way to requests (pacer.ts); never waits when absent. */
+  pacer?: Pacer
 }
 
 export interface PipelineObserver {

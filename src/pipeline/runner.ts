@@ -98,6 +98,11 @@ export function createPipeline (ctx: PipelineContext): Pipeline {
         // batch after batch without letting a request in (ingest p50 > 100 ms). One batch of
         // claims and launches, then whatever I/O is ready (requests, replies) goes first.
         await yieldToIo()
+        // While requests keep arriving, claims wait for the pipeline's turn (pacer.ts); jobs in
+        // flight go on, and a wake only makes the loop look again.
+        for (let wait = ctx.pacer?.delayMs() ?? 0; wait > 0 && !stopping; wait = ctx.pacer?.delayMs() ?? 0) {
+          await processWaker.wait(wait)
+        }
         await renewLeases()
         const claimedAt = ctx.now()
         // Distribution first: a kill, or a version its partners wait for, goes before new claims.

@@ -1,0 +1,113 @@
+// Background work gives way to the API. The pipeline runs on the thread that answers requests,
+// and a post is only acknowledged once it is stored: with the pipeline's storage work taking the
+// thread as often as the requests did, a burst of posts was answered at half the rate the thread
+// could take them. So while requests keep arriving and the thread is saturated, the pipeline's
+// synchronous storage work may use at most a share of the thread's time
+// (PIPELINE_SHARE_WHILE_BUSY, measured over the last ~100 ms); when no request has arrived for a
+// moment, or the thread has time to spare, it takes all it needs. It never stops:
+// it goes on at its share under any load, and the backlog it leaves is drained once the burst
+// is over (`GET /v1/pipeline` says how far behind it is).
+// The bill is what storage calls take on this thread (`billedStorage`): on SQLite that is nearly
+// all of a stage's work; on PostgreSQL the work happens in the database server and little is billed.
+import type { Storage } from '../storage/types.ts'
+
+/** How long after the last request the API still counts as busy. */
+export const BUSY_FOR_MS = 50
+/** The time constant of the background's measured use of the thread. */
+export const WINDOW_MS = 100
+/** Event-loop utilization from which the thread counts as saturated. */
+export const SATURATED = 0.85
+
+export interface Pacer {
+  /** A request arrived (an onRequest hook calls it). */
+  requestArrived(): void
+  /** Bills ms of this thread's time to background work. */
+  bill(ms: number): void
+  /** How long the background should wait before taking more work: 0 when it may go now. */
+  delayMs(): number
+}
+
+export interface PacerOptions {
+  /** Share of the thread background work may use while requests arrive, 0 < share ≤ 1 (1: no pacing). */
+  share: number
+  /** Milliseconds, monotonic (performance.now); tests move it by hand. */
+  clock?: () => number
+  /** The thread's recent event-loop utilization, 0–1 (tests set it). */
+  utilization?: () => number
+}
+
+/** Event-loop utilization over the last completed window of about WINDOW_MS. */
+function recentUtilization (): () => number {
+  let since = performance.eventLoopUtilization()
+  let at = performance.now()
+  let value = 0
+  return () => {
+    const now = performance.now()
+    if (now - at >= WINDOW_MS) {
+      value = performance.eventLoopUtilization(since).utilization
+      since = performance.eventLoopUtilization()
+      at = now
+    }
+    return value
+  }
+}
+
+export function createPacer ({ share, clock = () => performance.now(), utilization = recentUtilization() }: PacerOptions): Pacer {
+  let lastRequestAt = Number.NEGATIVE_INFINITY
+  // Exponentially decayed sum of billed ms: at a steady rate r (ms of work per ms) it settles at r × WINDOW_MS.
+  let used = 0
+  let usedAt = clock()
+  const budget = share * WINDOW_MS
+  const decayed = (now: number): number => {
+    used *= Math.exp(-(now - usedAt) / WINDOW_MS)
+    usedAt = now
+    return used
+  }
+  return {
+    requestArrived () {
+      lastRequestAt = clock()
+    },
+    bill (ms) {
+      decayed(clock())
+      used += ms
+    },
+    delayMs () {
+      if (share >= 1) return 0
+      const now = clock()
+      const current = decayed(now)
+      if (now - lastRequestAt > BUSY_FOR_MS || current <= budget || utilization() < SATURATED) return 0
+      // Until the decayed use falls back to the budget, or the API falls quiet, whichever is first.
+      const untilWithinShare = WINDOW_MS * Math.log(current / budget)
+      const untilQuiet = lastRequestAt + BUSY_FOR_MS - now
+      return Math.max(1, Math.ceil(Math.min(untilWithinShare, untilQuiet)))
+    }
+  }
+}
+
+/**
+ * The storage the pipeline uses, billing each call's time on this thread to the pacer. Storage
+ * calls do their SQLite work synchronously under the promise they return, so the time to get
+ * the promise is the work; what a PostgreSQL call waits for is not billed.
+ */
+export function billedStorage (storage: Storage, pacer: Pacer): Storage {
+  const wrapped = new Map<PropertyKey, unknown>()
+  return new Proxy(storage, {
+    get (target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown
+      if (typeof value !== 'function') return value
+      let billed = wrapped.get(key)
+      if (billed === undefined) {
+        billed = (...args: unknown[]) => {
+          const started = performance.now()
+          try {
+            return (value as (...a: unknown[]) => unknown).apply(target, args)
+          } finally {
+            pacer.bill(performance.now() - started)
+          }
+        }
+        wrapped.set(key, billed)
+      }
+      return billed
+    }
+  })
+}

@@ -1,0 +1,97 @@
+// The pacer: background work gives way to the API while requests keep arriving, by share of the thread.
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { BUSY_FOR_MS, billedStorage, createPacer, SATURATED, WINDOW_MS } from '../../src/pipeline/pacer.ts'
+import type { Storage } from '../../src/storage/types.ts'
+
+function clocked (share: number) {
+  let now = 1_000
+  let utilization = 1
+  const pacer = createPacer({ share, clock: () => now, utilization: () => utilization })
+  return { pacer, advance: (ms: number) => { now += ms }, setUtilization: (u: number) => { utilization = u } }
+}
+
+describe('pacer', () => {
+  it('never holds background work back while no request arrives, however much it used', () => {
+    const { pacer } = clocked(0.25)
+    pacer.bill(500)
+    assert.equal(pacer.delayMs(), 0)
+  })
+
+  it('holds it back while requests arrive and it used more than its share, until the share is back', () => {
+    const { pacer, advance } = clocked(0.25)
+    pacer.requestArrived()
+    pacer.bill(0.25 * WINDOW_MS) // exactly the share of one window: still allowed
+    assert.equal(pacer.delayMs(), 0)
+    pacer.bill(0.25 * WINDOW_MS) // twice the budget: back within it after ln 2 windows
+    assert.equal(pacer.delayMs(), Math.ceil(Math.min(WINDOW_MS * Math.log(2), BUSY_FOR_MS)))
+    // Requests keep coming; the background waits as told, asking again each time.
+    let waited = 0
+    for (let wait = pacer.delayMs(); wait > 0; wait = pacer.delayMs()) {
+      advance(wait)
+      waited += wait
+      pacer.requestArrived()
+    }
+    assert.equal(waited, Math.ceil(WINDOW_MS * Math.log(2)))
+  })
+
+  it('lets it go as soon as the API falls quiet', () => {
+    const { pacer, advance } = clocked(0.1)
+    pacer.requestArrived()
+    pacer.bill(100)
+    assert.ok(pacer.delayMs() > 0)
+    assert.ok(pacer.delayMs() <= BUSY_FOR_MS)
+    advance(BUSY_FOR_MS + 1)
+    assert.equal(pacer.delayMs(), 0)
+  })
+
+  it('settles at its share under a steady stream of requests and work', () => {
+    const { pacer, advance } = clocked(0.25)
+    let worked = 0
+    // 10 s of requests every ms; the background does 2 ms of work whenever it is let go.
+    for (let t = 0; t < 10_000; t++) {
+      pacer.requestArrived()
+      if (pacer.delayMs() === 0) {
+        pacer.bill(2)
+        worked += 2
+      }
+      advance(1)
+    }
+    const share = worked / 10_000
+    assert.ok(share > 0.2 && share < 0.3, `share ${share}`)
+  })
+
+  it('lets it go while the thread has time to spare, requests or not', () => {
+    const { pacer, setUtilization } = clocked(0.25)
+    pacer.requestArrived()
+    pacer.bill(100)
+    assert.ok(pacer.delayMs() > 0)
+    setUtilization(SATURATED - 0.01)
+    assert.equal(pacer.delayMs(), 0)
+  })
+
+  it('with a share of 100 % never paces', () => {
+    const { pacer } = clocked(1)
+    pacer.requestArrived()
+    pacer.bill(10_000)
+    assert.equal(pacer.delayMs(), 0)
+  })
+
+  it('bills the synchronous time of each storage call, and passes calls and results through', async () => {
+    const billed: number[] = []
+    const storage = {
+      async ping () {
+        const until = performance.now() + 5
+        while (performance.now() < until) { /* the synchronous part of a SQLite call */ }
+        return 'pong'
+      },
+      sharedDatabase: false
+    } as unknown as Storage
+    const wrapped = billedStorage(storage, { requestArrived () {}, bill: (ms) => billed.push(ms), delayMs: () => 0 })
+    assert.equal(wrapped.sharedDatabase, false)
+    assert.equal(await (wrapped.ping as unknown as () => Promise<string>)(), 'pong')
+    assert.equal(billed.length, 1)
+    assert.ok(billed[0]! >= 5, String(billed[0]))
+    assert.equal(wrapped.ping, wrapped.ping, 'one wrapper per method')
+  })
+})
