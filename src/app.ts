@@ -63,6 +63,8 @@ export interface BuildOptions {
 export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(config.logLevel, options.logStream),
+    // One line per request, written when it is answered (http/observability.ts).
+    disableRequestLogging: true,
     bodyLimit: 4 * 1024 * 1024,
     // Idle sockets, slow senders and idle keep-alive connections are cut (HTTP_*_TIMEOUT).
     connectionTimeout: config.http.connectionTimeoutMs,

@@ -1,4 +1,5 @@
 // Subscribers (partner endpoints and pull feeds), their secrets and their event log, on SQLite.
+import type { KeptKeys } from './sqlite-keys.ts'
 import { type Db, transaction } from './sqlite-tx.ts'
 import type { Storage, Subscriber, SubscriberEvent } from './types.ts'
 import { type SubscriberRow, toSubscriber } from './rows.ts'
@@ -8,7 +9,7 @@ type SubscriberMethods = Pick<Storage, 'createSubscriber' | 'listActiveSubscribe
   'listSubscribers' | 'updateSubscriber' | 'deleteSubscriber' | 'rotateSecret' | 'disableSubscriber' |
   'addSubscriberEvent' | 'listSubscriberEvents'>
 
-export function createSqliteSubscribers (db: Db): SubscriberMethods {
+export function createSqliteSubscribers (db: Db, keys: KeptKeys): SubscriberMethods {
   const addEvent = (id: string, event: SubscriberEvent): void => {
     db.prepare('INSERT INTO subscriber_events (subscriber_id, at, kind, detail) VALUES (?, ?, ?, ?)')
       .run(id, event.at, event.kind, event.detail)
@@ -64,6 +65,7 @@ export function createSqliteSubscribers (db: Db): SubscriberMethods {
           last_error = ? WHERE subscriber_id = ? AND status IN ('pending', 'feed')`).run(STOPPED_BECAUSE.subscriberDeleted, id)
         // Its feed keys are revoked in the same transaction: nothing is left to read with them.
         db.prepare('UPDATE api_keys SET revoked_at = ? WHERE subscriber_id = ? AND revoked_at IS NULL').run(now, id)
+        keys.forget((key) => key.subscriberId === id)
         addEvent(id, deletedEvent(now))
         return true
       })

@@ -10,7 +10,7 @@ import { createSqliteDeliveries } from './sqlite-deliveries.ts'
 import { createSqliteGauges } from './sqlite-gauges.ts'
 import { createSqliteQueue } from './sqlite-queue.ts'
 import { createSqliteGlossary } from './sqlite-glossary.ts'
-import { createSqliteKeys } from './sqlite-keys.ts'
+import { createSqliteKeys, keptKeys } from './sqlite-keys.ts'
 import { createSqliteSearch, indexOlderArticles } from './sqlite-search.ts'
 import { createSqliteSubscribers } from './sqlite-subscribers.ts'
 import { createSqliteTranslation } from './sqlite-translation.ts'
@@ -63,6 +63,7 @@ export function openSqliteStorage (databasePath: string, options: SqliteStorageO
     db.exec('PRAGMA journal_size_limit = 67108864')
   }
   let closed = false
+  const keys = keptKeys()
 
   return {
     // One process per file: a lease at start-up can only be a crashed run's.
@@ -105,9 +106,9 @@ export function openSqliteStorage (databasePath: string, options: SqliteStorageO
       })
     },
 
-    ...createSqliteKeys(db),
+    ...createSqliteKeys(db, keys),
     ...createSqliteArticles(db),
-    ...createSqliteSubscribers(db),
+    ...createSqliteSubscribers(db, keys),
     ...createSqliteDeliveries(db, queue),
     ...createSqliteVersions(db, queue),
     ...createSqliteTranslation(db),

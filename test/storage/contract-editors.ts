@@ -124,6 +124,8 @@ export function editorsContract (name: string, open: OpenStorage): void {
       await storage.insertApiKey(key('00000000-0000-4000-8000-0000000000a2', 'admin'))
       await storage.insertApiKey(key('00000000-0000-4000-8000-0000000000e1', 'editor'))
       assert.equal(await storage.countApiKeys('admin'), 2)
+      // Looked up first (as every request does), then revoked: the next lookup says so.
+      assert.equal((await storage.findApiKeyByHash('hash-00000000-0000-4000-8000-0000000000e1'))?.revokedAt, null)
       assert.equal(await storage.revokeApiKey('00000000-0000-4000-8000-0000000000e1', at(31)), 'revoked')
       assert.equal(await storage.revokeApiKey('00000000-0000-4000-8000-0000000000e1', at(32)), 'revoked', 'idempotent')
       assert.equal((await storage.findApiKeyByHash('hash-00000000-0000-4000-8000-0000000000e1'))?.revokedAt, at(31))
@@ -132,7 +134,9 @@ export function editorsContract (name: string, open: OpenStorage): void {
       assert.equal(await storage.revokeApiKey('00000000-0000-4000-8000-000000000099', at(34)), 'not-found')
       assert.equal(await storage.countApiKeys('admin'), 1)
 
+      assert.equal((await storage.findApiKeyByHash('hash-00000000-0000-4000-8000-0000000000a2'))?.lastUsedAt, null)
       await storage.touchApiKey('00000000-0000-4000-8000-0000000000a2', at(35), at(34))
+      assert.equal((await storage.findApiKeyByHash('hash-00000000-0000-4000-8000-0000000000a2'))?.lastUsedAt, at(35))
       await storage.touchApiKey('00000000-0000-4000-8000-0000000000a2', at(35.5), at(34.5))
       const listed = await storage.listApiKeys()
       assert.deepEqual(listed.map((k) => [k.id.slice(-2), k.lastUsedAt, k.revokedAt]), [
