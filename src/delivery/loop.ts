@@ -4,7 +4,7 @@
 // nothing else can take its subscriber's next item early.
 import { IDLE_POLL_MS, type PipelineContext, sleepUntilDue } from '../pipeline/context.ts'
 import { createWaker } from '../pipeline/waker.ts'
-import { attemptDelivery, claimDeliveries, type FinishedAttempt, recordFinished } from './deliver-stage.ts'
+import { attemptDelivery, claimDeliveries, type FinishedAttempt, recentBodies, recordFinished } from './deliver-stage.ts'
 import { StorageUnavailableError } from '../storage/unavailable.ts'
 
 const ERROR_PAUSE_MS = 1_000
@@ -25,6 +25,7 @@ export function createDeliveryLoop (ctx: PipelineContext, signal: AbortSignal): 
   let stopping = false
   // Claiming one row per finished request would cost a query each; wait for a few free slots.
   const batchMin = Math.max(1, Math.floor(ctx.delivery.concurrency / 4))
+  const bytesOf = recentBodies()
 
   async function flush (): Promise<void> {
     while (finished.length > 0) {
@@ -55,7 +56,7 @@ export function createDeliveryLoop (ctx: PipelineContext, signal: AbortSignal): 
   }
 
   function launch (delivery: Parameters<typeof attemptDelivery>[1]): void {
-    const job: Promise<void> = attemptDelivery(ctx, delivery, signal)
+    const job: Promise<void> = attemptDelivery(ctx, delivery, signal, bytesOf)
       .then((done) => {
         if (done === null) return
         finished.push(done)

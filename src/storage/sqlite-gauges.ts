@@ -1,5 +1,5 @@
 // Scrape-time gauges on SQLite. Both statements read only rows still in the pipeline, through
-// the status indexes (versions_work, deliveries_due), so their cost follows the backlog, not history.
+// the status indexes (versions_by_status, deliveries_due), so their cost follows the backlog, not history.
 import { type OutboxGaugeRow, toOutboxGauge, toVersionGauges, type VersionGaugeRow } from './rows.ts'
 import type { Db } from './sqlite-tx.ts'
 import { GAUGED_VERSION_STATUSES, type Storage } from './types.ts'
