@@ -85,7 +85,7 @@ async function readCapped (body: Dispatcher.ResponseData['body'], cap: number) {
     if (!body.destroyed) body.destroy()
   }
   // stream mode drops a multi-byte character cut in half at the excerpt boundary.
-  const excerpt = new TextDecoder().decode(Buffer.concat(kept), { stream: true })
+  const excerpt = kept.length === 0 ? '' : new TextDecoder().decode(Buffer.concat(kept), { stream: true })
   return { excerpt, read, truncated }
 }
 
@@ -102,8 +102,19 @@ function buildHeaders (options: SendWebhookOptions): Record<string, string> {
 export async function sendWebhook (options: SendWebhookOptions): Promise<SendOutcome> {
   const timeoutMs = options.timeoutMs ?? 30_000
   const maxResponseBytes = options.maxResponseBytes ?? 65_536
-  const timeout = AbortSignal.timeout(timeoutMs)
-  const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal])
+  // One timer, cleared when the exchange ends. AbortSignal.timeout kept every attempt's signal
+  // and timer alive for the whole timeout (30 s) after it had finished, and AbortSignal.any tied
+  // each to the long-lived shutdown signal: a fan-out promoted them all to the old generation.
+  const controller = new AbortController()
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    controller.abort()
+  }, timeoutMs)
+  const shutdown = (): void => controller.abort()
+  if (options.signal?.aborted === true) controller.abort()
+  else options.signal?.addEventListener('abort', shutdown, { once: true })
+  const signal = controller.signal
   const started = performance.now()
   const elapsed = () => Math.round(performance.now() - started)
   let statusCode: number | undefined
@@ -137,7 +148,10 @@ export async function sendWebhook (options: SendWebhookOptions): Promise<SendOut
       durationMs: elapsed(),
       ...(options.signal?.aborted === true
         ? { errorCode: 'ABORTED', error: 'ABORTED: cut short by shutdown' }
-        : describe(err, timeout.aborted, timeoutMs)),
+        : describe(err, timedOut, timeoutMs)),
     }
+  } finally {
+    clearTimeout(timer)
+    options.signal?.removeEventListener('abort', shutdown)
   }
 }

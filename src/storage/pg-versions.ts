@@ -10,7 +10,7 @@ import { advanceQueues } from './pg-queue.ts'
 import type { PgDb } from './pg-tx.ts'
 import { newDelivery, toVersion, translationContentJson, VERSION_COLUMNS, type VersionRow } from './rows.ts'
 import {
-  documentHash, initialDeliveryStatus, killContent, killContentHash, killStatus, retryOutcome, STOPPED_BECAUSE
+  fanOutDocuments, initialDeliveryStatus, killContent, killContentHash, killStatus, retryOutcome, STOPPED_BECAUSE
 } from './rules.ts'
 import type { ClaimedVersion, Delivery, Storage, Subscriber } from './types.ts'
 
@@ -149,18 +149,16 @@ export function createPgVersions (db: PgDb): VersionMethods {
         }
 
         // Most subscribers share a rendering: hash it once, store it once.
+        const documentOf = fanOutDocuments()
         const documents = new Map<string, Document>()
         const created: Delivery[] = []
         const hashes: string[] = []
         const positions: number[] = []
         const queues = new Set<string>()
         for (const d of deliveries) {
-          const key = `${d.contentType}\n${d.body}`
-          let doc = documents.get(key)
-          if (doc === undefined) {
-            doc = { hash: documentHash(d.contentType, d.body), contentType: d.contentType, body: d.body }
-            documents.set(key, doc)
-          }
+          const { hash, isNew } = documentOf(d.contentType, d.body)
+          if (isNew) documents.set(hash, { hash, contentType: d.contentType, body: d.body })
+          const doc = documents.get(hash)!
           const counter = next.get(d.subscriberId)
           if (counter === undefined) throw new Error(`no subscriber ${d.subscriberId}`)
           const status = initialDeliveryStatus(counter.mode)

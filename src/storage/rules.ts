@@ -81,6 +81,28 @@ export function newWebhookId (): string {
   return `msg_${newId()}`
 }
 
+/**
+ * A fan-out's documents, each hashed once: most subscribers share a rendering. Keyed by the body
+ * string itself, whose hash V8 keeps in the string, then by content type: a key made by joining
+ * the two (as before) was a new 10 KB string per subscriber, flattened by every Map lookup:
+ * 100 MB of garbage in a 10,000-delivery fan-out.
+ */
+export function fanOutDocuments (): (contentType: string, body: string) => { hash: string; isNew: boolean } {
+  const byBody = new Map<string, Map<string, string>>()
+  return (contentType, body) => {
+    let byType = byBody.get(body)
+    if (byType === undefined) {
+      byType = new Map()
+      byBody.set(body, byType)
+    }
+    const known = byType.get(contentType)
+    if (known !== undefined) return { hash: known, isNew: false }
+    const hash = documentHash(contentType, body)
+    byType.set(contentType, hash)
+    return { hash, isNew: true }
+  }
+}
+
 /** Documents are stored once by this hash: most subscribers share a rendering. */
 export function documentHash (contentType: string, body: string): string {
   return createHash('sha256').update(contentType).update('\n').update(body).digest('hex')

@@ -7,7 +7,7 @@ import type { StoredVersion } from '../articles/types.ts'
 import { DISTRIBUTION_READY, IN_PIPELINE, IN_TRANSLATION, TRANSLATION_READY } from './claim-conditions.ts'
 import { newDelivery, toVersion, translationContentJson, VERSION_COLUMNS, type VersionRow } from './rows.ts'
 import {
-  documentHash, initialDeliveryStatus, killContent, killContentHash, killStatus, retryOutcome, STOPPED_BECAUSE
+  fanOutDocuments, initialDeliveryStatus, killContent, killContentHash, killStatus, retryOutcome, STOPPED_BECAUSE
 } from './rules.ts'
 import type { SqliteQueue } from './sqlite-queue.ts'
 import { type Db, transaction } from './sqlite-tx.ts'
@@ -127,18 +127,13 @@ export function createSqliteVersions (db: Db, queue: SqliteQueue): VersionMethod
         const insert = db.prepare(`INSERT INTO deliveries (id, webhook_id, subscriber_id, version_id, position, sequence, lang, format,
           document_hash, status, priority, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)`)
         const storeDocument = db.prepare('INSERT OR IGNORE INTO documents (hash, content_type, body) VALUES (?, ?, ?)')
-        const hashes = new Map<string, string>()
+        const documentOf = fanOutDocuments()
         const created: Delivery[] = []
         const queues = new Set<string>()
         for (const d of deliveries) {
           // Most subscribers share a rendering: hash it once, store it once.
-          const key = `${d.contentType}\n${d.body}`
-          let hash = hashes.get(key)
-          if (hash === undefined) {
-            hash = documentHash(d.contentType, d.body)
-            storeDocument.run(hash, d.contentType, d.body)
-            hashes.set(key, hash)
-          }
+          const { hash, isNew } = documentOf(d.contentType, d.body)
+          if (isNew) storeDocument.run(hash, d.contentType, d.body)
           const { position, mode } = queue.takePosition(d.subscriberId)
           const status = initialDeliveryStatus(mode)
           const sequence = status === 'feed' ? queue.takeSequence(d.subscriberId) : null

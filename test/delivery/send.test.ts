@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { getEventListeners } from 'node:events'
 import { describe, it, type TestContext } from 'node:test'
 import { Webhook } from 'standardwebhooks'
 import { createAddressPolicy } from '../../src/delivery/address-guard.ts'
@@ -139,6 +140,29 @@ describe('sendWebhook failures never throw', () => {
     assert.equal(result.errorCode, 'TIMEOUT')
   })
 
+  it('is cut short by the shutdown signal, during the exchange or before it, as ABORTED', async (t) => {
+    const { agent, server } = await setup(t, () => {})
+    const shutdown = new AbortController()
+    const pending = sendWebhook({ agent, url: server.url, body: '{}', timeoutMs: 10_000, signal: shutdown.signal })
+    await waitFor(() => server.requests.length === 1)
+    shutdown.abort()
+    const cut = await pending
+    assert.equal(cut.errorCode, 'ABORTED')
+    assert.ok(cut.durationMs < 5_000, String(cut.durationMs))
+    const before = await sendWebhook({ agent, url: server.url, body: '{}', timeoutMs: 10_000, signal: shutdown.signal })
+    assert.equal(before.errorCode, 'ABORTED')
+  })
+
+  it('leaves nothing on the shutdown signal once an attempt is over', async (t) => {
+    const { agent, server } = await setup(t, (_req, res) => { res.writeHead(204).end() })
+    const shutdown = new AbortController()
+    for (let i = 0; i < 20; i++) {
+      const result = await sendWebhook({ agent, url: server.url, body: '{}', timeoutMs: 10_000, signal: shutdown.signal })
+      assert.equal(result.statusCode, 204)
+    }
+    assert.equal(getEventListeners(shutdown.signal, 'abort').length, 0)
+  })
+
   it('returns ECONNREFUSED when nothing listens', async (t) => {
     const agent = createDeliveryAgent({ policy: open })
     t.after(() => agent.close())
@@ -177,3 +201,12 @@ describe('parseRetryAfter', () => {
     }
   })
 })
+
+/** Polls until the condition holds, for at most 5 s. */
+async function waitFor (condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met within 5 s')
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+}

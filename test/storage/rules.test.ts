@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
-  documentHash, initialDeliveryStatus, killContent, killContentHash, killStatus, newWebhookId, patchSubscriber, repeatedPostOutcome,
+  documentHash, fanOutDocuments, initialDeliveryStatus, killContent, killContentHash, killStatus, newWebhookId, patchSubscriber, repeatedPostOutcome,
   retryOutcome, signingSecrets, urlColumn, versionEvent
 } from '../../src/storage/rules.ts'
 import type { Subscriber } from '../../src/storage/types.ts'
@@ -83,5 +83,19 @@ describe('storage rules', () => {
     assert.equal(urlColumn({ mode: 'pull', url: 'https://ignored.example' }), '')
     assert.equal(urlColumn({ mode: 'push', url: null }), '')
     assert.equal(urlColumn({ mode: 'push', url: 'https://p.example' }), 'https://p.example')
+  })
+})
+
+describe('fan-out documents', () => {
+  it('hashes each document once, by body and content type', () => {
+    const documentOf = fanOutDocuments()
+    const body = `<x>${'خبر '.repeat(1000)}</x>`
+    const first = documentOf('application/xml', body)
+    assert.deepEqual(first, { hash: documentHash('application/xml', body), isNew: true })
+    // The same body arriving as another string (another subscriber's copy) is the same document.
+    assert.deepEqual(documentOf('application/xml', `${body.slice(0, 10)}${body.slice(10)}`), { hash: first.hash, isNew: false })
+    const asAtom = documentOf('application/atom+xml', body)
+    assert.deepEqual(asAtom, { hash: documentHash('application/atom+xml', body), isNew: true })
+    assert.notEqual(asAtom.hash, first.hash)
   })
 })
