@@ -13,8 +13,12 @@ import { type Db, preparedLater } from './sqlite-tx.ts'
 import type { SubscriberMode } from '../../schemas/subscribers.ts'
 
 export interface SqliteQueue {
-  /** Makes the right row the subscriber's head (inside the caller's transaction). */
-  advance(subscriberId: string, now: string): void
+  /**
+   * Makes the right row the subscriber's head (inside the caller's transaction). `onlyIfEmpty`:
+   * the caller only added rows that queue behind the others (priority 0, no number), so a queue
+   * that has a head keeps it, and is not searched again: a fan-out asked this for every row.
+   */
+  advance(subscriberId: string, now: string, onlyIfEmpty?: boolean): void
   /** The subscriber's next sequence number (inside the caller's transaction). */
   takeSequence(subscriberId: string): number
   /** The subscriber's next queue position, and whether it pushes or is read by pull. */
@@ -35,8 +39,9 @@ export function createSqliteQueue (db: Db): SqliteQueue {
     RETURNING next_position - 1 AS position, mode`)
 
   return {
-    advance (subscriberId, now) {
+    advance (subscriberId, now, onlyIfEmpty = false) {
       const head = findHead().get(subscriberId) as { id: string; sequence: number | null } | undefined
+      if (onlyIfEmpty && head !== undefined) return
       // A head with a number may already be at the partner: nothing overtakes it.
       if (head !== undefined && head.sequence !== null) return
       const next = (firstNumbered().get(subscriberId) ?? firstQueued().get(subscriberId)) as { id: string } | undefined

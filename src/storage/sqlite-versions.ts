@@ -129,7 +129,9 @@ export function createSqliteVersions (db: Db, queue: SqliteQueue): VersionMethod
         const storeDocument = db.prepare('INSERT OR IGNORE INTO documents (hash, content_type, body) VALUES (?, ?, ?)')
         const documentOf = fanOutDocuments()
         const created: Delivery[] = []
-        const queues = new Set<string>()
+        // Subscribers whose queue may need a new head: every one that got a row (false: only
+        // if it has no head yet) and, for a kill or a canceled head, a full look (true).
+        const queues = new Map<string, boolean>()
         for (const d of deliveries) {
           // Most subscribers share a rendering: hash it once, store it once.
           const { hash, isNew } = documentOf(d.contentType, d.body)
@@ -137,7 +139,8 @@ export function createSqliteVersions (db: Db, queue: SqliteQueue): VersionMethod
           const { position, mode } = queue.takePosition(d.subscriberId)
           const status = initialDeliveryStatus(mode)
           const sequence = status === 'feed' ? queue.takeSequence(d.subscriberId) : null
-          if (status === 'pending') queues.add(d.subscriberId)
+          // A row of priority 0 queues behind whatever is there: it only becomes the head of an empty queue.
+          if (status === 'pending') queues.set(d.subscriberId, queues.get(d.subscriberId) === true || (d.priority ?? 0) > 0)
           const delivery = newDelivery(d, { ...version, id: versionId }, { status, sequence, position }, now)
           insert.run(delivery.id, delivery.webhookId, d.subscriberId, versionId, position, sequence, d.lang, d.format, hash,
             status, d.priority ?? 0, now)
@@ -152,10 +155,10 @@ export function createSqliteVersions (db: Db, queue: SqliteQueue): VersionMethod
             last_error = ? WHERE status = 'pending' AND sequence IS NULL
               AND version_id IN (SELECT id FROM versions WHERE article_id = ? AND version < ?) RETURNING subscriber_id`)
             .all(STOPPED_BECAUSE.supersededByKill, version.article_id, version.version) as Array<{ subscriber_id: string }>
-          for (const c of canceled) queues.add(c.subscriber_id)
+          for (const c of canceled) queues.set(c.subscriber_id, true)
         }
         // New rows, a kill that goes first, a canceled head: each touched queue gets its head.
-        for (const subscriberId of queues) queue.advance(subscriberId, now)
+        for (const [subscriberId, fullLook] of queues) queue.advance(subscriberId, now, !fullLook)
         db.prepare(`UPDATE versions SET status = 'distributed', status_reason = NULL, lease_until = NULL,
           unfinished_runs = 0, next_attempt_at = NULL, updated_at = ? WHERE id = ?`).run(now, versionId)
         return created
