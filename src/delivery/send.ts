@@ -59,6 +59,12 @@ function describe (err: unknown, timedOut: boolean, timeoutMs: number) {
   return { errorCode: code, error: `${code}: ${message}` }
 }
 
+/** An answer that has no body: consumed, nothing kept. */
+async function drained (body: Dispatcher.ResponseData['body']) {
+  await body.dump()
+  return { excerpt: '', read: 0, truncated: false }
+}
+
 /** Drains at most `cap` bytes, keeping only the first EXCERPT_BYTES for the log. */
 async function readCapped (body: Dispatcher.ResponseData['body'], cap: number) {
   const kept: Buffer[] = []
@@ -130,7 +136,9 @@ export async function sendWebhook (options: SendWebhookOptions): Promise<SendOut
     })
     statusCode = response.statusCode
     const retryAfterMs = parseRetryAfter(response.headers['retry-after'])
-    const { excerpt, read, truncated } = await readCapped(response.body, maxResponseBytes)
+    // Most partners answer 204 or an empty 2xx: nothing to read, so no stream iterator to build.
+    const empty = statusCode === 204 || response.headers['content-length'] === '0'
+    const { excerpt, read, truncated } = empty ? await drained(response.body) : await readCapped(response.body, maxResponseBytes)
     // 3xx lands here too: redirects are never followed, so a moved endpoint shows up as a failure.
     return {
       ok: statusCode >= 200 && statusCode < 300,

@@ -117,6 +117,22 @@ describe('sendWebhook outcomes', () => {
   })
 })
 
+describe('sendWebhook empty answers', () => {
+  it('takes a 204 and an empty 200 as delivered, with nothing read', async (t) => {
+    let answer = 204
+    const { server, agent } = await setup(t, (_req, res) => {
+      if (answer === 204) res.writeHead(204).end()
+      else res.writeHead(200, { 'content-length': '0' }).end()
+    })
+    for (const status of [204, 200]) {
+      answer = status
+      const result = await sendWebhook({ agent, url: server.url, body: '{}' })
+      assert.deepEqual([result.ok, result.statusCode, result.responseBytes, result.responseExcerpt, result.truncated], [true, status, 0, undefined, false])
+    }
+    assert.equal(server.requests.length, 2)
+  })
+})
+
 describe('sendWebhook failures never throw', () => {
   it('times out a server that never answers within timeoutMs', async (t) => {
     const { agent, server } = await setup(t, () => {})
