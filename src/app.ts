@@ -5,7 +5,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autoload from '@fastify/autoload'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
+import Fastify, { type FastifyInstance, LogController, type RouteOptions } from 'fastify'
 import { bootstrapAdminKey } from './auth/api-keys.ts'
 import type { Config } from './config.ts'
 import { createAddressPolicy } from './delivery/address-guard.ts'
@@ -64,7 +64,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(config.logLevel, options.logStream),
     // One line per request, written when it is answered (http/observability.ts).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 4 * 1024 * 1024,
     // Idle sockets, slow senders and idle keep-alive connections are cut (HTTP_*_TIMEOUT).
     connectionTimeout: config.http.connectionTimeoutMs,
