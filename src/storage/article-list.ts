@@ -16,9 +16,15 @@ export interface ArticleListRow {
   created_at: string
 }
 
-/** The columns an ArticleListRow needs, from articles a and its current version v. */
-export const ARTICLE_LIST_COLUMNS = `a.seq, a.id, a.guid, v.version, v.status, v.event, v.content, a.category,
-  a.created_at AS first_created, v.created_at`
+/**
+ * The columns an ArticleListRow needs, from articles a and its current version v, with the story
+ * JSON taken from `content` (as rows.ts versionColumns).
+ */
+export const articleListColumns = (content: string): string => `a.seq, a.id, a.guid, v.version, v.status, v.event,
+  ${content} AS content, a.category, a.created_at AS first_created, v.created_at`
+
+/** PostgreSQL's. */
+export const ARTICLE_LIST_COLUMNS = articleListColumns('v.content')
 
 export function toArticleSummary (row: ArticleListRow): ArticleSummary {
   const content = JSON.parse(row.content) as StoredVersion['content']

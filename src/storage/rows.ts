@@ -26,9 +26,15 @@ export interface VersionRow {
   created_at: string
 }
 
-/** The columns a VersionRow needs, from versions v joined to articles a. */
-export const VERSION_COLUMNS = `v.id, v.article_id, a.guid, v.version, v.content_hash, v.content, v.event, v.pub_status, v.status,
-  v.status_reason, v.attempts, a.created_at AS first_created, v.created_at`
+/**
+ * The columns a VersionRow needs, from versions v joined to articles a, with the story JSON taken
+ * from `content`: v.content on PostgreSQL, the version_contents table on SQLite (sqlite-content.ts).
+ */
+export const versionColumns = (content: string): string => `v.id, v.article_id, a.guid, v.version, v.content_hash,
+  ${content} AS content, v.event, v.pub_status, v.status, v.status_reason, v.attempts, a.created_at AS first_created, v.created_at`
+
+/** PostgreSQL's: TOAST already keeps a large content out of the row its updates rewrite. */
+export const VERSION_COLUMNS = versionColumns('v.content')
 
 /** The columns of a LatestVersion (rules.ts), from versions, named as it names them. */
 export const LATEST_VERSION_COLUMNS = 'id, version, content_hash AS "contentHash", status, event, created_at AS "createdAt"'

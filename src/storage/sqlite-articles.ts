@@ -5,10 +5,11 @@ import { newId } from '../ids.ts'
 import { type LatestVersion, repeatedPostOutcome, versionEvent } from './rules.ts'
 import { type Db, groupCommit } from './sqlite-tx.ts'
 import type { Storage } from './types.ts'
-import { LATEST_VERSION_COLUMNS, type StoryRecipientRow, toStoryRecipient, toTranslation, toVersion, type TranslationRow, VERSION_COLUMNS, type VersionRow } from './rows.ts'
+import { LATEST_VERSION_COLUMNS, type StoryRecipientRow, toStoryRecipient, toTranslation, toVersion, type TranslationRow, type VersionRow } from './rows.ts'
+import { CONTENT_JOIN, insertContent, SQLITE_VERSION_COLUMNS } from './sqlite-content.ts'
 import { indexArticle, insertSearchTerms } from './sqlite-search.ts'
 
-const SELECT_VERSION = `SELECT ${VERSION_COLUMNS} FROM versions v JOIN articles a ON a.id = v.article_id`
+const SELECT_VERSION = `SELECT ${SQLITE_VERSION_COLUMNS} FROM versions v JOIN articles a ON a.id = v.article_id ${CONTENT_JOIN}`
 const LATEST_VERSION = `SELECT ${LATEST_VERSION_COLUMNS} FROM versions WHERE article_id = ? AND version = ?`
 
 type ArticleMethods = Pick<Storage, 'ingestVersion' | 'getVersion' | 'getTranslation' | 'listTranslations' | 'listStoryRecipients'>
@@ -41,9 +42,10 @@ export function createSqliteArticles (db: Db): ArticleMethods {
         }
         const versionId = newId()
         const event = versionEvent(version, correction)
-        db.prepare(`INSERT INTO versions (id, article_id, version, content_hash, content, event, status, next_attempt_at,
-          created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?)`)
-          .run(versionId, articleId, version, contentHash, JSON.stringify(content), event, now, now, now)
+        db.prepare(`INSERT INTO versions (id, article_id, version, content_hash, event, status, next_attempt_at,
+          created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'received', ?, ?, ?)`)
+          .run(versionId, articleId, version, contentHash, event, now, now, now)
+        insertContent(db, versionId, JSON.stringify(content))
         if (version === 1) insertSearchTerms(db, articleId, content.headline)
         else indexArticle(db, articleId, content, event)
         return { kind: 'created', articleId, versionId, version, status: 'received' }

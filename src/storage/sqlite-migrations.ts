@@ -353,5 +353,21 @@ export const sqliteMigrations: Migration[] = [
   DROP INDEX IF EXISTS versions_work;
   DROP INDEX IF EXISTS deliveries_in_flight;
   `
+  },
+  {
+    id: 90, name: 'a version\'s content in a table of its own: pipeline steps stop rewriting the story text', sql: `
+  -- Every pipeline step updates its version's row (status, lease, attempts). With the story JSON
+  -- in it the record overflowed its page, and an update that changes a record's size rewrites it
+  -- whole: each step freed and rewrote the overflow page, a free-list page and page 1 (3 of its
+  -- 6–10 WAL frames; bench/version-steps.ts). Content is written once and never updated. A rowid
+  -- table, keyed by the version id: ~4 KB rows would starve a WITHOUT ROWID B-tree of fan-out.
+  CREATE TABLE version_contents (
+    version_id TEXT PRIMARY KEY REFERENCES versions(id),
+    content TEXT NOT NULL
+  );
+  INSERT INTO version_contents (version_id, content) SELECT id, content FROM versions ORDER BY rowid;
+  -- Nothing indexes, checks or references the column, so SQLite can drop it (rewriting each row).
+  ALTER TABLE versions DROP COLUMN content;
+  `
   }
 ]

@@ -7,7 +7,8 @@ import { searchTerms } from '../articles/search-text.ts'
 import type { Db } from './sqlite-tx.ts'
 import type { ArticleListQuery, ArticleSummary, Storage } from './types.ts'
 import { type DailyUsageRow, toDailyUsage, toVersionSummary, type VersionSummaryRow } from './rows.ts'
-import { ARTICLE_LIST_COLUMNS, type ArticleListRow, articleFilters, mergeUsage, toArticleSummary } from './article-list.ts'
+import { type ArticleListRow, articleFilters, mergeUsage, toArticleSummary } from './article-list.ts'
+import { CONTENT_JOIN, SQLITE_ARTICLE_LIST_COLUMNS } from './sqlite-content.ts'
 
 type SearchMethods = Pick<Storage, 'listArticles' | 'listVersions' | 'getArticleUsage' | 'usageByDay'>
 
@@ -34,8 +35,8 @@ export function insertSearchTerms (db: Db, articleId: string, headline: string):
 
 /** Stories stored before search existed get their terms (once; a partial index finds them). */
 export function indexOlderArticles (db: Db): void {
-  const rows = db.prepare(`SELECT a.id, v.content, v.event FROM articles a
-    JOIN versions v ON v.article_id = a.id AND v.version = a.current_version WHERE a.search_indexed = 0`).all() as
+  const rows = db.prepare(`SELECT a.id, c.content, v.event FROM articles a
+    JOIN versions v ON v.article_id = a.id AND v.version = a.current_version ${CONTENT_JOIN} WHERE a.search_indexed = 0`).all() as
     Array<{ id: string; content: string; event: string }>
   for (const row of rows) {
     const content = JSON.parse(row.content) as ArticleContent
@@ -47,8 +48,8 @@ export function indexOlderArticles (db: Db): void {
 export function listArticlesSql (query: ArticleListQuery): { sql: string; params: Array<string | number> } {
   const { where, params } = articleFilters(query, () => '?')
   return {
-    sql: `SELECT ${ARTICLE_LIST_COLUMNS} FROM articles a
-      JOIN versions v ON v.article_id = a.id AND v.version = a.current_version
+    sql: `SELECT ${SQLITE_ARTICLE_LIST_COLUMNS} FROM articles a
+      JOIN versions v ON v.article_id = a.id AND v.version = a.current_version ${CONTENT_JOIN}
       ${where} ORDER BY a.seq DESC LIMIT ?`,
     params: [...params as Array<string | number>, query.limit]
   }
@@ -67,8 +68,8 @@ export function createSqliteSearch (db: Db): SearchMethods {
     },
 
     async listVersions (articleId) {
-      const rows = db.prepare(`SELECT version, event, status, status_reason, created_at, json_extract(content, '$.note') AS note
-        FROM versions WHERE article_id = ? ORDER BY version`).all(articleId) as unknown as VersionSummaryRow[]
+      const rows = db.prepare(`SELECT v.version, v.event, v.status, v.status_reason, v.created_at, json_extract(c.content, '$.note') AS note
+        FROM versions v ${CONTENT_JOIN} WHERE v.article_id = ? ORDER BY v.version`).all(articleId) as unknown as VersionSummaryRow[]
       return rows.map(toVersionSummary)
     },
 

@@ -5,10 +5,11 @@
 import { newId } from '../ids.ts'
 import type { StoredVersion } from '../articles/types.ts'
 import { DISTRIBUTION_READY, IN_PIPELINE, IN_TRANSLATION, TRANSLATION_READY } from './claim-conditions.ts'
-import { newDelivery, toVersion, translationContentJson, VERSION_COLUMNS, type VersionRow } from './rows.ts'
+import { newDelivery, toVersion, translationContentJson, type VersionRow } from './rows.ts'
 import {
   fanOutDocuments, initialDeliveryStatus, killContent, killContentHash, killStatus, retryOutcome, STOPPED_BECAUSE
 } from './rules.ts'
+import { CONTENT_JOIN, insertContent, SQLITE_VERSION_COLUMNS } from './sqlite-content.ts'
 import type { SqliteQueue } from './sqlite-queue.ts'
 import { type Db, transaction } from './sqlite-tx.ts'
 import type { ClaimedVersion, Delivery, Storage } from './types.ts'
@@ -25,8 +26,8 @@ const PRIORITIES = [1, 0]
 // that qualifies, or at the first not yet due: the cost does not grow with the backlog. Needs
 // :priority and :now. Exported for the query-plan test (test/storage/query-plans.test.ts).
 const queueProbe = (index: string, ready: string): string => `
-  SELECT ${VERSION_COLUMNS}, v.unfinished_runs
-  FROM versions v INDEXED BY ${index} JOIN articles a ON a.id = v.article_id
+  SELECT ${SQLITE_VERSION_COLUMNS}, v.unfinished_runs
+  FROM versions v INDEXED BY ${index} JOIN articles a ON a.id = v.article_id ${CONTENT_JOIN}
   WHERE ${ready} AND v.priority = :priority AND v.next_attempt_at <= :now
   ORDER BY v.next_attempt_at, v.rowid LIMIT 1`
 
@@ -167,8 +168,8 @@ export function createSqliteVersions (db: Db, queue: SqliteQueue): VersionMethod
 
     async createKillVersion (articleId, now, reason) {
       return transaction(db, () => {
-        const latest = db.prepare(`SELECT v.id, v.version, v.content, v.content_hash, v.event FROM versions v
-          JOIN articles a ON a.id = v.article_id AND v.version = a.current_version WHERE a.id = ?`).get(articleId) as
+        const latest = db.prepare(`SELECT v.id, v.version, c.content, v.content_hash, v.event FROM versions v
+          JOIN articles a ON a.id = v.article_id AND v.version = a.current_version ${CONTENT_JOIN} WHERE a.id = ?`).get(articleId) as
           { id: string; version: number; content: string; content_hash: string; event: string } | undefined
         if (latest === undefined) return null
         if (latest.event === 'kill') return { versionId: latest.id, version: latest.version }
@@ -179,10 +180,10 @@ export function createSqliteVersions (db: Db, queue: SqliteQueue): VersionMethod
           updated_at = ? WHERE article_id = ? AND ${IN_PIPELINE()}`).run(STOPPED_BECAUSE.overtakenByKill, now, articleId)
         // A distinct hash; ingest refuses the guid from now on (a kill is final).
         // The reason is the kill's note; it goes through translation first (see Storage.createKillVersion).
-        db.prepare(`INSERT INTO versions (id, article_id, version, content_hash, content, event, priority, pub_status, status,
-          next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'kill', 1, 'canceled', ?, ?, ?, ?)`)
-          .run(versionId, articleId, version, killContentHash(latest.content_hash), killContent(latest.content, reason),
-            killStatus(reason), now, now, now)
+        db.prepare(`INSERT INTO versions (id, article_id, version, content_hash, event, priority, pub_status, status,
+          next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, 'kill', 1, 'canceled', ?, ?, ?, ?)`)
+          .run(versionId, articleId, version, killContentHash(latest.content_hash), killStatus(reason), now, now, now)
+        insertContent(db, versionId, killContent(latest.content, reason))
         db.prepare('UPDATE articles SET current_version = ?, event = \'kill\' WHERE id = ?').run(version, articleId)
         // The kill carries the story's last translations (nothing is sent to an engine again).
         const source = db.prepare(`SELECT v.id FROM versions v WHERE v.article_id = ? AND v.version < ?

@@ -34,11 +34,13 @@ function shape (b: Backlog) {
   }
 }
 
-// Parameter order: count/at/content…; each statement is written once per dialect below.
-const statements = (series: string, cat: (a: string, b: string) => string, int: (x: string) => string) => [
+// Parameter order: count/at/content…; each statement is written once per dialect below. A
+// version's content is a column of versions on PostgreSQL; SQLite keeps it apart
+// (src/storage/sqlite-content.ts), written by seedSqlite.
+const statements = (series: string, cat: (a: string, b: string) => string, int: (x: string) => string, contentColumn: boolean) => [
   `INSERT INTO articles (id, guid, current_version, created_at) SELECT ${cat("'a'", 'i')}, ${cat("'urn:seed:'", 'i')}, 1, $at FROM ${series}`,
-  `INSERT INTO versions (id, article_id, version, content_hash, content, event, status, next_attempt_at, created_at, updated_at)
-   SELECT ${cat("'v'", 'i')}, ${cat("'a'", 'i')}, 1, ${cat("'h'", 'i')}, $content, 'new',
+  `INSERT INTO versions (id, article_id, version, content_hash, ${contentColumn ? 'content, ' : ''}event, status, next_attempt_at, created_at, updated_at)
+   SELECT ${cat("'v'", 'i')}, ${cat("'a'", 'i')}, 1, ${cat("'h'", 'i')}, ${contentColumn ? '$content, ' : ''}'new',
      CASE WHEN i < $received THEN 'received' WHEN i < $firstDistributed THEN 'translated' ELSE 'distributed' END,
      CASE WHEN i < $firstDistributed THEN $at END, $at, $at FROM ${series}`,
   'INSERT INTO documents (hash, content_type, body) VALUES (\'seed-doc\', \'application/json\', \'{}\')',
@@ -64,7 +66,7 @@ export function seedSqlite (db: DatabaseSync, b: Backlog): void {
   const values: Record<string, string | bigint> = { at: SEEDED_AT, content: CONTENT }
   for (const [name, n] of Object.entries({ received: b.received, subscribers: b.subscribers, ...s })) values[name] = BigInt(n)
   const series = 'n'
-  const texts = statements(series, (x, y) => `${x} || (${y})`, (x) => `(${x})`)
+  const texts = statements(series, (x, y) => `${x} || (${y})`, (x) => `(${x})`, false)
   db.exec('BEGIN')
   texts.forEach((text, k) => {
     const count = COUNTS(b, s)[k]!
@@ -73,6 +75,7 @@ export function seedSqlite (db: DatabaseSync, b: Backlog): void {
     statement.setAllowUnknownNamedParameters(true)
     statement.run(values)
   })
+  db.prepare('INSERT INTO version_contents (version_id, content) SELECT id, ? FROM versions').run(CONTENT)
   db.exec('COMMIT')
 }
 
@@ -80,7 +83,7 @@ export function seedSqlite (db: DatabaseSync, b: Backlog): void {
 export async function seedPg (client: pg.Client, b: Backlog): Promise<void> {
   const s = shape(b)
   const values: Record<string, string | number> = { at: SEEDED_AT, content: CONTENT, received: b.received, subscribers: b.subscribers, ...s }
-  const texts = statements('generate_series(0, $count - 1) AS n(i)', (x, y) => `${x} || (${y})::text`, (x) => `(${x})::int`)
+  const texts = statements('generate_series(0, $count - 1) AS n(i)', (x, y) => `${x} || (${y})::text`, (x) => `(${x})::int`, true)
   await client.query('BEGIN')
   for (const [k, text] of texts.entries()) {
     // Named values → positional parameters, each name typed from its value.

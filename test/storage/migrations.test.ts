@@ -103,3 +103,65 @@ it('gives stories stored before search existed their arrival order, search terms
     await tmp.remove()
   }
 })
+
+it('moves every version\'s content out of the versions row and keeps each story readable', async () => {
+  const tmp = await tempDir()
+  const file = path.join(tmp.dir, 'content-in-row.db')
+  try {
+    const old = new DatabaseSync(file)
+    old.exec('PRAGMA foreign_keys = OFF')
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)')
+    for (const m of [...sqliteMigrations].filter((m) => m.id < 90).sort((a, b) => a.id - b.id)) {
+      old.exec(m.sql)
+      old.prepare('INSERT INTO schema_migrations VALUES (?, ?)').run(m.id, '2026-11-01T00:00:00.000Z')
+    }
+    const at = '2026-11-01T10:00:00.000Z'
+    // A story in two versions (the second with a note, waiting for translation) and one distributed,
+    // each with a body long enough to overflow a page as real stories do.
+    const content = (headline: string, note?: string): string => JSON.stringify({
+      headline, paragraphs: Array.from({ length: 30 }, (_, i) => `فقرة رقم ${i} من نص الخبر الطويل.`), language: 'ar', category: 'economy', ...(note === undefined ? {} : { note })
+    })
+    const versions: Array<[string, string, number, string, string]> = [
+      ['v1', 'a1', 1, content('أسعار الذهب'), 'distributed'],
+      ['v2', 'a1', 2, content('أسعار الذهب ترتفع', 'تصحيح الرقم'), 'received'],
+      ['v3', 'a2', 1, content('موسم الزيتون'), 'distributed']
+    ]
+    old.prepare('INSERT INTO articles (id, guid, current_version, created_at, seq, category, search_indexed) VALUES (?, ?, ?, ?, ?, ?, 1)')
+      .run('a1', 'urn:old:1', 2, at, 1, 'economy')
+    old.prepare('INSERT INTO articles (id, guid, current_version, created_at, seq, category, search_indexed) VALUES (?, ?, ?, ?, ?, ?, 1)')
+      .run('a2', 'urn:old:2', 1, at, 2, 'economy')
+    for (const [id, article, version, text, status] of versions) {
+      old.prepare(`INSERT INTO versions (id, article_id, version, content_hash, content, status, event, next_attempt_at, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(id, article, version, `h${id}`, text, status, version === 1 ? 'new' : 'update',
+        status === 'received' ? at : null, at, at)
+    }
+    old.close()
+
+    const storage = openSqliteStorage(file)
+    try {
+      await storage.migrate()
+      for (const [id, article, version, text] of versions) {
+        const stored = await storage.getVersion(article, version)
+        assert.deepEqual([stored?.id, stored?.content], [id, JSON.parse(text)])
+      }
+      assert.deepEqual((await storage.listArticles({ limit: 10 })).map((a) => a.headline), ['موسم الزيتون', 'أسعار الذهب ترتفع'])
+      assert.deepEqual((await storage.listVersions('a1')).map((v) => v.note), [null, 'تصحيح الرقم'])
+      const claimed = await storage.claimVersionForTranslation('2026-11-01T11:00:00.000Z', '2026-11-01T11:01:00.000Z')
+      assert.deepEqual([claimed?.id, claimed?.content.headline], ['v2', 'أسعار الذهب ترتفع'])
+      const kill = await storage.createKillVersion('a2', '2026-11-01T12:00:00.000Z', 'خطأ')
+      assert.equal((await storage.getVersion('a2', kill?.version))?.content.headline, 'موسم الزيتون', 'a kill carries the story it withdraws')
+    } finally {
+      await storage.close()
+    }
+    const after = new DatabaseSync(file)
+    try {
+      const columns = after.prepare('SELECT name FROM pragma_table_info(\'versions\')').all().map((r) => r.name)
+      assert.ok(!columns.includes('content'), 'the versions row no longer carries the content')
+      assert.equal(after.prepare('SELECT COUNT(*) AS n FROM version_contents').get()?.n, 4)
+    } finally {
+      after.close()
+    }
+  } finally {
+    await tmp.remove()
+  }
+})
