@@ -14,6 +14,7 @@ import { FIND_CANDIDATES as PG_DELIVERY_CLAIM, READ_FEED as PG_READ_FEED } from 
 import { DISTRIBUTION_CLAIM as PG_DISTRIBUTION_CLAIM, TRANSLATION_CLAIM as PG_TRANSLATION_CLAIM } from '../../src/storage/pg-versions.ts'
 import { NEXT_DUE_DELIVERY, NEXT_DUE_DISTRIBUTION, NEXT_DUE_TRANSLATION, openSqliteStorage } from '../../src/storage/sqlite.ts'
 import { DELIVERY_CLAIM, READ_FEED } from '../../src/storage/sqlite-deliveries.ts'
+import { VERSION_GAUGES } from '../../src/storage/sqlite-gauges.ts'
 import { DISTRIBUTION_CLAIM, TRANSLATION_CLAIM } from '../../src/storage/sqlite-versions.ts'
 import { seedPg, seedSqlite } from '../helpers/backlog.ts'
 
@@ -55,7 +56,9 @@ const sqliteHot: Record<string, [string, Record<string, string | number> | Array
   'next due distribution': [NEXT_DUE_DISTRIBUTION, { now: NOW, priority: 0 }],
   'next due delivery': [NEXT_DUE_DELIVERY, { now: NOW }],
   'delivery claim': [DELIVERY_CLAIM, { now: NOW, limit: 64 }],
-  'feed page': [READ_FEED, ['s1', 10, 100]]
+  'feed page': [READ_FEED, ['s1', 10, 100]],
+  // With versions_work gone (migration 88), versions_by_status must answer it.
+  'version gauges': [VERSION_GAUGES, []]
 }
 
 describe('query plans: sqlite', () => {
