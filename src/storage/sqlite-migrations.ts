@@ -369,5 +369,21 @@ export const sqliteMigrations: Migration[] = [
   -- Nothing indexes, checks or references the column, so SQLite can drop it (rewriting each row).
   ALTER TABLE versions DROP COLUMN content;
   `
+  },
+  {
+    id: 91, name: 'search terms without a foreign key: each term of each post looked its story up again', sql: `
+  -- article_terms is derived from the story it is written with, in the same transaction, and
+  -- stories are never deleted: the reference only made every term of every post (a headline has
+  -- 20 or so) look the story up in articles, a quarter of the terms' cost at ingest.
+  CREATE TABLE article_terms_new (
+    term TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    PRIMARY KEY (term, article_id)
+  ) WITHOUT ROWID;
+  INSERT INTO article_terms_new (term, article_id) SELECT term, article_id FROM article_terms;
+  DROP TABLE article_terms;
+  ALTER TABLE article_terms_new RENAME TO article_terms;
+  CREATE INDEX article_terms_by_article ON article_terms (article_id);
+  `
   }
 ]
