@@ -26,7 +26,7 @@ import { createMetrics } from './metrics/registry.ts'
 import { instrumentTranslator } from './metrics/translator.ts'
 import { type CpuPoolOptions, createCpuPool } from './pipeline/cpu-worker.ts'
 import { createPipeline } from './pipeline/runner.ts'
-import { billedStorage, createPacer } from './pipeline/pacer.ts'
+import { billed, createPacer } from './pipeline/pacer.ts'
 import { openSqliteStorage } from './storage/sqlite.ts'
 import type { Storage } from './storage/types.ts'
 import { classifyStorageError, guardStorage } from './storage/unavailable.ts'
@@ -136,8 +136,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       done()
     })
     const pipeline = createPipeline({
-      cpu,
-      storage: billedStorage(storage, pacer),
+      cpu: billed(cpu, pacer),
+      storage: billed(storage, pacer),
       pacer,
       translator,
       agent,

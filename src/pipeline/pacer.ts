@@ -7,9 +7,9 @@
 // moment, or the thread has time to spare, it takes all it needs. It never stops:
 // it goes on at its share under any load, and the backlog it leaves is drained once the burst
 // is over (`GET /v1/pipeline` says how far behind it is).
-// The bill is what storage calls take on this thread (`billedStorage`): on SQLite that is nearly
-// all of a stage's work; on PostgreSQL the work happens in the database server and little is billed.
-import type { Storage } from '../storage/types.ts'
+// The bill is what storage calls and CPU-worker dispatches take on this thread (`billed`): on
+// SQLite that is nearly all of a stage's work; on PostgreSQL the work happens in the database
+// server and little is billed.
 
 /** How long after the last request the API still counts as busy. */
 export const BUSY_FOR_MS = 50
@@ -85,13 +85,14 @@ export function createPacer ({ share, clock = () => performance.now(), utilizati
 }
 
 /**
- * The storage the pipeline uses, billing each call's time on this thread to the pacer. Storage
- * calls do their SQLite work synchronously under the promise they return, so the time to get
- * the promise is the work; what a PostgreSQL call waits for is not billed.
+ * The same object (the pipeline's storage, its CPU-worker pool), billing each method call's time
+ * on this thread to the pacer. Storage calls do their SQLite work synchronously under the promise
+ * they return, and a dispatch copies its job to the worker before it returns, so the time to get
+ * the promise is the work; what the call then waits for (PostgreSQL, the worker) is not billed.
  */
-export function billedStorage (storage: Storage, pacer: Pacer): Storage {
+export function billed<T extends object> (target: T, pacer: Pacer): T {
   const wrapped = new Map<PropertyKey, unknown>()
-  return new Proxy(storage, {
+  return new Proxy(target, {
     get (target, key, receiver) {
       const value = Reflect.get(target, key, receiver) as unknown
       if (typeof value !== 'function') return value

@@ -1,7 +1,7 @@
 // The pacer: background work gives way to the API while requests keep arriving, by share of the thread.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { BUSY_FOR_MS, billedStorage, createPacer, SATURATED, WINDOW_MS } from '../../src/pipeline/pacer.ts'
+import { BUSY_FOR_MS, billed, createPacer, SATURATED, WINDOW_MS } from '../../src/pipeline/pacer.ts'
 import type { Storage } from '../../src/storage/types.ts'
 
 function clocked (share: number) {
@@ -78,7 +78,7 @@ describe('pacer', () => {
   })
 
   it('bills the synchronous time of each storage call, and passes calls and results through', async () => {
-    const billed: number[] = []
+    const bills: number[] = []
     const storage = {
       async ping () {
         const until = performance.now() + 5
@@ -87,11 +87,11 @@ describe('pacer', () => {
       },
       sharedDatabase: false
     } as unknown as Storage
-    const wrapped = billedStorage(storage, { requestArrived () {}, bill: (ms) => billed.push(ms), delayMs: () => 0 })
+    const wrapped = billed(storage, { requestArrived () {}, bill: (ms) => bills.push(ms), delayMs: () => 0 })
     assert.equal(wrapped.sharedDatabase, false)
     assert.equal(await (wrapped.ping as unknown as () => Promise<string>)(), 'pong')
-    assert.equal(billed.length, 1)
-    assert.ok(billed[0]! >= 5, String(billed[0]))
+    assert.equal(bills.length, 1)
+    assert.ok(bills[0]! >= 5, String(bills[0]))
     assert.equal(wrapped.ping, wrapped.ping, 'one wrapper per method')
   })
 })
