@@ -11,7 +11,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
-COPY scripts/build.ts ./scripts/
+COPY scripts/build.ts scripts/plain-schemas.ts ./scripts/
 COPY src ./src
 COPY routes ./routes
 COPY schemas ./schemas

@@ -2,7 +2,7 @@
 // (a scraper then needs no key that could change the service).
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
+import { MetricsText } from '../schemas/health.ts'
 import { bearerToken } from '../src/http/auth.ts'
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest()
@@ -22,7 +22,7 @@ const metrics: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Prometheus metrics',
       description: 'Text exposition format 0.0.4. Needs an admin key, or METRICS_TOKEN as a bearer token when it is set.',
       security: [{ bearer: [] }],
-      response: { 200: Type.String({ description: 'Prometheus text format' }) }
+      response: { 200: MetricsText }
     }
   }, async (_request, reply) => {
     const gauges = await app.storage.pipelineGauges()

@@ -25,6 +25,15 @@ export const Uuid = (options: { description?: string } = {}) => Type.String({ fo
 /** Path parameters of every route on one resource: /…/:id. */
 export const IdParams = Type.Object({ id: Uuid() })
 
+/** The reply of a 204: no body. */
+export const NoContent = Type.Null()
+
+/** The body of a route that reads none (src/http/unread-input.ts): nothing, or `{}`. */
+export const EmptyBody = Type.Object({}, { additionalProperties: false, description: 'No body is read; send none, or {}.' })
+
+/** The query of an API route that reads none (src/http/unread-input.ts). */
+export const NoQuery = Type.Object({}, { additionalProperties: false, description: 'No query parameters are read.' })
+
 /**
  * One of a list of strings, as JSON Schema (anyOf of consts, what Type.Union of literals writes),
  * typed as the union of the list: the `as const` list is the one place the values are written.

@@ -14,3 +14,6 @@ export const Ready = Type.Object({
   database: LiteralUnion(['ok', ...UNAVAILABLE_REASONS]),
   since: Type.Optional(Type.String({ description: 'When the database first refused writes in this episode.' }))
 })
+
+/** GET /metrics. */
+export const MetricsText = Type.String({ description: 'Prometheus text format' })

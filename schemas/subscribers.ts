@@ -85,7 +85,11 @@ export const SecretRotated = Type.Object({
   previousSecretValidUntil: Type.String({ description: 'Until then deliveries carry both signatures.' })
 })
 
+export const SubscriberList = Type.Object({ subscribers: Type.Array(SubscriberView) })
+
 export const SubscriberEventView = Type.Object({ at: Type.String(), kind: Type.String(), detail: Type.String() })
+
+export const SubscriberEventList = Type.Object({ events: Type.Array(SubscriberEventView) })
 
 /**
  * pending: queued or being retried · delivered: a 2xx came back · dead: the retry schedule ran out

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process'
 import { copyFile, mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { emitPlainSchemas } from './plain-schemas.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
@@ -21,6 +22,7 @@ export async function buildService (outDir = path.join(root, 'dist')): Promise<s
   // the service's version (src/http/openapi.ts: two directories up from its own file).
   await mkdir(outDir, { recursive: true })
   await copyFile(path.join(root, 'package.json'), path.join(outDir, 'package.json'))
+  await emitPlainSchemas(outDir)
   return path.join(outDir, 'src', 'server.js')
 }
 

@@ -1,9 +1,8 @@
 // API keys: admins create admin, editor, or subscriber keys (the last bound to one subscriber's feed), list
 // them and revoke them. The key is shown once in the reply to its creation.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
 import { createApiKey, listApiKeys, revokeApiKey } from '../../src/auth/api-keys.ts'
-import { IdParams } from '../../schemas/common.ts'
+import { IdParams, NoContent } from '../../schemas/common.ts'
 import { KeyCreated, KeyInput, KeyList } from '../../schemas/keys.ts'
 import { Problem, ProblemResponses } from '../../schemas/problem.ts'
 
@@ -25,7 +24,7 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
   // Revoked at once: the next request with that key is refused. 409 for the last admin key.
   app.delete('/keys/:id', {
     onRequest: app.requireRole('admin'),
-    schema: { params: IdParams, response: { 204: Type.Null(), ...ProblemResponses, 409: Problem } }
+    schema: { params: IdParams, response: { 204: NoContent, ...ProblemResponses, 409: Problem } }
   }, async (request, reply) => {
     await revokeApiKey(app.storage, request.params.id, app.now())
     return reply.code(204).send(null)

@@ -1,16 +1,16 @@
 // Subscribers: partner endpoints (push) and feeds (pull). Admin only.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { type Static, Type } from 'typebox'
+import type { Static } from 'typebox'
 import {
   createSubscriber, deleteSubscriber, getSubscriber, replayDeliveries, rotateSecret, updateSubscriber
 } from '../../src/delivery/subscribers.ts'
 import { deliveryPage } from '../../src/delivery/deliveries.ts'
 import { toUtcDateTime } from '../../src/http/date-time.ts'
-import { IdParams, type WithDefaults } from '../../schemas/common.ts'
+import { IdParams, NoContent, type WithDefaults } from '../../schemas/common.ts'
 import { ProblemResponses } from '../../schemas/problem.ts'
 import {
-  DeliveryListQuery, DeliveryPage, ReplayInput, ReplayReply, SecretRotated, SubscriberCreated, SubscriberEventView,
-  SubscriberInput, SubscriberPatch, SubscriberView
+  DeliveryListQuery, DeliveryPage, ReplayInput, ReplayReply, SecretRotated, SubscriberCreated, SubscriberEventList,
+  SubscriberInput, SubscriberList, SubscriberPatch, SubscriberView
 } from '../../schemas/subscribers.ts'
 
 const subscribers: FastifyPluginAsyncTypebox = async (app) => {
@@ -26,7 +26,7 @@ const subscribers: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/subscribers', {
     onRequest: admin,
-    schema: { response: { 200: Type.Object({ subscribers: Type.Array(SubscriberView) }), ...ProblemResponses } }
+    schema: { response: { 200: SubscriberList, ...ProblemResponses } }
   }, async () => ({ subscribers: await app.storage.listSubscribers() }))
 
   app.get('/subscribers/:id', {
@@ -41,7 +41,7 @@ const subscribers: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete('/subscribers/:id', {
     onRequest: admin,
-    schema: { params: IdParams, response: { 204: Type.Null(), ...ProblemResponses } }
+    schema: { params: IdParams, response: { 204: NoContent, ...ProblemResponses } }
   }, async (request, reply) => {
     await deleteSubscriber(app.storage, request.params.id, app.now())
     return reply.code(204).send(null)
@@ -54,7 +54,7 @@ const subscribers: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/subscribers/:id/events', {
     onRequest: admin,
-    schema: { params: IdParams, response: { 200: Type.Object({ events: Type.Array(SubscriberEventView) }), ...ProblemResponses } }
+    schema: { params: IdParams, response: { 200: SubscriberEventList, ...ProblemResponses } }
   }, async (request) => {
     await getSubscriber(app.storage, request.params.id)
     return { events: await app.storage.listSubscriberEvents(request.params.id) }

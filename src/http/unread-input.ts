@@ -5,17 +5,13 @@
 // expects. Likewise an API route without query parameters refuses any (`?verison=2` is a typo
 // to report, not a request for the latest version).
 import type { FastifyInstance, RouteOptions } from 'fastify'
-import { Type } from 'typebox'
+import { EmptyBody, NoQuery } from '../../schemas/common.ts'
 
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
-
-export const EmptyBody = Type.Object({}, { additionalProperties: false, description: 'No body is read; send none, or {}.' })
 
 function takesBody (method: RouteOptions['method']): boolean {
   return (Array.isArray(method) ? method : [method]).some((m) => WITH_BODY.has(String(m).toUpperCase()))
 }
-
-export const NoQuery = Type.Object({}, { additionalProperties: false, description: 'No query parameters are read.' })
 
 /** Gives every body-taking route without a body schema one that admits only nothing or `{}`. */
 export function refuseUnreadBodies (app: FastifyInstance): void {

@@ -3,8 +3,9 @@
 // signed and delivered — and shuts down cleanly. It runs with Node's TypeScript support turned
 // off, so a module or worker entry that still points at a .ts file fails here.
 import assert from 'node:assert/strict'
-import { access, mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { access, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { after, before, it } from 'node:test'
 import { buildService } from '../../scripts/build.ts'
 import { type Emulator, startEmulator } from '../../src/translation/emulator/server.ts'
@@ -40,6 +41,26 @@ after(async () => {
 it('builds JavaScript for the service and its worker threads', async () => {
   for (const file of ['src/server.js', 'src/pipeline/cpu-worker-thread.js', 'src/storage/sqlite-checkpoint-worker.js', 'routes/v1/articles.js', 'package.json']) {
     await access(path.join(outDir, file))
+  }
+})
+
+it('emits the schemas as the plain JSON Schema TypeBox builds, so the build never loads typebox', async () => {
+  const dir = path.join(repoRoot, 'schemas')
+  for (const file of (await readdir(dir)).filter((f) => f.endsWith('.ts'))) {
+    const source = await import(pathToFileURL(path.join(dir, file)).href) as Record<string, unknown>
+    const built = await import(pathToFileURL(path.join(outDir, 'schemas', file.replace(/\.ts$/, '.js'))).href) as Record<string, unknown>
+    for (const [name, value] of Object.entries(source)) {
+      // The schema builders (functions) are used only inside schemas/ and are not emitted.
+      if (typeof value === 'function') continue
+      // JSON drops only TypeBox's non-enumerable markers (~kind, ~optional): validation and
+      // /openapi.json read the rest.
+      const expected = value instanceof RegExp ? value : JSON.parse(JSON.stringify(value))
+      assert.deepEqual(built[name], expected, `schemas/${file}: ${name}`)
+    }
+  }
+  const built = await readdir(outDir, { recursive: true })
+  for (const file of built.filter((f) => f.endsWith('.js'))) {
+    assert.doesNotMatch(await readFile(path.join(outDir, file), 'utf8'), /from\s*['"]typebox/, file)
   }
 })
 
