@@ -53,7 +53,8 @@ const show = (r: LoadResult) => `${r.perSecond.toFixed(0)}/s, p50 ${r.p50.toFixe
 
 async function ingestRate (dir: string): Promise<void> {
   const emulator = await startEmulatorProcess()
-  const svc = await startService(dir, 'ingest', { TRANSLATE_API_ENDPOINT: emulator.endpoint })
+  // INGEST_ENV (JSON) sets the service's environment, e.g. '{"PIPELINE_SHARE_WHILE_BUSY":"100"}' to turn pacing off.
+  const svc = await startService(dir, 'ingest', { TRANSLATE_API_ENDPOINT: emulator.endpoint, ...JSON.parse(process.env['INGEST_ENV'] ?? '{}') })
   const bare = await bareFastify()
   try {
     await svc.call('POST', '/v1/subscribers', { name: 'Partner', mode: 'pull', languages: ['en'] })
