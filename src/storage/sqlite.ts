@@ -48,11 +48,13 @@ export function openSqliteStorage (databasePath: string, options: SqliteStorageO
   if (options.maxPageCount !== undefined) db.exec(`PRAGMA max_page_count = ${Math.trunc(options.maxPageCount)}`)
   if (options.readOnly !== true) db.exec('PRAGMA journal_mode = WAL')
   db.exec('PRAGMA synchronous = NORMAL')
-  // Statement journals (a multi-row write into a table with foreign keys, such as a story's
-  // search terms or a fan-out's deliveries, opens one) stay in memory: as temporary files they
-  // cost a file create, write and delete per statement, 80 µs of a story's 90 µs of terms.
-  // No hot statement sorts or materializes in a temporary B-tree (test/storage/explain.test.ts).
-  db.exec('PRAGMA temp_store = MEMORY')
+  // Statement journals (a multi-row write into a table with foreign keys, such as a fan-out's
+  // deliveries, opens one) stay in memory: as temporary files they cost a file create, write and
+  // delete per statement, 80 µs of a story's 90 µs of search terms. No hot statement sorts or
+  // materializes in a temporary B-tree (test/storage/explain.test.ts). Migrations run with
+  // temporary files (migrate below): a table rebuilt there journals every page it rewrites.
+  const TEMP_IN_MEMORY = 'PRAGMA temp_store = MEMORY'
+  db.exec(TEMP_IN_MEMORY)
   db.exec('PRAGMA foreign_keys = ON')
   db.exec('PRAGMA busy_timeout = 5000')
   // A file database checkpoints on a worker thread (sqlite-checkpointer.ts), not in our COMMITs;
@@ -75,6 +77,7 @@ export function openSqliteStorage (databasePath: string, options: SqliteStorageO
       // Foreign keys off while tables are rebuilt (SQLite's documented way to alter a table),
       // then checked: a migration that breaks a reference is rolled back.
       db.exec('PRAGMA foreign_keys = OFF')
+      db.exec('PRAGMA temp_store = FILE')
       try {
         for (const migration of [...sqliteMigrations].sort((a, b) => a.id - b.id)) {
           if (applied.has(migration.id)) continue
@@ -87,6 +90,7 @@ export function openSqliteStorage (databasePath: string, options: SqliteStorageO
         }
       } finally {
         db.exec('PRAGMA foreign_keys = ON')
+        db.exec(TEMP_IN_MEMORY)
       }
       transaction(db, () => indexOlderArticles(db))
     },
