@@ -49,7 +49,22 @@ export function toArticleSummary (row: ArticleListRow): ArticleSummary {
  * The WHERE clause of a story list (articles a, current version v) and its parameters, in order;
  * `next` gives each parameter's placeholder (? or $n). Each filter is one an index answers.
  */
-export function articleFilters (query: ArticleListQuery, next: () => string): { where: string; params: unknown[] } {
+/** How a backend finds the stories whose headline has every word of `terms` (as prefixes). */
+export type HeadlineWords = (terms: string[], next: () => string) => { clause: string; values: unknown[] }
+
+/** Each word a prefix as a range: the (term, article_id) key of article_terms answers it (PostgreSQL). */
+export const HEADLINE_TERMS_TABLE: HeadlineWords = (terms, next) => {
+  const clauses: string[] = []
+  const values: unknown[] = []
+  for (const term of terms) {
+    clauses.push(`a.id IN (SELECT t.article_id FROM article_terms t WHERE t.term >= ${next()} AND t.term < ${next()})`)
+    values.push(term, prefixEnd(term))
+  }
+  return { clause: clauses.join(' AND '), values }
+}
+
+export function articleFilters (query: ArticleListQuery, next: () => string,
+  headlineWords: HeadlineWords = HEADLINE_TERMS_TABLE): { where: string; params: unknown[] } {
   const clauses: string[] = []
   const params: unknown[] = []
   const add = (clause: (p: () => string) => string, ...values: unknown[]): void => {
@@ -62,9 +77,9 @@ export function articleFilters (query: ArticleListQuery, next: () => string): { 
   if (query.category !== undefined) add((p) => `a.category = ${p()}`, query.category)
   if (query.since !== undefined) add((p) => `a.created_at >= ${p()}`, query.since)
   if (query.until !== undefined) add((p) => `a.created_at <= ${p()}`, query.until)
-  for (const term of query.terms ?? []) {
-    // A prefix as a range: the (term, article_id) key answers it.
-    add((p) => `a.id IN (SELECT t.article_id FROM article_terms t WHERE t.term >= ${p()} AND t.term < ${p()})`, term, prefixEnd(term))
+  if (query.terms !== undefined && query.terms.length > 0) {
+    const { clause, values } = headlineWords(query.terms, next)
+    add(() => clause, ...values)
   }
   if (query.afterSeq !== undefined) add((p) => `a.seq < ${p()}`, query.afterSeq)
   return { where: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params }

@@ -371,19 +371,17 @@ export const sqliteMigrations: Migration[] = [
   `
   },
   {
-    id: 91, name: 'search terms without a foreign key: each term of each post looked its story up again', sql: `
-  -- article_terms is derived from the story it is written with, in the same transaction, and
-  -- stories are never deleted: the reference only made every term of every post (a headline has
-  -- 20 or so) look the story up in articles, a quarter of the terms' cost at ingest.
-  CREATE TABLE article_terms_new (
-    term TEXT NOT NULL,
-    article_id TEXT NOT NULL,
-    PRIMARY KEY (term, article_id)
-  ) WITHOUT ROWID;
-  INSERT INTO article_terms_new (term, article_id) SELECT term, article_id FROM article_terms;
+    id: 91, name: 'headline search in an FTS5 index: a post writes its terms as part of one segment, not a page per term', sql: `
+  -- article_terms held a (term, story) row per headline word, about 20 a story: each post wrote
+  -- a B-tree page per term, on a random page once headlines differ, and each looked its story up
+  -- for the foreign key. FTS5 keeps the same terms (one document per story, its rowid the
+  -- story's seq) and writes a transaction's terms together. Contentless: the terms are derived
+  -- from the current headline, never read back; contentless_delete lets a new version replace them.
+  CREATE VIRTUAL TABLE article_search USING fts5(terms, content = '', contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 0');
+  INSERT INTO article_search (rowid, terms)
+    SELECT a.seq, group_concat(t.term, ' ') FROM article_terms t JOIN articles a ON a.id = t.article_id GROUP BY a.seq;
   DROP TABLE article_terms;
-  ALTER TABLE article_terms_new RENAME TO article_terms;
-  CREATE INDEX article_terms_by_article ON article_terms (article_id);
   `
   }
 ]

@@ -7,7 +7,7 @@ import { searchTerms } from '../articles/search-text.ts'
 import type { Db } from './sqlite-tx.ts'
 import type { ArticleListQuery, ArticleSummary, Storage } from './types.ts'
 import { type DailyUsageRow, toDailyUsage, toVersionSummary, type VersionSummaryRow } from './rows.ts'
-import { type ArticleListRow, articleFilters, mergeUsage, toArticleSummary } from './article-list.ts'
+import { type ArticleListRow, articleFilters, type HeadlineWords, mergeUsage, toArticleSummary } from './article-list.ts'
 import { CONTENT_JOIN, SQLITE_ARTICLE_LIST_COLUMNS } from './sqlite-content.ts'
 
 type SearchMethods = Pick<Storage, 'listArticles' | 'listVersions' | 'getArticleUsage' | 'usageByDay'>
@@ -17,7 +17,7 @@ type SearchMethods = Pick<Storage, 'listArticles' | 'listVersions' | 'getArticle
  * category and event, inside the caller's transaction.
  */
 export function indexArticle (db: Db, articleId: string, content: ArticleContent, event: string): void {
-  db.prepare('DELETE FROM article_terms WHERE article_id = ?').run(articleId)
+  db.prepare('DELETE FROM article_search WHERE rowid = (SELECT seq FROM articles WHERE id = ?)').run(articleId)
   insertSearchTerms(db, articleId, content.headline)
   db.prepare('UPDATE articles SET category = ?, event = ?, search_indexed = 1 WHERE id = ?')
     .run(content.category ?? null, event, articleId)
@@ -27,11 +27,25 @@ export function indexArticle (db: Db, articleId: string, content: ArticleContent
  * The headline's terms of a story that has none yet, in one statement: a new story's article row
  * is inserted already indexed (sqlite-articles.ts), so ingest pays no DELETE and no UPDATE of a
  * row it has just written — those, and the index entries they moved, were a third of its cost.
+ * The terms go into an FTS5 index (migration 91), one document per story keyed by its `seq`:
+ * FTS5 gathers a transaction's terms and writes them as one segment, where a B-tree of
+ * (term, story) rows took a page per term per post, on random pages once headlines differ
+ * (455 µs a story against 33 µs for FTS5, 20 words from 300, ten stories a transaction).
  */
 export function insertSearchTerms (db: Db, articleId: string, headline: string): void {
-  db.prepare('INSERT OR IGNORE INTO article_terms (term, article_id) SELECT value, ? FROM json_each(?)')
-    .run(articleId, JSON.stringify(searchTerms(headline)))
+  db.prepare('INSERT INTO article_search (rowid, terms) SELECT seq, ? FROM articles WHERE id = ?')
+    .run(searchTerms(headline).join(' '), articleId)
 }
+
+/**
+ * Stories whose headline has every word, each as a prefix of one of its terms: one FTS5 MATCH.
+ * Terms are letters and digits only (search-text.ts), the tokenizer's own token characters, so
+ * each stored term is one token; quoting keeps a word from ever being read as FTS5 syntax.
+ */
+export const HEADLINE_FTS: HeadlineWords = (terms, next) => ({
+  clause: `a.seq IN (SELECT rowid FROM article_search WHERE article_search MATCH ${next()})`,
+  values: [terms.map((term) => `"${term.replaceAll('"', '""')}"*`).join(' AND ')]
+})
 
 /** Stories stored before search existed get their terms (once; a partial index finds them). */
 export function indexOlderArticles (db: Db): void {
@@ -46,7 +60,7 @@ export function indexOlderArticles (db: Db): void {
 
 /** The statement of one story list, and its parameters (exported for the EXPLAIN test). */
 export function listArticlesSql (query: ArticleListQuery): { sql: string; params: Array<string | number> } {
-  const { where, params } = articleFilters(query, () => '?')
+  const { where, params } = articleFilters(query, () => '?', HEADLINE_FTS)
   return {
     sql: `SELECT ${SQLITE_ARTICLE_LIST_COLUMNS} FROM articles a
       JOIN versions v ON v.article_id = a.id AND v.version = a.current_version ${CONTENT_JOIN}

@@ -41,6 +41,8 @@ export function editorsContract (name: string, open: OpenStorage): void {
       assert.deepEqual(await list({ terms: queryTerms('الزراعة') }), ['e1'])
       assert.deepEqual(await list({ terms: queryTerms('سيول عمان') }), ['e2'], 'the latest headline, alef folded')
       assert.deepEqual(await list({ terms: queryTerms('أمطار قطار') }), [])
+      assert.deepEqual(await list({ terms: queryTerms('الزرا زيت') }), ['e1'], 'each word a prefix of one of the headline\'s')
+      assert.deepEqual(await list({ terms: queryTerms('"غزيرة" OR') }), [], 'quotes and FTS words are only text')
 
       const [first] = await storage.listArticles({ limit: 1, guid: 'e2' })
       assert.deepEqual({ ...first, seq: 0 }, {
