@@ -1,6 +1,7 @@
 // The delivery stage: one claimed outbox row → sign → send → record the attempt → delivered,
 // retry later, or dead once the retry schedule is exhausted. The webhook id and body were fixed
 // when the row was written, so every retry is the same message to the partner.
+import { boundedMemo } from '../bounded-memo.ts'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type RandomSource, withJitter } from '../jitter.ts'
 import { isoAfter, type PipelineContext } from '../pipeline/context.ts'
@@ -64,16 +65,7 @@ const RECENT_BODIES = 32
  * buffer per webhook, outside the V8 heap, that made the collector run far more often).
  */
 export function recentBodies (limit = RECENT_BODIES): (body: string) => Buffer {
-  const recent = new Map<string, Buffer>()
-  return (body) => {
-    let bytes = recent.get(body)
-    if (bytes === undefined) {
-      bytes = Buffer.from(body, 'utf8')
-      if (recent.size >= limit) recent.delete(recent.keys().next().value!)
-      recent.set(body, bytes)
-    }
-    return bytes
-  }
+  return boundedMemo(limit, (body: string) => Buffer.from(body, 'utf8'))
 }
 
 /** Sends one claimed delivery; null when the rate limit put it back without an attempt. */

@@ -1,5 +1,6 @@
 // Standard Webhooks signing (https://www.standardwebhooks.com): partners verify with any
 // conforming library, so the exact byte layout below is the contract, not an implementation detail.
+import { boundedMemo } from '../bounded-memo.ts'
 import { createHmac, createSecretKey, type KeyObject, randomBytes } from 'node:crypto'
 
 const SECRET_PREFIX = 'whsec_'
@@ -62,17 +63,7 @@ function checkIdAndTimestamp (id: string, timestamp: number): void {
 // of a small body; a fan-out signs with the same few secrets over and over. A bounded memo of
 // derived keys (not state: the same input always gives the same key).
 const KEY_CACHE_LIMIT = 1024
-const keyCache = new Map<string, KeyObject>()
-
-function hmacKey (secret: string): KeyObject {
-  let key = keyCache.get(secret)
-  if (key === undefined) {
-    key = createSecretKey(secretKey(secret))
-    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value!)
-    keyCache.set(secret, key)
-  }
-  return key
-}
+const hmacKey: (secret: string) => KeyObject = boundedMemo(KEY_CACHE_LIMIT, (secret) => createSecretKey(secretKey(secret)))
 
 export function sign ({ secret, id, timestamp, body }: SignInput): string {
   checkIdAndTimestamp(id, timestamp)

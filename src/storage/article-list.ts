@@ -52,19 +52,8 @@ export function toArticleSummary (row: ArticleListRow): ArticleSummary {
 /** How a backend finds the stories whose headline has every word of `terms` (as prefixes). */
 export type HeadlineWords = (terms: string[], next: () => string) => { clause: string; values: unknown[] }
 
-/** Each word a prefix as a range: the (term, article_id) key of article_terms answers it (PostgreSQL). */
-export const HEADLINE_TERMS_TABLE: HeadlineWords = (terms, next) => {
-  const clauses: string[] = []
-  const values: unknown[] = []
-  for (const term of terms) {
-    clauses.push(`a.id IN (SELECT t.article_id FROM article_terms t WHERE t.term >= ${next()} AND t.term < ${next()})`)
-    values.push(term, prefixEnd(term))
-  }
-  return { clause: clauses.join(' AND '), values }
-}
-
 export function articleFilters (query: ArticleListQuery, next: () => string,
-  headlineWords: HeadlineWords = HEADLINE_TERMS_TABLE): { where: string; params: unknown[] } {
+  headlineWords: HeadlineWords): { where: string; params: unknown[] } {
   const clauses: string[] = []
   const params: unknown[] = []
   const add = (clause: (p: () => string) => string, ...values: unknown[]): void => {
@@ -83,13 +72,6 @@ export function articleFilters (query: ArticleListQuery, next: () => string,
   }
   if (query.afterSeq !== undefined) add((p) => `a.seq < ${p()}`, query.afterSeq)
   return { where: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params }
-}
-
-/** The smallest string greater than every string that starts with prefix (code point order). */
-function prefixEnd (prefix: string): string {
-  const points = [...prefix]
-  const last = points.pop()?.codePointAt(0) ?? 0
-  return points.join('') + String.fromCodePoint(last + 1)
 }
 
 /** Engine use (translation_usage) and memory reuse (translations) per language, as one list. */

@@ -1,11 +1,30 @@
 // Finding stories and reading their history and cost, on PostgreSQL: the same statements as
-// sqlite-search.ts (filters from article-list.ts), each walking the indexes of migration 85.
+// sqlite-search.ts (filters from article-list.ts), each walking the indexes of migration 85;
+// headline words are looked up in article_terms here, in SQLite's FTS5 index there.
 import type { ArticleContent } from '../articles/types.ts'
 import { searchTerms } from '../articles/search-text.ts'
 import type { PgDb, Sql } from './pg-tx.ts'
 import type { Storage } from './types.ts'
 import { type DailyUsageRow, toDailyUsage, toVersionSummary, type VersionSummaryRow } from './rows.ts'
-import { ARTICLE_LIST_COLUMNS, type ArticleListRow, articleFilters, mergeUsage, toArticleSummary } from './article-list.ts'
+import { ARTICLE_LIST_COLUMNS, type ArticleListRow, articleFilters, type HeadlineWords, mergeUsage, toArticleSummary } from './article-list.ts'
+
+/** Each word a prefix as a range: the (term, article_id) key of article_terms answers it. */
+const HEADLINE_TERMS_TABLE: HeadlineWords = (terms, next) => {
+  const clauses: string[] = []
+  const values: unknown[] = []
+  for (const term of terms) {
+    clauses.push(`a.id IN (SELECT t.article_id FROM article_terms t WHERE t.term >= ${next()} AND t.term < ${next()})`)
+    values.push(term, prefixEnd(term))
+  }
+  return { clause: clauses.join(' AND '), values }
+}
+
+/** The smallest string greater than every string that starts with prefix (code point order). */
+function prefixEnd (prefix: string): string {
+  const points = [...prefix]
+  const last = points.pop()?.codePointAt(0) ?? 0
+  return points.join('') + String.fromCodePoint(last + 1)
+}
 
 type SearchMethods = Pick<Storage, 'listArticles' | 'listVersions' | 'getArticleUsage' | 'usageByDay'>
 
@@ -42,7 +61,7 @@ export function createPgSearch (db: PgDb): SearchMethods {
   return {
     async listArticles (query) {
       let n = 0
-      const { where, params } = articleFilters(query, () => `$${++n}`)
+      const { where, params } = articleFilters(query, () => `$${++n}`, HEADLINE_TERMS_TABLE)
       const rows = await db.rows<ArticleListRow>(`SELECT ${ARTICLE_LIST_COLUMNS} FROM articles a
         JOIN versions v ON v.article_id = a.id AND v.version = a.current_version
         ${where} ORDER BY a.seq DESC LIMIT $${++n}`, [...params, query.limit])

@@ -1,6 +1,7 @@
 // The delivery outbox on SQLite: rows written with the version's fan-out (sqlite-versions.ts),
 // claimed under a lease, one in flight per subscriber (the queue head, sqlite-queue.ts), numbered
 // as they first leave, with every attempt logged; and the pull feed, read from the same rows.
+import { boundedMemo } from '../bounded-memo.ts'
 import { DELIVERY_CLAIMABLE, LEASE_FREE } from './claim-conditions.ts'
 import { AFTER_PLACE, LIST_ORDER, listPlace } from './delivery-list.ts'
 import { signingSecrets } from './rules.ts'
@@ -73,16 +74,8 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
   // A fan-out sends one document to many subscribers: keep the last few in memory instead of
   // copying the same body out of SQLite for every claim. Documents never change once written.
   const loadDocument = preparedLater(db, 'SELECT content_type, body FROM documents WHERE hash = ?')
-  const recentDocuments = new Map<string, { content_type: string; body: string }>()
-  const documentFor = (hash: string): { content_type: string; body: string } => {
-    let doc = recentDocuments.get(hash)
-    if (doc === undefined) {
-      doc = loadDocument().get(hash) as { content_type: string; body: string }
-      if (recentDocuments.size >= RECENT_DOCUMENTS) recentDocuments.delete(recentDocuments.keys().next().value!)
-      recentDocuments.set(hash, doc)
-    }
-    return doc
-  }
+  const documentFor = boundedMemo(RECENT_DOCUMENTS,
+    (hash: string) => loadDocument().get(hash) as { content_type: string; body: string })
 
   return {
     async claimDueDeliveries (now, leaseUntil, limit) {
