@@ -58,6 +58,14 @@ export interface Service extends ServiceProcess {
  * The real service entry as a child process, with its own database under `dir`: the sources
  * (`npm start`) unless `entry` names a build's dist/src/server.js (what the Dockerfile runs).
  */
+function nodeOptions (): { NODE_OPTIONS?: string } {
+  const options = [
+    ...(process.env['BENCH_PROF'] === undefined ? [] : [`--cpu-prof --cpu-prof-dir=${process.env['BENCH_PROF']}`]),
+    ...(process.env['BENCH_NODE_OPTIONS'] === undefined ? [] : [process.env['BENCH_NODE_OPTIONS']])
+  ]
+  return options.length === 0 ? {} : { NODE_OPTIONS: options.join(' ') }
+}
+
 export async function startService (dir: string, name: string, env: Record<string, string> = {}, entry?: string): Promise<Service> {
   const proc = await startServiceProcess({
     DATABASE_PATH: path.join(dir, `${name}.db`),
@@ -72,7 +80,8 @@ export async function startService (dir: string, name: string, env: Record<strin
     // As in production: info, one line per request and per delivery.
     LOG_LEVEL: 'info',
     // BENCH_PROF=dir writes a CPU profile of every service process into dir.
-    ...(process.env['BENCH_PROF'] === undefined ? {} : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env['BENCH_PROF']}` }),
+    // BENCH_NODE_OPTIONS: more node options for the service (e.g. --import of a statement timer).
+    ...nodeOptions(),
     ...env
   }, 60_000, entry)
   // Log lines are read and dropped, as a log shipper would; never kept in the bench process.

@@ -1,0 +1,123 @@
+// npm run bench:outbox-steps — prints figures, asserts nothing.
+// What one push delivery costs the SQLite storage alone (no HTTP, no engine, no signing): 500
+// push subscribers, then stories fanned out to all of them (a 10 KB document each, shared, as a
+// rendering is), sent as the delivery loop does: claims of up to 12 heads while at most 50 are
+// in flight, attempts recorded in batches of 8 as delivered, the record and the claim for the
+// freed slots asked in the same turn as the delivery loop does. Prints µs per delivery for the
+// fan-out (distribute) and for claiming and recording.
+// Compare a change with the code before it in alternating runs. `--stories N` (default 40;
+// the first 4 warm up); OUTBOX_DDL='…' runs SQL on the migrated database first, to try an index
+// change without a migration. Everything is bounded; the database is temporary.
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { contentHash, normalizeArticle } from '../src/articles/normalize.ts'
+import { openSqliteStorage } from '../src/storage/sqlite.ts'
+import type { ClaimedDelivery, Storage, SubscriberWithSecret } from '../src/storage/types.ts'
+import { storyTemplate } from './processes.ts'
+
+const arg = (name: string, fallback: number): number =>
+  process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback
+const SUBSCRIBERS = 500
+const STORIES = arg('--stories', 40)
+const WARM_UP = 4
+const IN_FLIGHT = 50
+const CLAIM_BATCH = 12
+const RECORD_BATCH = 8
+const BODY = `<item>${'خبر عاجل من العاصمة. '.repeat(300)}</item>`
+
+const { story } = await storyTemplate()
+const iso = (): string => new Date().toISOString()
+const lease = (): string => new Date(Date.now() + 60_000).toISOString()
+
+function subscriber (n: number): SubscriberWithSecret {
+  const at = iso()
+  return {
+    id: `s${n}`,
+    name: `S${n}`,
+    mode: 'push',
+    url: `http://127.0.0.1:9/s${n}`,
+    format: 'newsml-g2',
+    languages: ['en'],
+    filters: {},
+    active: true,
+    disabledReason: null,
+    createdAt: at,
+    updatedAt: at,
+    secret: `whsec_bench_${n}`
+  }
+}
+
+/** One story through ingest, translation and distribution to every subscriber: µs of distribute. */
+async function fanOut (storage: Storage, n: number): Promise<number> {
+  const content = normalizeArticle(story(n) as Parameters<typeof normalizeArticle>[0])
+  await storage.ingestVersion({ guid: `urn:outbox:${n}`, contentHash: contentHash(content) + n, content, now: iso() })
+  const claimed = await storage.claimVersionForTranslation(iso(), lease())
+  if (claimed === null) throw new Error('nothing to translate')
+  await storage.saveTranslations(claimed.id, [], iso())
+  const ready = await storage.claimVersionForDistribution(iso(), lease())
+  if (ready === null) throw new Error('nothing to distribute')
+  const deliveries = Array.from({ length: SUBSCRIBERS }, (_, s) =>
+    ({ subscriberId: `s${s}`, lang: 'en', format: 'newsml-g2', contentType: 'application/vnd.iptc.g2.newsitem+xml', body: BODY }))
+  const started = performance.now()
+  await storage.distribute(ready.id, deliveries, iso())
+  return (performance.now() - started) * 1000
+}
+
+/**
+ * Sends everything queued as the delivery loop does: a batch's attempts are recorded and the
+ * freed slots claimed in the same turn (one transaction on SQLite). µs of both, and how many.
+ */
+async function drain (storage: Storage): Promise<{ send: number; sent: number }> {
+  const inFlight: ClaimedDelivery[] = []
+  let send = 0
+  let sent = 0
+  for (;;) {
+    const done = inFlight.splice(0, RECORD_BATCH)
+    const at = iso()
+    const started = performance.now()
+    const [, claimed] = await Promise.all([
+      storage.recordAttempts(done.map((d) => ({
+        deliveryId: d.id,
+        attempt: { at, statusCode: 204, durationMs: 1, error: null, responseExcerpt: null },
+        outcome: { status: 'delivered' as const }
+      }))),
+      inFlight.length <= IN_FLIGHT - CLAIM_BATCH ? storage.claimDueDeliveries(iso(), lease(), IN_FLIGHT - inFlight.length) : []
+    ])
+    send += (performance.now() - started) * 1000
+    sent += done.length
+    inFlight.push(...claimed)
+    if (inFlight.length === 0 && done.length === 0) break
+  }
+  return { send, sent }
+}
+
+const dir = await mkdtemp(path.join(os.tmpdir(), 'nashra-outbox-steps-'))
+const file = path.join(dir, 'outbox.db')
+const storage = openSqliteStorage(file)
+try {
+  await storage.migrate()
+  if (process.env['OUTBOX_DDL'] !== undefined) {
+    const { DatabaseSync } = await import('node:sqlite')
+    const side = new DatabaseSync(file)
+    side.exec(process.env['OUTBOX_DDL'])
+    side.close()
+  }
+  for (let s = 0; s < SUBSCRIBERS; s++) await storage.createSubscriber(subscriber(s))
+  const totals = { distribute: 0, send: 0, sent: 0 }
+  // Two stories at a time, so each subscriber has one waiting behind its head, as in a burst.
+  for (let n = 0; n < STORIES; n += 2) {
+    const distribute = await fanOut(storage, n) + await fanOut(storage, n + 1)
+    const { send, sent } = await drain(storage)
+    if (n < WARM_UP) continue
+    totals.distribute += distribute
+    totals.send += send
+    totals.sent += sent
+  }
+  const per = (us: number): string => (us / totals.sent).toFixed(1)
+  console.log(`${totals.sent} deliveries (after ${WARM_UP * SUBSCRIBERS} to warm up), µs per delivery: distribute ${per(totals.distribute)}, ` +
+    `claim and record ${per(totals.send)}, total ${per(totals.distribute + totals.send)}`)
+} finally {
+  await storage.close()
+  await rm(dir, { recursive: true, force: true })
+}
