@@ -38,7 +38,8 @@ export const FIND_CANDIDATES = `SELECT d.id, d.subscriber_id, d.sequence FROM de
   WHERE ${DELIVERY_CLAIMABLE('$1')} ORDER BY d.next_attempt_at LIMIT $2
   FOR UPDATE OF d SKIP LOCKED`
 // Step 2: the lease, and the number the message keeps for every retry.
-const TAKE_LEASE = 'UPDATE deliveries SET lease_until = $2, sequence = $3 WHERE id = $1'
+// The lease also moves the due time to when it runs out (DELIVERY_READY in claim-conditions.ts).
+const TAKE_LEASE = 'UPDATE deliveries SET lease_until = $2, next_attempt_at = $2, sequence = $3 WHERE id = $1'
 const LOAD_CLAIMED = `SELECT ${DELIVERY_COLUMNS}, s.url, s.secret, s.previous_secret, s.previous_secret_until
   FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id JOIN versions v ON v.id = d.version_id
     JOIN documents doc ON doc.hash = d.document_hash WHERE d.id = ANY($1::text[])`

@@ -5,7 +5,7 @@ import { boundedMemo } from '../bounded-memo.ts'
 import { DELIVERY_CLAIMABLE, LEASE_FREE } from './claim-conditions.ts'
 import { AFTER_PLACE, LIST_ORDER, listPlace } from './delivery-list.ts'
 import { signingSecrets } from './rules.ts'
-import { type Db, preparedLater, transaction } from './sqlite-tx.ts'
+import { type Db, type GroupCommit, preparedLater, transaction } from './sqlite-tx.ts'
 import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, Storage } from './types.ts'
 import {
   ATTEMPT_COLUMNS, type AttemptRow, DELIVERY_SUMMARY_COLUMNS, type DeliveryRow, type DeliverySummaryRow, FEED_COLUMNS, type FeedRow,
@@ -36,7 +36,7 @@ export const DELIVERY_CLAIM = `SELECT d.*, v.event, v.article_id, v.version, s.u
   FROM deliveries d INDEXED BY deliveries_due JOIN subscribers s ON s.id = d.subscriber_id JOIN versions v ON v.id = d.version_id
   WHERE ${DELIVERY_CLAIMABLE(':now')} ORDER BY d.next_attempt_at LIMIT :limit`
 
-export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMethods {
+export function createSqliteDeliveries (db: Db, queue: SqliteQueue, together: GroupCommit): DeliveryMethods {
   const getDelivery = (id: string): Delivery | null => {
     const row = db.prepare(`${SELECT_DELIVERY} WHERE d.id = ?`).get(id)
     return row === undefined ? null : toDelivery(row as unknown as DeliveryRow)
@@ -60,7 +60,7 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
       outcome.status === 'delivered' ? attempt.at : null, deliveryId) as { subscriber_id: string } | undefined
     if (row === undefined) return { failingSince: null }
     // The message is out of the queue (delivered or dead): the next one becomes the head.
-    if (outcome.status !== 'pending') queue.advance(row.subscriber_id, attempt.at)
+    if (outcome.status !== 'pending') queue.headLeft(row.subscriber_id, attempt.at)
     if (outcome.status === 'delivered') {
       clearFailing().run(row.subscriber_id)
       return { failingSince: null }
@@ -70,7 +70,8 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
   }
 
   const findCandidates = preparedLater(db, DELIVERY_CLAIM)
-  const takeLease = preparedLater(db, 'UPDATE deliveries SET lease_until = ?, sequence = ? WHERE id = ?')
+  // The lease also moves the due time to when it runs out (DELIVERY_READY in claim-conditions.ts).
+  const takeLease = preparedLater(db, 'UPDATE deliveries SET lease_until = ?1, next_attempt_at = ?1, sequence = ?2 WHERE id = ?3')
   // A fan-out sends one document to many subscribers: keep the last few in memory instead of
   // copying the same body out of SQLite for every claim. Documents never change once written.
   const loadDocument = preparedLater(db, 'SELECT content_type, body FROM documents WHERE hash = ?')
@@ -78,8 +79,11 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
     (hash: string) => loadDocument().get(hash) as { content_type: string; body: string })
 
   return {
+    // Claims and records go through the group commit: the delivery loop records what finished and
+    // claims for the freed slots in the same turn (delivery/loop.ts), so both share one COMMIT
+    // and the index pages both touch are written once.
     async claimDueDeliveries (now, leaseUntil, limit) {
-      return transaction(db, () => {
+      return together(() => {
         const candidates = findCandidates().all({ now, limit }) as unknown as Array<Omit<DeliveryRow, 'content_type' | 'body'> &
           { document_hash: string; url: string; secret: string; previous_secret: string | null; previous_secret_until: string | null }>
         const claimed: ClaimedDelivery[] = []
@@ -96,7 +100,7 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
     },
 
     async recordAttempts (items) {
-      return transaction(db, () => items.map((i) => record(i.deliveryId, i.attempt, i.outcome)))
+      return together(() => items.map((i) => record(i.deliveryId, i.attempt, i.outcome)))
     },
 
     async postponeDelivery (deliveryId, until) {

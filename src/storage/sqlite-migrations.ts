@@ -383,5 +383,15 @@ export const sqliteMigrations: Migration[] = [
     SELECT a.seq, group_concat(t.term, ' ') FROM article_terms t JOIN articles a ON a.id = t.article_id GROUP BY a.seq;
   DROP TABLE article_terms;
   `
+  },
+  {
+    id: 92, name: 'a subscriber\'s next sequence number and queue place are read from its outbox, not counted in its row', sql: `
+  -- Every delivery updated its subscriber's row twice (the place when queued, the number when it
+  -- first left): a WAL page per delivery for each, as a fan-out's rows are for different
+  -- subscribers. Both are one past the subscriber's highest in the outbox's unique indexes
+  -- (sqlite-queue.ts), since outbox rows are never deleted, and the counters were never behind.
+  ALTER TABLE subscribers DROP COLUMN next_sequence;
+  ALTER TABLE subscribers DROP COLUMN next_position;
+  `
   }
 ]

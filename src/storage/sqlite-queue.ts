@@ -19,11 +19,27 @@ export interface SqliteQueue {
    * that has a head keeps it, and is not searched again: a fan-out asked this for every row.
    */
   advance(subscriberId: string, now: string, onlyIfEmpty?: boolean): void
+  /**
+   * The head just left the queue (delivered or dead): the next row becomes the head. There is
+   * none now (one head per subscriber, deliveries_head), so none is looked for.
+   */
+  headLeft(subscriberId: string, now: string): void
   /** The subscriber's next sequence number (inside the caller's transaction). */
   takeSequence(subscriberId: string): number
   /** The subscriber's next queue position, and whether it pushes or is read by pull. */
   takePosition(subscriberId: string): { position: number; mode: SubscriberMode }
 }
+
+// A subscriber's next sequence number and queue place: one past its highest, the last entry of its
+// part of a unique index, one seek (an unnumbered row's NULL sorts first: never the last unless no
+// row has a number). Outbox rows are never deleted, so this is what the counters in the subscriber's
+// row held (migration 92 dropped them): updating a counter wrote the subscriber's row for every
+// delivery, a WAL page each, since a fan-out's rows belong to different subscribers. Exported
+// for the query-plan test.
+export const NEXT_SEQUENCE = `SELECT COALESCE((SELECT d.sequence FROM deliveries d INDEXED BY deliveries_sequence
+  WHERE d.subscriber_id = ? ORDER BY d.sequence DESC LIMIT 1), 0) + 1 AS seq`
+export const NEXT_POSITION = `SELECT s.mode, COALESCE((SELECT d.position FROM deliveries d
+  WHERE d.subscriber_id = s.id ORDER BY d.position DESC LIMIT 1), 0) + 1 AS position FROM subscribers s WHERE s.id = ?`
 
 export function createSqliteQueue (db: Db): SqliteQueue {
   const findHead = preparedLater(db, `SELECT id, sequence FROM deliveries INDEXED BY deliveries_head
@@ -33,10 +49,11 @@ export function createSqliteQueue (db: Db): SqliteQueue {
   const firstQueued = preparedLater(db, `SELECT id FROM deliveries INDEXED BY deliveries_queue
     WHERE subscriber_id = ? AND status = 'pending' AND sequence IS NULL ORDER BY priority DESC, position LIMIT 1`)
   const setDue = preparedLater(db, 'UPDATE deliveries SET next_attempt_at = ? WHERE id = ?')
-  const nextSequence = preparedLater(db, `UPDATE subscribers SET next_sequence = next_sequence + 1 WHERE id = ?
-    RETURNING next_sequence - 1 AS seq`)
-  const nextPosition = preparedLater(db, `UPDATE subscribers SET next_position = next_position + 1 WHERE id = ?
-    RETURNING next_position - 1 AS position, mode`)
+  const nextSequence = preparedLater(db, NEXT_SEQUENCE)
+  const nextPosition = preparedLater(db, NEXT_POSITION)
+
+  const nextHead = (subscriberId: string): { id: string } | undefined =>
+    (firstNumbered().get(subscriberId) ?? firstQueued().get(subscriberId)) as { id: string } | undefined
 
   return {
     advance (subscriberId, now, onlyIfEmpty = false) {
@@ -44,10 +61,14 @@ export function createSqliteQueue (db: Db): SqliteQueue {
       if (onlyIfEmpty && head !== undefined) return
       // A head with a number may already be at the partner: nothing overtakes it.
       if (head !== undefined && head.sequence !== null) return
-      const next = (firstNumbered().get(subscriberId) ?? firstQueued().get(subscriberId)) as { id: string } | undefined
+      const next = nextHead(subscriberId)
       if (next === undefined || next.id === head?.id) return
       if (head !== undefined) setDue().run(null, head.id)
       setDue().run(now, next.id)
+    },
+    headLeft (subscriberId, now) {
+      const next = nextHead(subscriberId)
+      if (next !== undefined) setDue().run(now, next.id)
     },
     takeSequence (subscriberId) {
       return (nextSequence().get(subscriberId) as { seq: number }).seq

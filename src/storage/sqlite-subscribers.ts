@@ -19,8 +19,19 @@ export function createSqliteSubscribers (db: Db, keys: KeptKeys): SubscriberMeth
     return row === undefined ? null : toSubscriber(row as unknown as SubscriberRow)
   }
 
+  // The active subscribers, as last read: each version's fan-out asks for them twice (languages to
+  // translate, then recipients), and reading and parsing 500 rows took ~2 ms each time. Exact: one
+  // process owns the file (sqlite.ts), and every write to what a Subscriber holds goes through
+  // this module and drops the list first (failing_since, written by deliveries, is not in it).
+  let active: Subscriber[] | null = null
+  const changing = <T>(write: () => T): T => {
+    active = null
+    return write()
+  }
+
   return {
     async createSubscriber (s) {
+      active = null
       db.prepare(`INSERT INTO subscribers (id, name, url, mode, format, format_version, languages, filters, secret, active, created_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(s.id, s.name, urlColumn(s), s.mode, s.format, s.formatVersion ?? null, JSON.stringify(s.languages), JSON.stringify(s.filters),
@@ -28,8 +39,9 @@ export function createSqliteSubscribers (db: Db, keys: KeptKeys): SubscriberMeth
     },
 
     async listActiveSubscribers () {
-      const rows = db.prepare('SELECT * FROM subscribers WHERE active = 1 AND deleted_at IS NULL ORDER BY created_at, id').all()
-      return rows.map((row) => toSubscriber(row as unknown as SubscriberRow))
+      active ??= db.prepare('SELECT * FROM subscribers WHERE active = 1 AND deleted_at IS NULL ORDER BY created_at, id').all()
+        .map((row) => toSubscriber(row as unknown as SubscriberRow))
+      return [...active]
     },
 
     async listSubscribers () {
@@ -42,7 +54,7 @@ export function createSqliteSubscribers (db: Db, keys: KeptKeys): SubscriberMeth
     },
 
     async updateSubscriber (id, patch, now) {
-      return transaction(db, () => {
+      return changing(() => transaction(db, () => {
         const current = get(id)
         if (current === null) return null
         const { next, reenabled, event } = patchSubscriber(current, patch, now)
@@ -53,11 +65,11 @@ export function createSqliteSubscribers (db: Db, keys: KeptKeys): SubscriberMeth
             JSON.stringify(next.filters), next.active ? 1 : 0, reenabled ? 1 : 0, reenabled ? 1 : 0, now, id)
         if (event !== null) addEvent(id, event)
         return get(id)
-      })
+      }))
     },
 
     async deleteSubscriber (id, now) {
-      return transaction(db, () => {
+      return changing(() => transaction(db, () => {
         const result = db.prepare('UPDATE subscribers SET deleted_at = ?, active = 0, updated_at = ? WHERE id = ? AND deleted_at IS NULL')
           .run(now, now, id)
         if (result.changes === 0) return false
@@ -68,25 +80,25 @@ export function createSqliteSubscribers (db: Db, keys: KeptKeys): SubscriberMeth
         keys.forget((key) => key.subscriberId === id)
         addEvent(id, deletedEvent(now))
         return true
-      })
+      }))
     },
 
     async rotateSecret (id, secret, previousUntil, now) {
-      return transaction(db, () => {
+      return changing(() => transaction(db, () => {
         const result = db.prepare(`UPDATE subscribers SET previous_secret = secret, previous_secret_until = ?, secret = ?,
           updated_at = ? WHERE id = ? AND deleted_at IS NULL`).run(previousUntil, secret, now, id)
         if (result.changes === 0) return false
         addEvent(id, secretRotatedEvent(now, previousUntil))
         return true
-      })
+      }))
     },
 
     async disableSubscriber (id, reason, now) {
-      transaction(db, () => {
+      changing(() => transaction(db, () => {
         const result = db.prepare('UPDATE subscribers SET active = 0, disabled_reason = ?, updated_at = ? WHERE id = ? AND active = 1')
           .run(reason, now, id)
         if (result.changes > 0) addEvent(id, disabledEvent(now, reason))
-      })
+      }))
     },
 
     async addSubscriberEvent (id, event) {

@@ -17,7 +17,7 @@ import { createSqliteTranslation } from './sqlite-translation.ts'
 import { createSqliteVersions } from './sqlite-versions.ts'
 import { startCheckpointer } from './sqlite-checkpointer.ts'
 import { DISTRIBUTION_READY, TRANSLATION_READY } from './claim-conditions.ts'
-import { cachingStatements, transaction } from './sqlite-tx.ts'
+import { cachingStatements, groupCommit, transaction } from './sqlite-tx.ts'
 import type { Storage } from './types.ts'
 
 export interface SqliteStorageOptions {
@@ -45,6 +45,9 @@ export function openSqliteStorage (databasePath: string, options: SqliteStorageO
   const raw = new DatabaseSync(databasePath, { readOnly: options.readOnly === true })
   const db = cachingStatements(raw)
   const queue = createSqliteQueue(db)
+  // One group commit per connection: posts, delivery claims and recorded attempts that arrive in
+  // the same turn of the event loop share a transaction (sqlite-tx.ts).
+  const together = groupCommit(db)
   if (options.maxPageCount !== undefined) db.exec(`PRAGMA max_page_count = ${Math.trunc(options.maxPageCount)}`)
   if (options.readOnly !== true) db.exec('PRAGMA journal_mode = WAL')
   db.exec('PRAGMA synchronous = NORMAL')
@@ -106,14 +109,17 @@ export function openSqliteStorage (databasePath: string, options: SqliteStorageO
     async releaseAllLeases () {
       transaction(db, () => {
         db.exec('UPDATE versions SET lease_until = NULL WHERE lease_until IS NOT NULL')
-        db.exec('UPDATE deliveries SET lease_until = NULL WHERE lease_until IS NOT NULL')
+        // A claimed head's due time is its lease's end (claim-conditions.ts): it is due again
+        // now, as it was when claimed; its creation is a time before any claim.
+        db.exec(`UPDATE deliveries SET lease_until = NULL, next_attempt_at = CASE WHEN next_attempt_at IS NULL THEN NULL
+          ELSE created_at END WHERE lease_until IS NOT NULL`)
       })
     },
 
     ...createSqliteKeys(db, keys),
-    ...createSqliteArticles(db),
+    ...createSqliteArticles(db, together),
     ...createSqliteSubscribers(db, keys),
-    ...createSqliteDeliveries(db, queue),
+    ...createSqliteDeliveries(db, queue, together),
     ...createSqliteVersions(db, queue),
     ...createSqliteTranslation(db),
     ...createSqliteGlossary(db),

@@ -37,16 +37,19 @@ function shape (b: Backlog) {
 // Parameter order: count/at/content…; each statement is written once per dialect below. A
 // version's content is a column of versions on PostgreSQL; SQLite keeps it apart
 // (src/storage/sqlite-content.ts), written by seedSqlite.
-const statements = (series: string, cat: (a: string, b: string) => string, int: (x: string) => string, contentColumn: boolean) => [
+// counters: the subscriber's row counts its queue places and sequence numbers (PostgreSQL;
+// SQLite reads them from the outbox since migration 92).
+const statements = (series: string, cat: (a: string, b: string) => string, int: (x: string) => string, contentColumn: boolean,
+  counters: boolean) => [
   `INSERT INTO articles (id, guid, current_version, created_at) SELECT ${cat("'a'", 'i')}, ${cat("'urn:seed:'", 'i')}, 1, $at FROM ${series}`,
   `INSERT INTO versions (id, article_id, version, content_hash, ${contentColumn ? 'content, ' : ''}event, status, next_attempt_at, created_at, updated_at)
    SELECT ${cat("'v'", 'i')}, ${cat("'a'", 'i')}, 1, ${cat("'h'", 'i')}, ${contentColumn ? '$content, ' : ''}'new',
      CASE WHEN i < $received THEN 'received' WHEN i < $firstDistributed THEN 'translated' ELSE 'distributed' END,
      CASE WHEN i < $firstDistributed THEN $at END, $at, $at FROM ${series}`,
   'INSERT INTO documents (hash, content_type, body) VALUES (\'seed-doc\', \'application/json\', \'{}\')',
-  `INSERT INTO subscribers (id, name, url, format, languages, secret, next_position, next_sequence, created_at)
+  `INSERT INTO subscribers (id, name, url, format, languages, secret, ${counters ? 'next_position, next_sequence, ' : ''}created_at)
    SELECT ${cat("'s'", 'i')}, ${cat("'S'", 'i')}, 'http://127.0.0.1:9/hook', 'ninjs', '["en"]',
-     'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', $perSubscriber + 1, $deliveredUpTo + 1, $at FROM ${series}`,
+     'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', ${counters ? '$perSubscriber + 1, $deliveredUpTo + 1, ' : ''}$at FROM ${series}`,
   // Queue position k of each subscriber; delivered ones carry the sequence they went out with,
   // pending ones none yet, and only the first pending one (the queue head) has a due time.
   `INSERT INTO deliveries (id, webhook_id, subscriber_id, version_id, position, sequence, lang, format, document_hash, status,
@@ -66,7 +69,7 @@ export function seedSqlite (db: DatabaseSync, b: Backlog): void {
   const values: Record<string, string | bigint> = { at: SEEDED_AT, content: CONTENT }
   for (const [name, n] of Object.entries({ received: b.received, subscribers: b.subscribers, ...s })) values[name] = BigInt(n)
   const series = 'n'
-  const texts = statements(series, (x, y) => `${x} || (${y})`, (x) => `(${x})`, false)
+  const texts = statements(series, (x, y) => `${x} || (${y})`, (x) => `(${x})`, false, false)
   db.exec('BEGIN')
   texts.forEach((text, k) => {
     const count = COUNTS(b, s)[k]!
@@ -83,7 +86,7 @@ export function seedSqlite (db: DatabaseSync, b: Backlog): void {
 export async function seedPg (client: pg.Client, b: Backlog): Promise<void> {
   const s = shape(b)
   const values: Record<string, string | number> = { at: SEEDED_AT, content: CONTENT, received: b.received, subscribers: b.subscribers, ...s }
-  const texts = statements('generate_series(0, $count - 1) AS n(i)', (x, y) => `${x} || (${y})::text`, (x) => `(${x})::int`, true)
+  const texts = statements('generate_series(0, $count - 1) AS n(i)', (x, y) => `${x} || (${y})::text`, (x) => `(${x})::int`, true, true)
   await client.query('BEGIN')
   for (const [k, text] of texts.entries()) {
     // Named values → positional parameters, each name typed from its value.

@@ -56,6 +56,17 @@ it('upgrades a walking-skeleton database in place', async () => {
       }])
       const [next] = await storage.claimDueDeliveries('2026-11-01T11:00:02.000Z', '2026-11-01T11:01:00.000Z', 5)
       assert.deepEqual([next?.id, next?.sequence], ['d2', 8])
+      // A message queued after the upgrade takes its place behind them and the next number (the
+      // counters are read from the outbox since migration 92).
+      const [queued] = await storage.distribute('v1', [{ subscriberId: 's1', lang: 'en', format: 'newsml-g2', contentType: 'application/xml', body: '<new/>' }],
+        '2026-11-01T11:00:03.000Z')
+      await storage.recordAttempts([{
+        deliveryId: 'd2',
+        attempt: { at: '2026-11-01T11:00:04.000Z', statusCode: 204, durationMs: 1, error: null, responseExcerpt: null },
+        outcome: { status: 'delivered' }
+      }])
+      const [third] = await storage.claimDueDeliveries('2026-11-01T11:00:05.000Z', '2026-11-01T11:01:00.000Z', 5)
+      assert.deepEqual([third?.id, third?.sequence], [queued?.id, 9])
     } finally {
       await storage.close()
     }
