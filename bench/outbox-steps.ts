@@ -2,8 +2,7 @@
 // What one push delivery costs the SQLite storage alone (no HTTP, no engine, no signing): 500
 // push subscribers, then stories fanned out to all of them (a 10 KB document each, shared, as a
 // rendering is), sent as the delivery loop does: claims of up to 12 heads while at most 50 are
-// in flight, attempts recorded in batches of 8 as delivered, the record and the claim for the
-// freed slots asked in the same turn as the delivery loop does. Prints µs per delivery for the
+// in flight, attempts recorded in batches of 8 as delivered. Prints µs per delivery for the
 // fan-out (distribute) and for claiming and recording.
 // Compare a change with the code before it in alternating runs. `--stories N` (default 40;
 // the first 4 warm up); OUTBOX_DDL='…' runs SQL on the migrated database first, to try an index
@@ -64,10 +63,7 @@ async function fanOut (storage: Storage, n: number): Promise<number> {
   return (performance.now() - started) * 1000
 }
 
-/**
- * Sends everything queued as the delivery loop does: a batch's attempts are recorded and the
- * freed slots claimed in the same turn (one transaction on SQLite). µs of both, and how many.
- */
+/** Sends everything queued as the delivery loop does: µs of claiming and recording, and how many. */
 async function drain (storage: Storage): Promise<{ send: number; sent: number }> {
   const inFlight: ClaimedDelivery[] = []
   let send = 0

@@ -31,14 +31,8 @@ export function createDeliveryLoop (ctx: PipelineContext, signal: AbortSignal): 
     while (finished.length > 0) {
       const batch = finished
       finished = []
-      // Recording starts now (recordFinished asks storage at once), and the loop claims for the
-      // freed slots in this same turn: on SQLite both share one transaction (group commit), and
-      // the claim, coming after, sees the queue heads the record moved. The slots stay empty
-      // until then: claiming as each attempt ended cost a transaction of its own.
-      const recording = recordFinished(ctx, batch)
-      waker.wake()
       try {
-        await recording
+        await recordFinished(ctx, batch)
       } catch (err) {
         // The leases run out and the deliveries are sent again: at least once, same webhook-id.
         if (err instanceof StorageUnavailableError) ctx.log.debug({ reason: err.reason, deliveries: batch.length }, 'recording delivery attempts waits for storage')
@@ -64,19 +58,14 @@ export function createDeliveryLoop (ctx: PipelineContext, signal: AbortSignal): 
   function launch (delivery: Parameters<typeof attemptDelivery>[1]): void {
     const job: Promise<void> = attemptDelivery(ctx, delivery, signal, bytesOf)
       .then((done) => {
-        if (done === null) return false
+        if (done === null) return
         finished.push(done)
         scheduleFlush()
-        return true
       })
-      .catch((err: unknown) => {
-        ctx.log.error({ err, deliveryId: delivery.id }, 'delivery attempt crashed')
-        return false
-      })
-      .then((toRecord) => {
+      .catch((err: unknown) => { ctx.log.error({ err, deliveryId: delivery.id }, 'delivery attempt crashed') })
+      .finally(() => {
         inFlight.delete(job)
-        // An attempt waiting to be recorded wakes the loop when the record starts (flush).
-        if (!toRecord) waker.wake()
+        waker.wake()
       })
     inFlight.add(job)
   }

@@ -3,7 +3,7 @@
 // sqlite-versions.ts.
 import { newId } from '../ids.ts'
 import { type LatestVersion, repeatedPostOutcome, versionEvent } from './rules.ts'
-import type { Db, GroupCommit } from './sqlite-tx.ts'
+import { type Db, groupCommit } from './sqlite-tx.ts'
 import type { Storage } from './types.ts'
 import { LATEST_VERSION_COLUMNS, type StoryRecipientRow, toStoryRecipient, toTranslation, toVersion, type TranslationRow, type VersionRow } from './rows.ts'
 import { CONTENT_JOIN, insertContent, SQLITE_VERSION_COLUMNS } from './sqlite-content.ts'
@@ -14,7 +14,9 @@ const LATEST_VERSION = `SELECT ${LATEST_VERSION_COLUMNS} FROM versions WHERE art
 
 type ArticleMethods = Pick<Storage, 'ingestVersion' | 'getVersion' | 'getTranslation' | 'listTranslations' | 'listStoryRecipients'>
 
-export function createSqliteArticles (db: Db, ingestTogether: GroupCommit): ArticleMethods {
+export function createSqliteArticles (db: Db): ArticleMethods {
+  const ingestTogether = groupCommit(db)
+
   return {
     async ingestVersion ({ guid, contentHash, content, now, correction }) {
       // Posts arriving together share one transaction (sqlite-tx.ts); each still commits before it resolves.

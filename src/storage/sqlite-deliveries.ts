@@ -5,7 +5,7 @@ import { boundedMemo } from '../bounded-memo.ts'
 import { DELIVERY_CLAIMABLE, LEASE_FREE } from './claim-conditions.ts'
 import { AFTER_PLACE, LIST_ORDER, listPlace } from './delivery-list.ts'
 import { signingSecrets } from './rules.ts'
-import { type Db, type GroupCommit, preparedLater, transaction } from './sqlite-tx.ts'
+import { type Db, preparedLater, transaction } from './sqlite-tx.ts'
 import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, Storage } from './types.ts'
 import {
   ATTEMPT_COLUMNS, type AttemptRow, DELIVERY_SUMMARY_COLUMNS, type DeliveryRow, type DeliverySummaryRow, FEED_COLUMNS, type FeedRow,
@@ -36,7 +36,7 @@ export const DELIVERY_CLAIM = `SELECT d.*, v.event, v.article_id, v.version, s.u
   FROM deliveries d INDEXED BY deliveries_due JOIN subscribers s ON s.id = d.subscriber_id JOIN versions v ON v.id = d.version_id
   WHERE ${DELIVERY_CLAIMABLE(':now')} ORDER BY d.next_attempt_at LIMIT :limit`
 
-export function createSqliteDeliveries (db: Db, queue: SqliteQueue, together: GroupCommit): DeliveryMethods {
+export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMethods {
   const getDelivery = (id: string): Delivery | null => {
     const row = db.prepare(`${SELECT_DELIVERY} WHERE d.id = ?`).get(id)
     return row === undefined ? null : toDelivery(row as unknown as DeliveryRow)
@@ -79,11 +79,8 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue, together: Gr
     (hash: string) => loadDocument().get(hash) as { content_type: string; body: string })
 
   return {
-    // Claims and records go through the group commit: the delivery loop records what finished and
-    // claims for the freed slots in the same turn (delivery/loop.ts), so both share one COMMIT
-    // and the index pages both touch are written once.
     async claimDueDeliveries (now, leaseUntil, limit) {
-      return together(() => {
+      return transaction(db, () => {
         const candidates = findCandidates().all({ now, limit }) as unknown as Array<Omit<DeliveryRow, 'content_type' | 'body'> &
           { document_hash: string; url: string; secret: string; previous_secret: string | null; previous_secret_until: string | null }>
         const claimed: ClaimedDelivery[] = []
@@ -100,7 +97,7 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue, together: Gr
     },
 
     async recordAttempts (items) {
-      return together(() => items.map((i) => record(i.deliveryId, i.attempt, i.outcome)))
+      return transaction(db, () => items.map((i) => record(i.deliveryId, i.attempt, i.outcome)))
     },
 
     async postponeDelivery (deliveryId, until) {

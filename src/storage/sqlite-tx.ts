@@ -75,9 +75,7 @@ export function transaction<T> (db: Db, fn: () => T): T {
  * "accepted" on resolution never answers before its row is durable. A transaction per request
  * made BEGIN/COMMIT the largest cost of ingest under load.
  */
-export type GroupCommit = <T>(fn: () => T) => Promise<T>
-
-export function groupCommit (db: Db): GroupCommit {
+export function groupCommit (db: Db): <T>(fn: () => T) => Promise<T> {
   let queue: Array<{ fn: () => unknown; resolve: (value: unknown) => void; reject: (err: unknown) => void }> = []
   const flush = (): void => {
     const batch = queue

@@ -17,7 +17,7 @@ import { createSqliteTranslation } from './sqlite-translation.ts'
 import { createSqliteVersions } from './sqlite-versions.ts'
 import { startCheckpointer } from './sqlite-checkpointer.ts'
 import { DISTRIBUTION_READY, TRANSLATION_READY } from './claim-conditions.ts'
-import { cachingStatements, groupCommit, transaction } from './sqlite-tx.ts'
+import { cachingStatements, transaction } from './sqlite-tx.ts'
 import type { Storage } from './types.ts'
 
 export interface SqliteStorageOptions {
@@ -45,9 +45,6 @@ export function openSqliteStorage (databasePath: string, options: SqliteStorageO
   const raw = new DatabaseSync(databasePath, { readOnly: options.readOnly === true })
   const db = cachingStatements(raw)
   const queue = createSqliteQueue(db)
-  // One group commit per connection: posts, delivery claims and recorded attempts that arrive in
-  // the same turn of the event loop share a transaction (sqlite-tx.ts).
-  const together = groupCommit(db)
   if (options.maxPageCount !== undefined) db.exec(`PRAGMA max_page_count = ${Math.trunc(options.maxPageCount)}`)
   if (options.readOnly !== true) db.exec('PRAGMA journal_mode = WAL')
   db.exec('PRAGMA synchronous = NORMAL')
@@ -117,9 +114,9 @@ export function openSqliteStorage (databasePath: string, options: SqliteStorageO
     },
 
     ...createSqliteKeys(db, keys),
-    ...createSqliteArticles(db, together),
+    ...createSqliteArticles(db),
     ...createSqliteSubscribers(db, keys),
-    ...createSqliteDeliveries(db, queue, together),
+    ...createSqliteDeliveries(db, queue),
     ...createSqliteVersions(db, queue),
     ...createSqliteTranslation(db),
     ...createSqliteGlossary(db),
