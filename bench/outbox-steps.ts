@@ -3,13 +3,16 @@
 // push subscribers, then stories fanned out to all of them (a 10 KB document each, shared, as a
 // rendering is), sent as the delivery loop does: claims of up to 12 heads while at most 50 are
 // in flight, attempts recorded in batches of 8 as delivered. Prints µs per delivery for the
-// fan-out (distribute) and for claiming and recording.
+// fan-out (distribute) and for claiming and recording, then WAL frames (pages written) per
+// delivery over two more stories.
 // Compare a change with the code before it in alternating runs. `--stories N` (default 40;
 // the first 4 warm up); OUTBOX_DDL='…' runs SQL on the migrated database first, to try an index
 // change without a migration. Everything is bounded; the database is temporary.
+import { closeSync, openSync, readSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
 import { contentHash, normalizeArticle } from '../src/articles/normalize.ts'
 import { openSqliteStorage } from '../src/storage/sqlite.ts'
 import type { ClaimedDelivery, Storage, SubscriberWithSecret } from '../src/storage/types.ts'
@@ -48,7 +51,10 @@ function subscriber (n: number): SubscriberWithSecret {
 }
 
 /** One story through ingest, translation and distribution to every subscriber: µs of distribute. */
-async function fanOut (storage: Storage, n: number): Promise<number> {
+type Each = <T>(run: () => Promise<T>) => Promise<T>
+const direct: Each = (run) => run()
+
+async function fanOut (storage: Storage, n: number, each: Each = direct): Promise<number> {
   const content = normalizeArticle(story(n) as Parameters<typeof normalizeArticle>[0])
   await storage.ingestVersion({ guid: `urn:outbox:${n}`, contentHash: contentHash(content) + n, content, now: iso() })
   const claimed = await storage.claimVersionForTranslation(iso(), lease())
@@ -59,12 +65,12 @@ async function fanOut (storage: Storage, n: number): Promise<number> {
   const deliveries = Array.from({ length: SUBSCRIBERS }, (_, s) =>
     ({ subscriberId: `s${s}`, lang: 'en', format: 'newsml-g2', contentType: 'application/vnd.iptc.g2.newsitem+xml', body: BODY }))
   const started = performance.now()
-  await storage.distribute(ready.id, deliveries, iso())
+  await each(() => storage.distribute(ready.id, deliveries, iso()))
   return (performance.now() - started) * 1000
 }
 
 /** Sends everything queued as the delivery loop does: µs of claiming and recording, and how many. */
-async function drain (storage: Storage): Promise<{ send: number; sent: number }> {
+async function drain (storage: Storage, each: Each = direct): Promise<{ send: number; sent: number }> {
   const inFlight: ClaimedDelivery[] = []
   let send = 0
   let sent = 0
@@ -73,12 +79,12 @@ async function drain (storage: Storage): Promise<{ send: number; sent: number }>
     const at = iso()
     const started = performance.now()
     const [, claimed] = await Promise.all([
-      storage.recordAttempts(done.map((d) => ({
+      each(() => storage.recordAttempts(done.map((d) => ({
         deliveryId: d.id,
         attempt: { at, statusCode: 204, durationMs: 1, error: null, responseExcerpt: null },
         outcome: { status: 'delivered' as const }
-      }))),
-      inFlight.length <= IN_FLIGHT - CLAIM_BATCH ? storage.claimDueDeliveries(iso(), lease(), IN_FLIGHT - inFlight.length) : []
+      })))),
+      inFlight.length <= IN_FLIGHT - CLAIM_BATCH ? each(() => storage.claimDueDeliveries(iso(), lease(), IN_FLIGHT - inFlight.length)) : []
     ])
     send += (performance.now() - started) * 1000
     sent += done.length
@@ -94,7 +100,6 @@ const storage = openSqliteStorage(file)
 try {
   await storage.migrate()
   if (process.env['OUTBOX_DDL'] !== undefined) {
-    const { DatabaseSync } = await import('node:sqlite')
     const side = new DatabaseSync(file)
     side.exec(process.env['OUTBOX_DDL'])
     side.close()
@@ -110,9 +115,45 @@ try {
     totals.send += send
     totals.sent += sent
   }
+  // Pages written: two more stories, a side connection reading the WAL's length around each call
+  // (as bench/version-steps.ts does; a call whose transaction restarted the WAL wrote what it holds).
+  const probe = new DatabaseSync(file)
+  const wal = openSync(`${file}-wal`, 'r')
+  let frames = 0
+  let counted = 0
+  try {
+    const header = Buffer.alloc(16)
+    const pause = new Int32Array(new SharedArrayBuffer(4))
+    const walFrames = (): number => {
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
+        const log = Number(probe.prepare('PRAGMA wal_checkpoint(PASSIVE)').get()!.log)
+        if (log >= 0) return log
+        Atomics.wait(pause, 0, 0, 1)
+      }
+      throw new Error('the WAL stayed busy for 10 s')
+    }
+    const restarts = (): number => {
+      readSync(wal, header, 0, 16, 0)
+      return header.readUInt32BE(12)
+    }
+    const counting: Each = async (run) => {
+      const before = walFrames()
+      const restartsBefore = restarts()
+      const result = await run()
+      const after = walFrames()
+      frames += restarts() === restartsBefore ? after - before : after
+      return result
+    }
+    await fanOut(storage, STORIES, counting)
+    await fanOut(storage, STORIES + 1, counting)
+    counted = (await drain(storage, counting)).sent
+  } finally {
+    closeSync(wal)
+    probe.close()
+  }
   const per = (us: number): string => (us / totals.sent).toFixed(1)
   console.log(`${totals.sent} deliveries (after ${WARM_UP * SUBSCRIBERS} to warm up), µs per delivery: distribute ${per(totals.distribute)}, ` +
-    `claim and record ${per(totals.send)}, total ${per(totals.distribute + totals.send)}`)
+    `claim and record ${per(totals.send)}, total ${per(totals.distribute + totals.send)}; WAL frames per delivery ${(frames / counted).toFixed(2)} (over ${counted})`)
 } finally {
   await storage.close()
   await rm(dir, { recursive: true, force: true })

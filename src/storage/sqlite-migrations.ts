@@ -393,5 +393,19 @@ export const sqliteMigrations: Migration[] = [
   ALTER TABLE subscribers DROP COLUMN next_sequence;
   ALTER TABLE subscribers DROP COLUMN next_position;
   `
+  },
+  {
+    id: 93, name: 'the outbox\'s number indexes hold only what is looked up in them', sql: `
+  -- deliveries_sequence held a NULL entry for every message not yet sent, written with the row and
+  -- rewritten when it took its number; no statement looks a NULL up. deliveries_numbered_queue held
+  -- the queue head from its claim to its outcome, though it is only searched for numbered rows
+  -- waiting behind the head (a replay). Each entry is a page in the subscriber's part of the index:
+  -- 3.68 → 3.36 WAL frames per delivery (bench/outbox-steps.ts).
+  DROP INDEX deliveries_sequence;
+  CREATE UNIQUE INDEX deliveries_sequence ON deliveries (subscriber_id, sequence) WHERE sequence IS NOT NULL;
+  DROP INDEX deliveries_numbered_queue;
+  CREATE INDEX deliveries_numbered_queue ON deliveries (subscriber_id, sequence)
+    WHERE status = 'pending' AND sequence IS NOT NULL AND next_attempt_at IS NULL;
+  `
   }
 ]

@@ -37,15 +37,16 @@ export interface SqliteQueue {
 // delivery, a WAL page each, since a fan-out's rows belong to different subscribers. Exported
 // for the query-plan test.
 export const NEXT_SEQUENCE = `SELECT COALESCE((SELECT d.sequence FROM deliveries d INDEXED BY deliveries_sequence
-  WHERE d.subscriber_id = ? ORDER BY d.sequence DESC LIMIT 1), 0) + 1 AS seq`
+  WHERE d.subscriber_id = ? AND d.sequence IS NOT NULL ORDER BY d.sequence DESC LIMIT 1), 0) + 1 AS seq`
 export const NEXT_POSITION = `SELECT s.mode, COALESCE((SELECT d.position FROM deliveries d
   WHERE d.subscriber_id = s.id ORDER BY d.position DESC LIMIT 1), 0) + 1 AS position FROM subscribers s WHERE s.id = ?`
 
 export function createSqliteQueue (db: Db): SqliteQueue {
   const findHead = preparedLater(db, `SELECT id, sequence FROM deliveries INDEXED BY deliveries_head
     WHERE subscriber_id = ? AND status = 'pending' AND next_attempt_at IS NOT NULL`)
+  // Numbered rows waiting behind the head (deliveries_numbered_queue holds no head, migration 93).
   const firstNumbered = preparedLater(db, `SELECT id FROM deliveries INDEXED BY deliveries_numbered_queue
-    WHERE subscriber_id = ? AND status = 'pending' AND sequence IS NOT NULL ORDER BY sequence LIMIT 1`)
+    WHERE subscriber_id = ? AND status = 'pending' AND sequence IS NOT NULL AND next_attempt_at IS NULL ORDER BY sequence LIMIT 1`)
   const firstQueued = preparedLater(db, `SELECT id FROM deliveries INDEXED BY deliveries_queue
     WHERE subscriber_id = ? AND status = 'pending' AND sequence IS NULL ORDER BY priority DESC, position LIMIT 1`)
   const setDue = preparedLater(db, 'UPDATE deliveries SET next_attempt_at = ? WHERE id = ?')
