@@ -90,14 +90,25 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   const now = options.now ?? (() => new Date())
   // The PostgreSQL client and stores load only when DATABASE_URL asks for them: an SQLite service
   // does not hold their code (~3 MB resident, README "Memory").
-  const backend = options.storage ??
-    (config.databaseUrl === undefined
-      ? openSqliteStorage(config.databasePath)
-      : (await import('./storage/pg.ts')).openPgStorage(config.databaseUrl, {
-          onIdleError: (error) => app.log.warn(error, 'an idle PostgreSQL connection failed and was dropped; the next query opens a new one')
-        }))
-  const owned: Array<{ close(): Promise<void> }> = []
-  if (options.storage === undefined) owned.push(backend)
+  // CPU-heavy stage work runs in worker threads with a bounded heap (pipeline/cpu-worker.ts); an
+  // SQLite file's WAL checkpoints run on one of them rather than on a thread of their own.
+  const cpu = createCpuPool(options.cpu)
+  let backend: Storage
+  try {
+    backend = options.storage ??
+      (config.databaseUrl === undefined
+        ? openSqliteStorage(config.databasePath, { checkpointer: (databasePath) => cpu.hostCheckpoints(databasePath) })
+        : (await import('./storage/pg.ts')).openPgStorage(config.databaseUrl, {
+            onIdleError: (error) => app.log.warn(error, 'an idle PostgreSQL connection failed and was dropped; the next query opens a new one')
+          }))
+  } catch (err) {
+    await cpu.close()
+    throw err
+  }
+  // Closed in this order, after what is added in front: the storage (its last checkpoint runs on
+  // the pool's worker), then the pool.
+  const owned: Array<{ close(): Promise<void> }> = [cpu]
+  if (options.storage === undefined) owned.unshift(backend)
   // Disk full, read-only, unreachable: one domain error (503 + Retry-After), logged once per episode.
   const storage = guardStorage(backend, {
     classify: classifyStorageError,
@@ -126,9 +137,6 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     owned.unshift(agent)
 
     const feed = createFeedNotifier()
-    // CPU-heavy stage work runs in worker threads with a bounded heap (pipeline/cpu-worker.ts).
-    const cpu = createCpuPool(options.cpu)
-    owned.unshift(cpu)
     const pacer = createPacer({ share: config.throughput.pipelineSharePercent / 100 })
     // A callback hook, not an async one: no promise per request for one assignment.
     app.addHook('onRequest', (_request, _reply, done) => {

@@ -8,10 +8,18 @@
 // can share the pool. Workers start on the first job and a worker idle for `idleMs` is retired:
 // each is a V8 isolate of its own (~25 MB resident with its modules), so a service with nothing
 // to render holds none, and one that is only delivering a backlog does not pay for them.
+// The one exception is the resident worker: a pool asked to host a database's WAL checkpoints
+// (hostCheckpoints) keeps one worker alive for them, in place of a checkpoint thread of their own
+// (one isolate fewer at the peak, ~10 MB). It loads the job modules with its first job, and once
+// it has run jobs and idled for `idleMs` it is replaced by a fresh one that has not: the memory
+// of rendering is given back as with any retired worker, and checkpoints go on.
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { siblingModule } from '../sibling-module.ts'
+import type { CheckpointLoopOptions } from '../storage/sqlite-checkpoint-loop.ts'
+import { CHECKPOINT_INTERVAL_MS, type Checkpointer } from '../storage/sqlite-checkpointer.ts'
 import { type CpuJob, type CpuJobOutcome, type CpuWork, cpuWork, outcomeValue } from './cpu-jobs.ts'
+import type { StopCheckpoints } from './cpu-worker-thread.ts'
 
 const ENTRY = siblingModule('cpu-worker-thread', import.meta.url)
 
@@ -56,6 +64,12 @@ export interface CpuPool extends CpuWork {
   readonly deaths: number
   /** Workers alive now (started on demand, retired when idle). */
   readonly workers: number
+  /**
+   * Runs the WAL checkpoints of the database at this path on the resident worker (at most one
+   * database per pool); a storage's `checkpointer` (storage/sqlite.ts). Jobs wait behind a
+   * checkpoint and checkpoints behind a job: both are short, and neither is on the event loop.
+   */
+  hostCheckpoints(databasePath: string): Checkpointer
   close(): Promise<void>
 }
 
@@ -73,8 +87,13 @@ interface Slot {
   death: string | undefined
   /** Retirement after idleness: set while the worker has no job. */
   idle: NodeJS.Timeout | undefined
-  /** Retired for idleness: its exit is not a death. */
+  /** Retired for idleness, or stopped checkpointing: its exit is not a death. */
   retired: boolean
+  /** It runs the checkpoints (started with them, or told to stop them). */
+  resident: boolean
+  /** It has loaded the job modules. */
+  ranJobs: boolean
+  exited: Promise<unknown>
 }
 
 export const DEFAULT_MAX_HEAP_MB = 512
@@ -93,12 +112,16 @@ export function createCpuPool (options: CpuPoolOptions = {}): CpuPool {
   const queue: Pending[] = []
   let closed = false
   let deaths = 0
+  let checkpoints: CheckpointLoopOptions | null = null
 
-  function spawn (): Slot {
+  function spawn (resident = false): Slot {
     const worker = new Worker(ENTRY, {
       resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, stackSizeMb: 4 },
+      ...(resident ? { workerData: { checkpoint: checkpoints } } : {}),
     })
-    const slot: Slot = { worker, pending: null, timer: undefined, death: undefined, idle: undefined, retired: false }
+    // Not events.once: that rejects on the 'error' a crashing worker emits before its exit.
+    const exited = new Promise((resolve) => worker.once('exit', resolve))
+    const slot: Slot = { worker, pending: null, timer: undefined, death: undefined, idle: undefined, retired: false, resident, ranJobs: false, exited }
     worker.on('message', (outcome: CpuJobOutcome) => {
       const pending = slot.pending
       if (pending === null) return
@@ -120,17 +143,38 @@ export function createCpuPool (options: CpuPoolOptions = {}): CpuPool {
       if (pending !== null) {
         pending.reject(closed ? new CpuPoolClosedError() : new WorkerCrashedError(`the CPU worker died: ${slot.death ?? `exit code ${code}`}`))
       }
-      if (!closed) dispatch()
+      if (!closed) {
+        // Checkpoints never stop for long: a resident that died or was retired is replaced now.
+        ensureResident()
+        dispatch()
+      }
     })
     slots.add(slot)
     return slot
+  }
+
+  function ensureResident (): void {
+    if (checkpoints !== null && !closed && ![...slots].some((s) => s.resident && s.death === undefined)) spawn(true)
+  }
+
+  /** The resident's last checkpoint, after the job it may be running; then it exits. */
+  async function stopCheckpoints (): Promise<void> {
+    checkpoints = null
+    const slot = [...slots].find((s) => s.resident && s.death === undefined)
+    if (slot === undefined) return
+    slot.retired = true
+    slot.death = 'stopped with the checkpoints'
+    clearTimeout(slot.idle)
+    slot.worker.postMessage({ kind: 'stop-checkpoints' } satisfies StopCheckpoints)
+    await slot.exited
   }
 
   function finish (slot: Slot): void {
     clearTimeout(slot.timer)
     slot.timer = undefined
     slot.pending = null
-    if (!closed && slot.death === undefined) {
+    // A resident that has not loaded the job modules holds nothing to give back by retiring.
+    if (!closed && slot.death === undefined && (!slot.resident || slot.ranJobs)) {
       slot.idle = setTimeout(() => {
         slot.retired = true
         slot.death = 'retired after being idle'
@@ -149,6 +193,7 @@ export function createCpuPool (options: CpuPoolOptions = {}): CpuPool {
       clearTimeout(running.idle)
       running.idle = undefined
       running.pending = pending
+      running.ranJobs = true
       running.timer = setTimeout(() => {
         running.death = `a job ran for more than ${jobTimeoutMs} ms and was stopped`
         void running.worker.terminate()
@@ -174,11 +219,23 @@ export function createCpuPool (options: CpuPoolOptions = {}): CpuPool {
     get workers () {
       return slots.size
     },
+    hostCheckpoints (databasePath) {
+      if (checkpoints !== null) throw new Error('the CPU pool already checkpoints a database')
+      checkpoints = { databasePath, intervalMs: CHECKPOINT_INTERVAL_MS }
+      ensureResident()
+      return { close: stopCheckpoints }
+    },
     async close () {
       closed = true
       for (const slot of slots) clearTimeout(slot.idle)
       for (const pending of queue.splice(0)) pending.reject(new CpuPoolClosedError())
-      await Promise.all([...slots].map((slot) => slot.worker.terminate()))
+      // An idle resident checkpoints once more before it goes; one busy with a job is stopped.
+      const idleResident = [...slots].find((s) => s.resident && s.death === undefined && s.pending === null)
+      await Promise.all([
+        ...(idleResident === undefined ? [] : [stopCheckpoints()]),
+        ...[...slots].filter((s) => s !== idleResident).map((slot) => slot.worker.terminate()),
+      ])
+      checkpoints = null
     },
   }
 }

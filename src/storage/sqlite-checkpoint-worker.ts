@@ -1,24 +1,12 @@
-// The checkpoint worker (see sqlite-checkpointer.ts): its own connection to the service's
-// database, a PASSIVE checkpoint every interval, and a last one when told to stop.
-import { DatabaseSync } from 'node:sqlite'
+// The checkpoint worker of a storage that has no other thread to checkpoint on (see
+// sqlite-checkpointer.ts): the loop, and a last checkpoint when told to stop.
 import { parentPort, workerData } from 'node:worker_threads'
+import { type CheckpointLoopOptions, startCheckpointLoop } from './sqlite-checkpoint-loop.ts'
 
-const { databasePath, intervalMs } = workerData as { databasePath: string; intervalMs: number }
-const db = new DatabaseSync(databasePath)
-db.exec('PRAGMA busy_timeout = 1000')
-const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)')
-const timer = setInterval(() => {
-  try {
-    checkpoint.get()
-  } catch {} // busy or locked: the next tick tries again
-}, intervalMs)
+const loop = startCheckpointLoop(workerData as CheckpointLoopOptions)
 
 parentPort?.on('message', (msg) => {
   if (msg !== 'stop') return
-  clearInterval(timer)
-  try {
-    checkpoint.get()
-  } catch {}
-  db.close()
+  loop.stop()
   parentPort?.close()
 })

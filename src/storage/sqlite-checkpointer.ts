@@ -2,7 +2,9 @@
 // crosses the threshold, copying thousands of pages and syncing the database file on the thread
 // that serves requests: a stall every few dozen transactions under load. Here a worker thread with
 // its own connection checkpoints (PASSIVE: never blocks the writer or readers) on a timer, and the
-// service's connection turns the automatic one off.
+// service's connection turns the automatic one off. The service runs the loop on its CPU worker
+// thread (pipeline/cpu-worker.ts: one isolate fewer, ~10 MB); a storage opened alone (tools,
+// tests) starts a thread of its own for it, below.
 import { once } from 'node:events'
 import { Worker } from 'node:worker_threads'
 import { siblingModule } from '../sibling-module.ts'
@@ -11,10 +13,14 @@ import { siblingModule } from '../sibling-module.ts'
 export const CHECKPOINT_INTERVAL_MS = 250
 
 export interface Checkpointer {
+  /** Resolves once the last checkpoint has run and the checkpointing connection is closed. */
   close(): Promise<void>
 }
 
-export function startCheckpointer (databasePath: string): Checkpointer {
+/** Starts checkpointing the database at this path on some thread other than the event loop. */
+export type StartCheckpointer = (databasePath: string) => Checkpointer
+
+export const startCheckpointer: StartCheckpointer = (databasePath) => {
   const worker = new Worker(siblingModule('sqlite-checkpoint-worker', import.meta.url), {
     workerData: { databasePath, intervalMs: CHECKPOINT_INTERVAL_MS },
     // Small: it holds one connection and a timer.

@@ -15,7 +15,7 @@ import { createSqliteSearch, indexOlderArticles } from './sqlite-search.ts'
 import { createSqliteSubscribers } from './sqlite-subscribers.ts'
 import { createSqliteTranslation } from './sqlite-translation.ts'
 import { createSqliteVersions } from './sqlite-versions.ts'
-import { startCheckpointer } from './sqlite-checkpointer.ts'
+import { type StartCheckpointer, startCheckpointer } from './sqlite-checkpointer.ts'
 import { DISTRIBUTION_READY, TRANSLATION_READY } from './claim-conditions.ts'
 import { cachingStatements, transaction } from './sqlite-tx.ts'
 import type { Storage } from './types.ts'
@@ -25,6 +25,11 @@ export interface SqliteStorageOptions {
   readOnly?: boolean
   /** Cap the file at this many pages: writes beyond fail as on a full disk (SQLITE_FULL). */
   maxPageCount?: number
+  /**
+   * Who runs the WAL checkpoints: the service hands them to its CPU worker thread; by default
+   * (tools, tests) a worker thread of their own (sqlite-checkpointer.ts).
+   */
+  checkpointer?: StartCheckpointer
 }
 
 // When the process loop has work next: the first unleased entry of each queue, in the order of the
@@ -59,7 +64,7 @@ export function openSqliteStorage (databasePath: string, options: SqliteStorageO
   db.exec('PRAGMA busy_timeout = 5000')
   // A file database checkpoints on a worker thread (sqlite-checkpointer.ts), not in our COMMITs;
   // the WAL file is cut back to 64 MB after each full checkpoint.
-  const checkpointer = databasePath === ':memory:' ? null : startCheckpointer(databasePath)
+  const checkpointer = databasePath === ':memory:' ? null : (options.checkpointer ?? startCheckpointer)(databasePath)
   if (checkpointer !== null) {
     db.exec('PRAGMA wal_autocheckpoint = 0')
     db.exec('PRAGMA journal_size_limit = 67108864')

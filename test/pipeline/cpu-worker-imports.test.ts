@@ -9,8 +9,9 @@ import { it } from 'node:test'
 import { repoRoot } from '../helpers/conformance.ts'
 
 const ENTRY = path.join(repoRoot, 'src', 'pipeline', 'cpu-worker-thread.ts')
-// `import … from '…'` and `export … from '…'`, across lines; not `import type`/`export type`.
-const RUNTIME_IMPORT = /^(?:import|export)\s+(?!type\s)(?:[^;'"]*?\sfrom\s+)?'([^']+)'/gm
+// `import … from '…'` and `export … from '…'`, across lines; not `import type`/`export type`;
+// and `import('…')` (the worker loads its job modules with the first job).
+const RUNTIME_IMPORT = /^(?:import|export)\s+(?!type\s)(?:[^;'"]*?\sfrom\s+)?'([^']+)'|(?<!typeof )\bimport\('([^']+)'\)/gm
 
 /** The packages (and node: modules) reached from `entry`, and the project files on the way. */
 async function runtimeGraph (entry: string): Promise<{ files: Set<string>; packages: Set<string> }> {
@@ -20,7 +21,8 @@ async function runtimeGraph (entry: string): Promise<{ files: Set<string>; packa
     if (files.has(file)) return
     files.add(file)
     const source = await readFile(file, 'utf8')
-    for (const [, spec] of source.matchAll(RUNTIME_IMPORT)) {
+    for (const [, fixed, dynamic] of source.matchAll(RUNTIME_IMPORT)) {
+      const spec = fixed ?? dynamic
       if (spec!.startsWith('.')) await visit(path.resolve(path.dirname(file), spec!))
       else packages.add(spec!)
     }
