@@ -64,7 +64,7 @@ describe('loadConfig', () => {
   it('bounds translation throughput: engine calls in flight, chars per minute, retry window, emulator latency', () => {
     // The back-off and minimum runs are not settable; they sit here so the pipeline's tests can shorten them.
     const retry = { retryMinAttempts: 8, retryBackoffBaseMs: 1000, retryBackoffCapMs: 300_000 }
-    assert.deepEqual(loadConfig({}).throughput, { concurrency: 16, charsPerMinute: 6_000_000, retryWindowMs: 86_400_000, ...retry, emulatorLatencyMs: 0, pipelineSharePercent: 25 })
+    assert.deepEqual(loadConfig({}).throughput, { concurrency: 16, charsPerMinute: 6_000_000, retryWindowMs: 86_400_000, ...retry, emulatorLatencyMs: 0, pipelineSharePercent: 10 })
     assert.deepEqual(loadConfig({
       TRANSLATION_CONCURRENCY: '4', TRANSLATION_CHARS_PER_MINUTE: '1_000_000', TRANSLATION_RETRY_WINDOW: '2h', EMULATOR_LATENCY: '250ms', PIPELINE_SHARE_WHILE_BUSY: '100'
     }).throughput, { concurrency: 4, charsPerMinute: 1_000_000, retryWindowMs: 7_200_000, ...retry, emulatorLatencyMs: 250, pipelineSharePercent: 100 })

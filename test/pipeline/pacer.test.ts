@@ -1,14 +1,30 @@
 // The pacer: background work gives way to the API while requests keep arriving, by share of the thread.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { BUSY_FOR_MS, billed, createPacer, SATURATED, WINDOW_MS } from '../../src/pipeline/pacer.ts'
+import { BUSY_FOR_MS, billed, CALIBRATION_WINDOW_MS, createPacer, FACTOR_RANGE, SATURATED, WINDOW_MS } from '../../src/pipeline/pacer.ts'
 import type { Storage } from '../../src/storage/types.ts'
 
 function clocked (share: number) {
   let now = 1_000
   let utilization = 1
-  const pacer = createPacer({ share, clock: () => now, utilization: () => utilization })
-  return { pacer, advance: (ms: number) => { now += ms }, setUtilization: (u: number) => { utilization = u } }
+  // The thread's busy time: by default busy exactly when billed (the factor stays 1).
+  let busy = 0
+  const pacer = createPacer({ share, clock: () => now, utilization: () => utilization, busyMs: () => busy })
+  return {
+    pacer,
+    advance: (ms: number) => { now += ms },
+    setUtilization: (u: number) => { utilization = u },
+    /** The thread was busy ms more (the background's unbilled work, say). */
+    work: (ms: number) => { busy += ms }
+  }
+}
+
+/** One quiet window in which the background billed `billedMs` and the thread was busy `busyMs`. */
+function quietWindow (t: ReturnType<typeof clocked>, billedMs: number, busyMs: number): void {
+  t.pacer.bill(billedMs)
+  t.work(busyMs)
+  t.advance(CALIBRATION_WINDOW_MS)
+  t.pacer.bill(0) // the window closes at the next bill
 }
 
 describe('pacer', () => {
@@ -87,11 +103,44 @@ describe('pacer', () => {
       },
       sharedDatabase: false
     } as unknown as Storage
-    const wrapped = billed(storage, { requestArrived () {}, bill: (ms) => bills.push(ms), delayMs: () => 0 })
+    const wrapped = billed(storage, { requestArrived () {}, bill: (ms) => bills.push(ms), delayMs: () => 0, factor: 1 })
     assert.equal(wrapped.sharedDatabase, false)
     assert.equal(await (wrapped.ping as unknown as () => Promise<string>)(), 'pong')
     assert.equal(bills.length, 1)
     assert.ok(bills[0]! >= 5, String(bills[0]))
     assert.equal(wrapped.ping, wrapped.ping, 'one wrapper per method')
+  })
+
+  it('counts a billed ms as the thread time it stands for, measured while the API is quiet', () => {
+    const t = clocked(0.25)
+    assert.equal(t.pacer.factor, 1)
+    // Quiet windows where the thread was busy three times what was billed: the factor goes to 3.
+    for (let i = 0; i < 30; i++) quietWindow(t, 50, 150)
+    assert.ok(Math.abs(t.pacer.factor - 3) < 0.01, String(t.pacer.factor))
+    // Later (what was billed has decayed), with requests arriving, a billed ms counts three: a
+    // third of the share is the budget.
+    t.advance(20 * WINDOW_MS)
+    t.pacer.requestArrived()
+    t.pacer.bill((0.25 * WINDOW_MS) / 3)
+    assert.equal(t.pacer.delayMs(), 0)
+    t.pacer.bill(1)
+    assert.ok(t.pacer.delayMs() > 0, 'over the share once its unbilled part is counted')
+  })
+
+  it('measures no factor in a window a request shared, or one the background hardly used', () => {
+    const t = clocked(0.25)
+    t.pacer.requestArrived() // the API's own work is in this window's busy time
+    quietWindow(t, 50, 500)
+    assert.equal(t.pacer.factor, 1)
+    quietWindow(t, 0.05 * CALIBRATION_WINDOW_MS, 200) // 5 % billed: the ratio would be noise
+    assert.equal(t.pacer.factor, 1)
+  })
+
+  it('keeps the factor within its bounds', () => {
+    const t = clocked(0.25)
+    for (let i = 0; i < 50; i++) quietWindow(t, 30, 3_000)
+    assert.ok(Math.abs(t.pacer.factor - FACTOR_RANGE[1]) < 0.01, String(t.pacer.factor))
+    for (let i = 0; i < 50; i++) quietWindow(t, 50, 10)
+    assert.ok(Math.abs(t.pacer.factor - FACTOR_RANGE[0]) < 0.01, String(t.pacer.factor))
   })
 })
