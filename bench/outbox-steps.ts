@@ -22,7 +22,8 @@ const arg = (name: string, fallback: number): number =>
   process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback
 const SUBSCRIBERS = 500
 const STORIES = arg('--stories', 40)
-const WARM_UP = 4
+// Stories fanned out before each drain: bench:delivery posts 20 at once.
+const QUEUED = arg('--queued', 20)
 const IN_FLIGHT = 50
 const CLAIM_BATCH = 12
 const RECORD_BATCH = 8
@@ -106,11 +107,12 @@ try {
   }
   for (let s = 0; s < SUBSCRIBERS; s++) await storage.createSubscriber(subscriber(s))
   const totals = { distribute: 0, send: 0, sent: 0 }
-  // Two stories at a time, so each subscriber has one waiting behind its head, as in a burst.
-  for (let n = 0; n < STORIES; n += 2) {
-    const distribute = await fanOut(storage, n) + await fanOut(storage, n + 1)
+  // QUEUED stories at a time, each subscriber's queue as deep as in bench:delivery; the first group warms up.
+  for (let n = 0; n < STORIES; n += QUEUED) {
+    let distribute = 0
+    for (let k = n; k < n + QUEUED; k++) distribute += await fanOut(storage, k)
     const { send, sent } = await drain(storage)
-    if (n < WARM_UP) continue
+    if (n === 0) continue
     totals.distribute += distribute
     totals.send += send
     totals.sent += sent
@@ -144,15 +146,14 @@ try {
       frames += restarts() === restartsBefore ? after - before : after
       return result
     }
-    await fanOut(storage, STORIES, counting)
-    await fanOut(storage, STORIES + 1, counting)
+    for (let k = 0; k < 2; k++) await fanOut(storage, STORIES + k, counting)
     counted = (await drain(storage, counting)).sent
   } finally {
     closeSync(wal)
     probe.close()
   }
   const per = (us: number): string => (us / totals.sent).toFixed(1)
-  console.log(`${totals.sent} deliveries (after ${WARM_UP * SUBSCRIBERS} to warm up), µs per delivery: distribute ${per(totals.distribute)}, ` +
+  console.log(`${totals.sent} deliveries (after ${QUEUED * SUBSCRIBERS} to warm up), µs per delivery: distribute ${per(totals.distribute)}, ` +
     `claim and record ${per(totals.send)}, total ${per(totals.distribute + totals.send)}; WAL frames per delivery ${(frames / counted).toFixed(2)} (over ${counted})`)
 } finally {
   await storage.close()
