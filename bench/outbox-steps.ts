@@ -1,12 +1,12 @@
 // npm run bench:outbox-steps — prints figures, asserts nothing.
 // What one push delivery costs the SQLite storage alone (no HTTP, no engine, no signing): 500
-// push subscribers, then stories fanned out to all of them (a 10 KB document each, shared, as a
-// rendering is), sent as the delivery loop does: claims of up to 12 heads while at most 50 are
-// in flight, attempts recorded in batches of 8 as delivered. Prints µs per delivery for the
-// fan-out (distribute) and for claiming and recording, then WAL frames (pages written) per
-// delivery over two more stories.
-// Compare a change with the code before it in alternating runs. `--stories N` (default 40;
-// the first 4 warm up); OUTBOX_DDL='…' runs SQL on the migrated database first, to try an index
+// push subscribers, then stories fanned out to all of them `--queued` at a time (default 20, as
+// bench:delivery posts; a 10 KB document each, shared, as a rendering is), sent as the delivery
+// loop does: claims of up to 12 heads while at most 50 are in flight, attempts recorded in
+// batches of 8 as delivered. Prints µs per delivery for the fan-out (distribute) and for
+// claiming and recording, then WAL frames (pages written) per delivery over two more stories.
+// Compare a change with the code before it in alternating runs. `--stories N` (default 40; the
+// first group warms up); OUTBOX_DDL='…' runs SQL on the migrated database first, to try an index
 // change without a migration. Everything is bounded; the database is temporary.
 import { closeSync, openSync, readSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
