@@ -16,7 +16,12 @@
 // it the share is nearer a share of the thread; what the pipeline costs the API besides (the
 // caches it evicts, the second core its worker and the engine share with the clients) is not.
 
-/** How long after the last request the API still counts as busy. */
+/**
+ * How long after the last request the API still counts as busy — when requests keep arriving:
+ * the one before it came within this too. A lone request (a status poll, a health check) does
+ * not hold the pipeline back: one poll a second held bench:drain's pipeline for 50 ms each, and
+ * its drain went from 491 to 426 stories/s.
+ */
 export const BUSY_FOR_MS = 50
 /** The time constant of the background's measured use of the thread. */
 export const WINDOW_MS = 100
@@ -71,6 +76,7 @@ export function createPacer ({
   share, clock = () => performance.now(), utilization = recentUtilization(), busyMs = () => performance.eventLoopUtilization().active
 }: PacerOptions): Pacer {
   let lastRequestAt = Number.NEGATIVE_INFINITY
+  let previousRequestAt = Number.NEGATIVE_INFINITY
   // The factor's window: when it began, the thread's busy time then, what was billed since, and
   // whether a request arrived in it (then the thread's time is not the background's alone).
   let factor = 1
@@ -102,6 +108,7 @@ export function createPacer ({
   }
   return {
     requestArrived () {
+      previousRequestAt = lastRequestAt
       lastRequestAt = clock()
       requestInWindow = true
     },
@@ -119,7 +126,8 @@ export function createPacer ({
       if (share >= 1) return 0
       const now = clock()
       const current = decayed(now)
-      if (now - lastRequestAt > BUSY_FOR_MS || current <= budget || utilization() < SATURATED) return 0
+      const arriving = now - lastRequestAt <= BUSY_FOR_MS && lastRequestAt - previousRequestAt <= BUSY_FOR_MS
+      if (!arriving || current <= budget || utilization() < SATURATED) return 0
       // Until the decayed use falls back to the budget, or the API falls quiet, whichever is first.
       const untilWithinShare = WINDOW_MS * Math.log(current / budget)
       const untilQuiet = lastRequestAt + BUSY_FOR_MS - now
