@@ -8,7 +8,6 @@
 // Compare a change with the code before it in alternating runs. `--stories N` (default 40; the
 // first group warms up); OUTBOX_DDL='…' runs SQL on the migrated database first, to try an index
 // change without a migration. Everything is bounded; the database is temporary.
-import { closeSync, openSync, readSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -17,6 +16,7 @@ import { contentHash, normalizeArticle } from '../src/articles/normalize.ts'
 import { openSqliteStorage } from '../src/storage/sqlite.ts'
 import type { ClaimedDelivery, Storage, SubscriberWithSecret } from '../src/storage/types.ts'
 import { storyTemplate } from './processes.ts'
+import { walFrameCounter } from './wal-frames.ts'
 
 const arg = (name: string, fallback: number): number =>
   process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback
@@ -117,44 +117,19 @@ try {
     totals.send += send
     totals.sent += sent
   }
-  // Pages written: two more stories, a side connection reading the WAL's length around each call
-  // (as bench/version-steps.ts does; a call whose transaction restarted the WAL wrote what it holds).
-  const probe = new DatabaseSync(file)
-  const wal = openSync(`${file}-wal`, 'r')
-  let frames = 0
+  // Pages written: two more stories, each storage call's WAL frames counted (wal-frames.ts).
+  const counter = walFrameCounter(file)
   let counted = 0
   try {
-    const header = Buffer.alloc(16)
-    const pause = new Int32Array(new SharedArrayBuffer(4))
-    const walFrames = (): number => {
-      for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
-        const log = Number(probe.prepare('PRAGMA wal_checkpoint(PASSIVE)').get()!.log)
-        if (log >= 0) return log
-        Atomics.wait(pause, 0, 0, 1)
-      }
-      throw new Error('the WAL stayed busy for 10 s')
-    }
-    const restarts = (): number => {
-      readSync(wal, header, 0, 16, 0)
-      return header.readUInt32BE(12)
-    }
-    const counting: Each = async (run) => {
-      const before = walFrames()
-      const restartsBefore = restarts()
-      const result = await run()
-      const after = walFrames()
-      frames += restarts() === restartsBefore ? after - before : after
-      return result
-    }
+    const counting: Each = (run) => counter.count(run)
     for (let k = 0; k < 2; k++) await fanOut(storage, STORIES + k, counting)
     counted = (await drain(storage, counting)).sent
   } finally {
-    closeSync(wal)
-    probe.close()
+    counter.close()
   }
   const per = (us: number): string => (us / totals.sent).toFixed(1)
   console.log(`${totals.sent} deliveries (after ${QUEUED * SUBSCRIBERS} to warm up), µs per delivery: distribute ${per(totals.distribute)}, ` +
-    `claim and record ${per(totals.send)}, total ${per(totals.distribute + totals.send)}; WAL frames per delivery ${(frames / counted).toFixed(2)} (over ${counted})`)
+    `claim and record ${per(totals.send)}, total ${per(totals.distribute + totals.send)}; WAL frames per delivery ${(counter.frames / counted).toFixed(2)} (over ${counted})`)
 } finally {
   await storage.close()
   await rm(dir, { recursive: true, force: true })

@@ -3,21 +3,17 @@
 // deliveries): 10,000 stories (the 3.9 KB sample, or generated Arabic text without it) are
 // ingested, then 2,000 times a version is claimed for translation, its translation saved, claimed
 // for distribution and distributed (to no subscriber). Prints µs per step, then WAL frames
-// (pages written) per step over 200 more versions: a side connection reads the WAL's length with
-// PRAGMA wal_checkpoint(PASSIVE) before and after each step. A step whose transaction restarted
-// the WAL (the checkpoint sequence in its header moved; a restart happens only as a write
-// transaction begins) wrote what the WAL holds after it.
+// (pages written) per step over 200 more versions (wal-frames.ts).
 // `--stories N`, `--versions N` change the sizes. Everything is bounded; the database is temporary.
-import { closeSync, openSync, readSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { DatabaseSync } from 'node:sqlite'
 import { contentHash, normalizeArticle } from '../src/articles/normalize.ts'
 import type { StoredTranslation } from '../src/articles/types.ts'
 import { openSqliteStorage } from '../src/storage/sqlite.ts'
 import type { Storage } from '../src/storage/types.ts'
 import { storyTemplate } from './processes.ts'
+import { walFrameCounter } from './wal-frames.ts'
 
 const arg = (name: string, fallback: number): number =>
   process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback
@@ -89,41 +85,22 @@ try {
     done++
   }
 
-  const probe = new DatabaseSync(file)
-  const wal = openSync(`${file}-wal`, 'r')
-  const header = Buffer.alloc(16)
+  const counter = walFrameCounter(file)
   const frames = zero()
   let counted = 0
   try {
-    const pause = new Int32Array(new SharedArrayBuffer(4))
-    const walFrames = (): number => {
-      // While the service's checkpointer (a worker thread) checkpoints, the pragma answers busy (-1).
-      for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
-        const log = Number(probe.prepare('PRAGMA wal_checkpoint(PASSIVE)').get()!.log)
-        if (log >= 0) return log
-        Atomics.wait(pause, 0, 0, 1)
-      }
-      throw new Error('the WAL stayed busy for 10 s')
-    }
-    const restarts = (): number => {
-      readSync(wal, header, 0, 16, 0)
-      return header.readUInt32BE(12)
-    }
     for (let i = 0; i < FRAME_VERSIONS; i++) {
       const more = await oneVersion(storage, async (step, run) => {
-        const before = walFrames()
-        const restartsBefore = restarts()
-        const result = await run()
-        const after = walFrames()
-        frames[step] += restarts() === restartsBefore ? after - before : after
+        const before = counter.frames
+        const result = await counter.count(run)
+        frames[step] += counter.frames - before
         return result
       })
       if (!more) break
       counted++
     }
   } finally {
-    closeSync(wal)
-    probe.close()
+    counter.close()
   }
 
   console.log(`${STORIES} stories ingested (${(ingestUs).toFixed(0)} µs each, in groups of 25); ${done} versions timed, ${counted} counted`)
