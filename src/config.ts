@@ -56,8 +56,8 @@ export interface TranslationThroughput {
   emulatorLatencyMs: number
   /**
    * Percent of the request thread the pipeline may take while requests keep arriving (pipeline/pacer.ts); 100: no pacing.
-   * 10 by default: the bill is made whole by a measured factor (pacer.ts), and at 10 % of the thread bench:ingest's posts
-   * came in at half a bare route's rate while the pipeline still moved 60–85 stories/s; at 25 % they came at 0.41–0.44.
+   * 10 by default (the bill made whole by a measured factor, pacer.ts): in bench:ingest the posts' p99 was ~70 ms at 10 %
+   * against ~95 at 25 %, and the pipeline still moved ~30 stories/s behind a saturating burst (~80 at 25 %).
    */
   pipelineSharePercent: number
 }
