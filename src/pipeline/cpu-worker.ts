@@ -94,9 +94,13 @@ interface Slot {
   /** It has loaded the job modules. */
   ranJobs: boolean
   exited: Promise<unknown>
+  /** When it was started (performance.now): a resident that dies young is replaced after a pause. */
+  startedAt: number
 }
 
 export const DEFAULT_MAX_HEAP_MB = 512
+/** A resident worker that dies within this of its start is replaced this much later. */
+export const RESIDENT_RESPAWN_PAUSE_MS = 1_000
 export const DEFAULT_JOB_TIMEOUT_MS = 60_000
 export const DEFAULT_IDLE_MS = 30_000
 // The young generation is a scratch area that V8 keeps committed once grown: a few MB keep
@@ -113,6 +117,9 @@ export function createCpuPool (options: CpuPoolOptions = {}): CpuPool {
   let closed = false
   let deaths = 0
   let checkpoints: CheckpointLoopOptions | null = null
+  // A resident that dies young is replaced after a pause, not at once: one that cannot start
+  // (its database unreadable, say) would otherwise be respawned in a loop as fast as it fails.
+  let respawn: NodeJS.Timeout | undefined
 
   function spawn (resident = false): Slot {
     const worker = new Worker(ENTRY, {
@@ -121,7 +128,7 @@ export function createCpuPool (options: CpuPoolOptions = {}): CpuPool {
     })
     // Not events.once: that rejects on the 'error' a crashing worker emits before its exit.
     const exited = new Promise((resolve) => worker.once('exit', resolve))
-    const slot: Slot = { worker, pending: null, timer: undefined, death: undefined, idle: undefined, retired: false, resident, ranJobs: false, exited }
+    const slot: Slot = { worker, pending: null, timer: undefined, death: undefined, idle: undefined, retired: false, resident, ranJobs: false, exited, startedAt: performance.now() }
     worker.on('message', (outcome: CpuJobOutcome) => {
       const pending = slot.pending
       if (pending === null) return
@@ -145,7 +152,14 @@ export function createCpuPool (options: CpuPoolOptions = {}): CpuPool {
       }
       if (!closed) {
         // Checkpoints never stop for long: a resident that died or was retired is replaced now.
-        ensureResident()
+        if (slot.resident && !slot.retired && performance.now() - slot.startedAt < RESIDENT_RESPAWN_PAUSE_MS) {
+          respawn ??= setTimeout(() => {
+            respawn = undefined
+            ensureResident()
+          }, RESIDENT_RESPAWN_PAUSE_MS)
+        } else {
+          ensureResident()
+        }
         dispatch()
       }
     })
@@ -227,6 +241,7 @@ export function createCpuPool (options: CpuPoolOptions = {}): CpuPool {
     },
     async close () {
       closed = true
+      clearTimeout(respawn)
       for (const slot of slots) clearTimeout(slot.idle)
       for (const pending of queue.splice(0)) pending.reject(new CpuPoolClosedError())
       // An idle resident checkpoints once more before it goes; one busy with a job is stopped.

@@ -8,7 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { afterEach, beforeEach, describe, it } from 'node:test'
-import { createCpuPool, WorkerCrashedError } from '../../src/pipeline/cpu-worker.ts'
+import { createCpuPool, RESIDENT_RESPAWN_PAUSE_MS, WorkerCrashedError } from '../../src/pipeline/cpu-worker.ts'
 import { EMPTY_GLOSSARY } from '../../src/translation/glossary.ts'
 
 const ctx = { sourceLanguage: 'ar', targetLanguage: 'en', engine: 'test', glossary: EMPTY_GLOSSARY, plainTextOnly: false }
@@ -65,6 +65,23 @@ describe('CPU worker pool hosting WAL checkpoints', () => {
       await until('a new resident worker', () => pool.workers === 1)
       const after = write()
       await until('a checkpoint by the new worker', () => size() > after + ROWS * 3_000)
+    } finally {
+      await checkpoints.close()
+      await pool.close()
+    }
+  })
+
+  it('replaces a resident that cannot even start after a pause, not in a loop', async () => {
+    const pool = createCpuPool({ size: 1 })
+    // No such directory: the worker's connection fails as it starts, every time.
+    const checkpoints = pool.hostCheckpoints(path.join(dir, 'missing', 'c.db'))
+    try {
+      const deathsAt: number[] = []
+      await until('two deaths', () => {
+        while (deathsAt.length < pool.deaths) deathsAt.push(performance.now())
+        return deathsAt.length >= 2
+      })
+      assert.ok(deathsAt[1]! - deathsAt[0]! >= RESIDENT_RESPAWN_PAUSE_MS * 0.9, `${deathsAt[1]! - deathsAt[0]!} ms between deaths`)
     } finally {
       await checkpoints.close()
       await pool.close()
