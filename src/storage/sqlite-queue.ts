@@ -31,8 +31,8 @@ export interface SqliteQueue {
 }
 
 // A subscriber's next sequence number and queue place: one past its highest, the last entry of its
-// part of a unique index, one seek (an unnumbered row's NULL sorts first: never the last unless no
-// row has a number). Outbox rows are never deleted, so this is what the counters in the subscriber's
+// part of a unique index, one seek (deliveries_sequence holds numbered rows only, migration 93).
+// Outbox rows are never deleted, so this is what the counters in the subscriber's
 // row held (migration 92 dropped them): updating a counter wrote the subscriber's row for every
 // delivery, a WAL page each, since a fan-out's rows belong to different subscribers. Exported
 // for the query-plan test.
