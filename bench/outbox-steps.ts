@@ -4,7 +4,8 @@
 // bench:delivery posts; a 10 KB document each, shared, as a rendering is), sent as the delivery
 // loop does: claims of up to 12 heads while at most 50 are in flight, attempts recorded in
 // batches of 8 as delivered. Prints µs per delivery for the fan-out (distribute) and for
-// claiming and recording, then WAL frames (pages written) per delivery over two more stories.
+// claiming and recording, then WAL frames (pages written) per delivery over `--queued` more
+// stories, and for each step the tables and indexes whose pages they were (the top five).
 // Compare a change with the code before it in alternating runs. `--stories N` (default 40; the
 // first group warms up); OUTBOX_DDL='…' runs SQL on the migrated database first, to try an index
 // change without a migration. Everything is bounded; the database is temporary.
@@ -52,8 +53,9 @@ function subscriber (n: number): SubscriberWithSecret {
 }
 
 /** One story through ingest, translation and distribution to every subscriber: µs of distribute. */
-type Each = <T>(run: () => Promise<T>) => Promise<T>
-const direct: Each = (run) => run()
+/** Wraps a storage call (a frame counter); the label says which step it is. */
+type Each = <T>(label: string, run: () => Promise<T>) => Promise<T>
+const direct: Each = (_label, run) => run()
 
 async function fanOut (storage: Storage, n: number, each: Each = direct): Promise<number> {
   const content = normalizeArticle(story(n) as Parameters<typeof normalizeArticle>[0])
@@ -66,7 +68,7 @@ async function fanOut (storage: Storage, n: number, each: Each = direct): Promis
   const deliveries = Array.from({ length: SUBSCRIBERS }, (_, s) =>
     ({ subscriberId: `s${s}`, lang: 'en', format: 'newsml-g2', contentType: 'application/vnd.iptc.g2.newsitem+xml', body: BODY }))
   const started = performance.now()
-  await each(() => storage.distribute(ready.id, deliveries, iso()))
+  await each('fan-out', () => storage.distribute(ready.id, deliveries, iso()))
   return (performance.now() - started) * 1000
 }
 
@@ -79,14 +81,16 @@ async function drain (storage: Storage, each: Each = direct): Promise<{ send: nu
     const done = inFlight.splice(0, RECORD_BATCH)
     const at = iso()
     const started = performance.now()
-    const [, claimed] = await Promise.all([
-      each(() => storage.recordAttempts(done.map((d) => ({
-        deliveryId: d.id,
-        attempt: { at, statusCode: 204, durationMs: 1, error: null, responseExcerpt: null },
-        outcome: { status: 'delivered' as const }
-      })))),
-      inFlight.length <= IN_FLIGHT - CLAIM_BATCH ? each(() => storage.claimDueDeliveries(iso(), lease(), IN_FLIGHT - inFlight.length)) : []
-    ])
+    // One after the other: run side by side, the frame counter's reads around the record would
+    // also take in the claim's frames (both transactions run before either call returns).
+    await each('record', () => storage.recordAttempts(done.map((d) => ({
+      deliveryId: d.id,
+      attempt: { at, statusCode: 204, durationMs: 1, error: null, responseExcerpt: null },
+      outcome: { status: 'delivered' as const }
+    }))))
+    const claimed = inFlight.length <= IN_FLIGHT - CLAIM_BATCH
+      ? await each('claim', () => storage.claimDueDeliveries(iso(), lease(), IN_FLIGHT - inFlight.length))
+      : []
     send += (performance.now() - started) * 1000
     sent += done.length
     inFlight.push(...claimed)
@@ -117,19 +121,26 @@ try {
     totals.send += send
     totals.sent += sent
   }
-  // Pages written: two more stories, each storage call's WAL frames counted (wal-frames.ts).
+  // Pages written: one more group of stories, each storage call's WAL frames counted (wal-frames.ts).
   const counter = walFrameCounter(file)
   let counted = 0
+  let byBtree = new Map<string, Map<string, number>>()
   try {
-    const counting: Each = (run) => counter.count(run)
-    for (let k = 0; k < 2; k++) await fanOut(storage, STORIES + k, counting)
+    const counting: Each = (label, run) => counter.count(run, label)
+    for (let k = 0; k < QUEUED; k++) await fanOut(storage, STORIES + k, counting)
     counted = (await drain(storage, counting)).sent
+    byBtree = counter.byBtree()
   } finally {
     counter.close()
   }
   const per = (us: number): string => (us / totals.sent).toFixed(1)
   console.log(`${totals.sent} deliveries (after ${QUEUED * SUBSCRIBERS} to warm up), µs per delivery: distribute ${per(totals.distribute)}, ` +
     `claim and record ${per(totals.send)}, total ${per(totals.distribute + totals.send)}; WAL frames per delivery ${(counter.frames / counted).toFixed(2)} (over ${counted})`)
+  for (const [step, counts] of byBtree) {
+    const frames = [...counts.values()].reduce((a, b) => a + b, 0)
+    const top = [...counts].slice(0, 5).map(([name, n]) => `${name} ${(n / counted).toFixed(2)}`).join(', ')
+    console.log(`  ${step}: ${(frames / counted).toFixed(2)} frames per delivery (${top})`)
+  }
 } finally {
   await storage.close()
   await rm(dir, { recursive: true, force: true })
