@@ -9,6 +9,21 @@ type SubscriberMethods = Pick<Storage, 'createSubscriber' | 'listActiveSubscribe
   'listSubscribers' | 'updateSubscriber' | 'deleteSubscriber' | 'rotateSecret' | 'disableSubscriber' |
   'addSubscriberEvent' | 'listSubscriberEvents'>
 
+/**
+ * Cancels what a deleted subscriber still had coming (needs :reason, :id): every pending row is in
+ * one of the queue's indexes (the head; numbered rows behind it; rows never sent; see
+ * sqlite-queue.ts), and feed rows in deliveries_feed (a subscriber may have been switched from
+ * pull to push). Found there, not by walking the subscriber's whole history: migration 94
+ * replaced the index by status. Exported for the query-plan test.
+ */
+export const CANCEL_SUBSCRIBER_OUTBOX = `UPDATE deliveries SET status = 'canceled', lease_until = NULL, next_attempt_at = NULL,
+  last_error = :reason WHERE id IN (
+    SELECT id FROM deliveries INDEXED BY deliveries_head WHERE subscriber_id = :id AND status = 'pending' AND next_attempt_at IS NOT NULL
+    UNION ALL SELECT id FROM deliveries INDEXED BY deliveries_numbered_queue
+      WHERE subscriber_id = :id AND status = 'pending' AND sequence IS NOT NULL AND next_attempt_at IS NULL
+    UNION ALL SELECT id FROM deliveries INDEXED BY deliveries_queue WHERE subscriber_id = :id AND status = 'pending' AND sequence IS NULL
+    UNION ALL SELECT id FROM deliveries INDEXED BY deliveries_feed WHERE subscriber_id = :id AND status = 'feed')`
+
 export function createSqliteSubscribers (db: Db, keys: KeptKeys): SubscriberMethods {
   const addEvent = (id: string, event: SubscriberEvent): void => {
     db.prepare('INSERT INTO subscriber_events (subscriber_id, at, kind, detail) VALUES (?, ?, ?, ?)')
@@ -73,8 +88,7 @@ export function createSqliteSubscribers (db: Db, keys: KeptKeys): SubscriberMeth
         const result = db.prepare('UPDATE subscribers SET deleted_at = ?, active = 0, updated_at = ? WHERE id = ? AND deleted_at IS NULL')
           .run(now, now, id)
         if (result.changes === 0) return false
-        db.prepare(`UPDATE deliveries SET status = 'canceled', lease_until = NULL, next_attempt_at = NULL,
-          last_error = ? WHERE subscriber_id = ? AND status IN ('pending', 'feed')`).run(STOPPED_BECAUSE.subscriberDeleted, id)
+        db.prepare(CANCEL_SUBSCRIBER_OUTBOX).run({ reason: STOPPED_BECAUSE.subscriberDeleted, id })
         // Its feed keys are revoked in the same transaction: nothing is left to read with them.
         db.prepare('UPDATE api_keys SET revoked_at = ? WHERE subscriber_id = ? AND revoked_at IS NULL').run(now, id)
         keys.forget((key) => key.subscriberId === id)

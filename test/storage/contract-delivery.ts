@@ -286,6 +286,26 @@ export function deliveryContract (name: string, open: OpenStorage): void {
       assert.equal((await storage.getDelivery(second!.id))?.status, 'canceled')
     })
 
+    // Every place a queued row can be in: the head (here in flight), a numbered row waiting behind
+    // it (a replay), rows never sent; and a pull subscriber's feed. What was delivered stays so.
+    it('deleting a subscriber cancels everything still queued for it and its feed, nothing delivered', async () => {
+      await storage.createSubscriber(subscriber('dq'))
+      await storage.createSubscriber(subscriber('dp', { mode: 'pull', url: null }))
+      for (let i = 0; i < 4; i++) await distributedStory(`g-dq-${i}`, ['dq', 'dp'], 800 + i)
+      const first = await sendNext('dq', 810)
+      const second = await sendNext('dq', 811)
+      const [third] = await storage.claimDueDeliveries(at(812), at(840), 10).then((c) => c.filter((d) => d.subscriberId === 'dq'))
+      assert.deepEqual([first?.sequence, second?.sequence, third?.sequence], [1, 2, 3])
+      // The second story's row is queued again behind the head in flight, keeping its number.
+      assert.equal(await storage.replayDeliveries('dq', at(801), at(813)), 1)
+      assert.ok(await storage.deleteSubscriber('dq', at(814)))
+      assert.ok(await storage.deleteSubscriber('dp', at(814)))
+      const statuses = async (id: string) => (await storage.listDeliveries(id, { limit: 10 })).map((d) => d.status).sort()
+      assert.deepEqual(await statuses('dq'), ['canceled', 'canceled', 'canceled', 'delivered'])
+      assert.equal((await storage.getDelivery(first!.id))?.status, 'delivered')
+      assert.deepEqual(await statuses('dp'), ['canceled', 'canceled', 'canceled', 'canceled'])
+    })
+
     it('numbers feed items as they are written; a kill cancels nothing a pull reader may have read', async () => {
       await storage.createSubscriber(subscriber('fq', { mode: 'pull', url: null }))
       const v1 = await distributedStory('g-fq', ['fq'], 500)

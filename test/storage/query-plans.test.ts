@@ -15,6 +15,7 @@ import { DISTRIBUTION_CLAIM as PG_DISTRIBUTION_CLAIM, TRANSLATION_CLAIM as PG_TR
 import { NEXT_DUE_DELIVERY, NEXT_DUE_DISTRIBUTION, NEXT_DUE_TRANSLATION, openSqliteStorage } from '../../src/storage/sqlite.ts'
 import { DELIVERY_CLAIM, READ_FEED } from '../../src/storage/sqlite-deliveries.ts'
 import { VERSION_GAUGES } from '../../src/storage/sqlite-gauges.ts'
+import { CANCEL_SUBSCRIBER_OUTBOX } from '../../src/storage/sqlite-subscribers.ts'
 import { NEXT_POSITION, NEXT_SEQUENCE } from '../../src/storage/sqlite-queue.ts'
 import { DISTRIBUTION_CLAIM, TRANSLATION_CLAIM } from '../../src/storage/sqlite-versions.ts'
 import { seedPg, seedSqlite } from '../helpers/backlog.ts'
@@ -62,7 +63,9 @@ const sqliteHot: Record<string, [string, Record<string, string | number> | Array
   'next sequence number': [NEXT_SEQUENCE, ['s1']],
   'next queue place': [NEXT_POSITION, ['s1']],
   // With versions_work gone (migration 88), versions_by_status must answer it.
-  'version gauges': [VERSION_GAUGES, []]
+  'version gauges': [VERSION_GAUGES, []],
+  // Through the queue's indexes and deliveries_feed, not the subscriber's history (migration 94).
+  'deleting a subscriber\'s queue': [CANCEL_SUBSCRIBER_OUTBOX, { reason: 'deleted', id: 's1' }]
 }
 
 describe('query plans: sqlite', () => {
