@@ -3,7 +3,7 @@
 // as they first leave, with every attempt logged; and the pull feed, read from the same rows.
 import { boundedMemo } from '../bounded-memo.ts'
 import { DELIVERY_CLAIMABLE, LEASE_FREE } from './claim-conditions.ts'
-import { AFTER_PLACE, LIST_ORDER, listPlace } from './delivery-list.ts'
+import { listPlace } from './delivery-list.ts'
 import { signingSecrets } from './rules.ts'
 import { type Db, preparedLater, transaction } from './sqlite-tx.ts'
 import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, Storage } from './types.ts'
@@ -14,14 +14,44 @@ import {
 import type { SqliteQueue } from './sqlite-queue.ts'
 
 /** Selects deliveries with their document and the version facts every caller needs. */
-export const SELECT_DELIVERY = `SELECT d.*, doc.content_type, doc.body, v.event, v.article_id, v.version
-  FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN documents doc ON doc.hash = d.document_hash`
+export const SELECT_DELIVERY = selectDelivery()
+
+/** SELECT_DELIVERY, reading the deliveries through the index named, if any. */
+function selectDelivery (index?: string): string {
+  return `SELECT d.*, doc.content_type, doc.body, v.event, v.article_id, v.version
+  FROM deliveries d${index === undefined ? '' : ` INDEXED BY ${index}`} JOIN versions v ON v.id = d.version_id
+    JOIN documents doc ON doc.hash = d.document_hash`
+}
 
 /** A page of a subscriber's feed by sequence (subscriber, after, limit); exported for the query-plan test. */
 export const READ_FEED = `SELECT ${FEED_COLUMNS}
   FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN articles a ON a.id = v.article_id
     JOIN documents doc ON doc.hash = d.document_hash
   WHERE d.subscriber_id = ? AND d.sequence > ? AND d.status <> 'canceled' ORDER BY d.sequence LIMIT ?`
+
+// A subscriber's list (LIST_ORDER), read in index order rather than by sorting all its rows.
+// The numbered rows after a sequence number, :limit at most: all of them, or those of one status
+// (needs :subscriberId, :afterSequence, :limit; LIST_NUMBERED also :status, checked on the way,
+// which suits delivered rows, the bulk of a history). Pending, dead and feed rows each have an
+// index of their own, so a filter on them never walks the delivered ones.
+const numbered = (index: string, condition: string): string => `${selectDelivery(index)}
+  WHERE d.subscriber_id = :subscriberId AND d.sequence > :afterSequence AND ${condition} ORDER BY d.sequence LIMIT :limit`
+export const LIST_NUMBERED = numbered('deliveries_sequence', '(:status IS NULL OR d.status = :status)')
+export const LIST_NUMBERED_WAITING = numbered('deliveries_numbered_queue', "d.status = 'pending' AND d.next_attempt_at IS NULL")
+export const LIST_DEAD = numbered('deliveries_dead', "d.status = 'dead'")
+export const LIST_FEED = numbered('deliveries_feed', "d.status = 'feed'")
+/** The queue head, when it has a number past :afterSequence (one row at most). */
+export const LIST_NUMBERED_HEAD = `${selectDelivery('deliveries_head')}
+  WHERE d.subscriber_id = :subscriberId AND d.status = 'pending' AND d.next_attempt_at IS NOT NULL AND d.sequence > :afterSequence`
+// The unnumbered rows after a queue place (none: all of them), kills first, in queue order: the
+// queue itself, and the rows canceled before they were ever sent, which keep their queue place
+// in the list (migration 95). At most :limit of each; listDeliveries merges the two.
+const unnumbered = (index: string, rowStatus: string): string => `${selectDelivery(index)}
+  WHERE d.subscriber_id = :subscriberId AND d.status = '${rowStatus}' AND d.sequence IS NULL
+    AND (:afterPriority IS NULL OR d.priority < :afterPriority OR (d.priority = :afterPriority AND d.position > :afterPosition))
+  ORDER BY d.priority DESC, d.position LIMIT :limit`
+export const LIST_QUEUED = unnumbered('deliveries_queue', 'pending')
+export const LIST_UNSENT_CANCELED = unnumbered('deliveries_unsent_canceled', 'canceled')
 
 type DeliveryMethods = Pick<Storage, 'claimDueDeliveries' | 'recordAttempts' | 'postponeDelivery' |
   'listDeliveriesForArticle' | 'getDelivery' | 'listDeliveries' | 'listAttempts' | 'retryDelivery' | 'replayDeliveries' | 'readFeed'>
@@ -78,6 +108,17 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
   const documentFor = boundedMemo(RECENT_DOCUMENTS,
     (hash: string) => loadDocument().get(hash) as { content_type: string; body: string })
 
+  /** A subscriber's numbered rows after a sequence number, of one status or all, from the right index. */
+  const numberedRows = (status: Delivery['status'] | undefined, from: { subscriberId: string; afterSequence: number; limit: number }) => {
+    if (status === 'pending') {
+      const { subscriberId, afterSequence } = from
+      return [...db.prepare(LIST_NUMBERED_WAITING).all(from), ...db.prepare(LIST_NUMBERED_HEAD).all({ subscriberId, afterSequence })]
+    }
+    if (status === 'dead') return db.prepare(LIST_DEAD).all(from)
+    if (status === 'feed') return db.prepare(LIST_FEED).all(from)
+    return db.prepare(LIST_NUMBERED).all({ ...from, status: status ?? null })
+  }
+
   return {
     async claimDueDeliveries (now, leaseUntil, limit) {
       return transaction(db, () => {
@@ -116,12 +157,23 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
     },
 
     async listDeliveries (subscriberId, { status, limit, after }) {
+      // LIST_ORDER in two parts, each read in the order of its indexes: the numbered rows, then
+      // (when the page is not full) the unnumbered ones, which are only ever pending or canceled.
       const place = listPlace(after)
-      const rows = db.prepare(`${SELECT_DELIVERY} WHERE d.subscriber_id = :subscriberId
-        AND (:status IS NULL OR d.status = :status) AND ${AFTER_PLACE(':afterSequence', ':afterPriority', ':afterPosition')}
-        ORDER BY ${LIST_ORDER} LIMIT :limit`)
-        .all({ subscriberId, status: status ?? null, ...place, limit })
-      return rows.map((row) => toDelivery(row as unknown as DeliveryRow))
+      const rows: DeliveryRow[] = []
+      if (place.afterPriority === null) {
+        const from = { subscriberId, afterSequence: place.afterSequence, limit }
+        const found = numberedRows(status, from)
+        rows.push(...(found as unknown as DeliveryRow[]).sort((x, y) => x.sequence! - y.sequence!).slice(0, limit))
+      }
+      const { afterPriority, afterPosition } = place
+      const rest = { subscriberId, afterPriority, afterPosition, limit: limit - rows.length }
+      const unnumbered = [
+        ...rows.length < limit && (status === undefined || status === 'pending') ? db.prepare(LIST_QUEUED).all(rest) : [],
+        ...rows.length < limit && (status === undefined || status === 'canceled') ? db.prepare(LIST_UNSENT_CANCELED).all(rest) : []
+      ] as unknown as DeliveryRow[]
+      unnumbered.sort((a, b) => b.priority - a.priority || a.position - b.position)
+      return [...rows, ...unnumbered.slice(0, limit - rows.length)].map(toDelivery)
     },
 
     async listAttempts (deliveryId) {

@@ -419,5 +419,19 @@ export const sqliteMigrations: Migration[] = [
   DROP INDEX deliveries_by_subscriber;
   CREATE INDEX deliveries_feed ON deliveries (subscriber_id, sequence) WHERE status = 'feed';
   `
+  },
+  {
+    id: 95, name: 'a subscriber\'s list is read in index order', sql: `
+  -- The list (numbered rows by sequence, then the queue, kills first) was read by sorting every
+  -- row of the subscriber: 48 ms a page at 100,000 rows, growing with its history. It is now read
+  -- in index order (sqlite-deliveries.ts): numbered rows by deliveries_sequence, queued ones by
+  -- deliveries_queue, and rows canceled before they were ever sent, which keep their queue place
+  -- in the list, by deliveries_unsent_canceled (written only when such a row is canceled). A list
+  -- of dead rows reads deliveries_dead (written when a row dies) rather than walking every
+  -- delivered one; pending rows are read from the queue's indexes, feed rows from deliveries_feed.
+  CREATE INDEX deliveries_unsent_canceled ON deliveries (subscriber_id, priority DESC, position)
+    WHERE status = 'canceled' AND sequence IS NULL;
+  CREATE INDEX deliveries_dead ON deliveries (subscriber_id, sequence) WHERE status = 'dead';
+  `
   }
 ]

@@ -57,6 +57,50 @@ export function deliveryContract (name: string, open: OpenStorage): void {
       await assert.rejects(deliveryPage(storage, 'pages', { limit: 2, cursor: 'bm90LWEtY3Vyc29y' }), { name: 'InvalidInputError' })
     })
 
+    // Every kind of row in list order: numbered ones (a replay waiting behind the head, a dead one,
+    // the head in flight), then the queue, kills first, with a row canceled before it was ever
+    // sent in its queue place; by status, the same order; page by page, the same rows once each.
+    it('lists a subscriber\'s deliveries of every status in list order, by status and page by page', async () => {
+      await storage.createSubscriber(subscriber('ls'))
+      await storage.createSubscriber(subscriber('lp', { mode: 'pull', url: null }))
+      const stories = []
+      for (let i = 0; i < 5; i++) stories.push(await distributedStory(`g-ls-${i}`, ['ls', 'lp'], 900 + i))
+      const next = async (now: number) => (await storage.claimDueDeliveries(at(now), at(now + 30), 50)).find((d) => d.subscriberId === 'ls')!
+      const first = await next(910)
+      await storage.recordAttempts([{ deliveryId: first.id, attempt: { ...ok, at: at(910) }, outcome: { status: 'delivered' } }])
+      const second = await next(911)
+      await storage.recordAttempts([{ deliveryId: second.id, attempt: { ...ok, at: at(911), statusCode: 400 }, outcome: { status: 'dead' } }])
+      assert.equal((await next(912)).sequence, 3)
+      // The first is queued again behind the head in flight; story 3 is killed while queued: its
+      // row is canceled unsent but keeps its place, ahead of story 4's, and the kill goes first.
+      assert.equal((await storage.retryDelivery(first.id, at(913)))?.status, 'pending')
+      const kill = await storage.createKillVersion(stories[3]!.articleId, at(914))
+      await storage.distribute(kill!.versionId, [{ subscriberId: 'ls', ...doc, priority: 1 }], at(914))
+      const expected = [
+        [stories[0]!.versionId, 'pending', 1], [stories[1]!.versionId, 'dead', 2], [stories[2]!.versionId, 'pending', 3],
+        [kill!.versionId, 'pending', null], [stories[3]!.versionId, 'canceled', null], [stories[4]!.versionId, 'pending', null]
+      ]
+      const rows = (list: Array<{ versionId: string, status: string, sequence: number | null }>) => list.map((d) => [d.versionId, d.status, d.sequence])
+      assert.deepEqual(rows(await storage.listDeliveries('ls', { limit: 10 })), expected)
+      for (const status of ['pending', 'delivered', 'dead', 'canceled', 'feed'] as const) {
+        assert.deepEqual(rows(await storage.listDeliveries('ls', { limit: 10, status })), expected.filter((e) => e[1] === status), status)
+      }
+      assert.deepEqual((await storage.listDeliveries('lp', { limit: 10, status: 'feed' })).map((d) => d.sequence), [1, 2, 3, 4, 5])
+      assert.deepEqual((await storage.listDeliveries('lp', { limit: 2, status: 'feed', after: { sequence: 2 } })).map((d) => d.sequence), [3, 4])
+      for (const status of [undefined, 'pending'] as const) {
+        const paged: unknown[] = []
+        let cursor: string | undefined
+        for (let page = 0; page < 10; page++) {
+          const { deliveries, nextCursor } = await deliveryPage(storage, 'ls',
+            { limit: 1, ...(status === undefined ? {} : { status }), ...(cursor === undefined ? {} : { cursor }) })
+          paged.push(...rows(deliveries))
+          if (nextCursor === null) break
+          cursor = nextCursor
+        }
+        assert.deepEqual(paged, expected.filter((e) => status === undefined || e[1] === status), `pages of ${status ?? 'all'}`)
+      }
+    })
+
     it('updates, rotates, disables and deletes subscribers, logging what happened', async () => {
       // The list of active subscribers (which a backend may keep) follows every change at once.
       const listed = async (): Promise<unknown> => (await storage.listActiveSubscribers()).find((s) => s.id === 'a')?.name

@@ -13,7 +13,9 @@ import * as pgStorage from '../../src/storage/pg.ts'
 import { FIND_CANDIDATES as PG_DELIVERY_CLAIM, READ_FEED as PG_READ_FEED } from '../../src/storage/pg-deliveries.ts'
 import { DISTRIBUTION_CLAIM as PG_DISTRIBUTION_CLAIM, TRANSLATION_CLAIM as PG_TRANSLATION_CLAIM } from '../../src/storage/pg-versions.ts'
 import { NEXT_DUE_DELIVERY, NEXT_DUE_DISTRIBUTION, NEXT_DUE_TRANSLATION, openSqliteStorage } from '../../src/storage/sqlite.ts'
-import { DELIVERY_CLAIM, READ_FEED } from '../../src/storage/sqlite-deliveries.ts'
+import {
+  DELIVERY_CLAIM, LIST_DEAD, LIST_FEED, LIST_NUMBERED, LIST_NUMBERED_HEAD, LIST_NUMBERED_WAITING, LIST_QUEUED, LIST_UNSENT_CANCELED, READ_FEED
+} from '../../src/storage/sqlite-deliveries.ts'
 import { VERSION_GAUGES } from '../../src/storage/sqlite-gauges.ts'
 import { CANCEL_SUBSCRIBER_OUTBOX } from '../../src/storage/sqlite-subscribers.ts'
 import { NEXT_POSITION, NEXT_SEQUENCE } from '../../src/storage/sqlite-queue.ts'
@@ -51,7 +53,7 @@ export function pgPlanProblems (node: PgPlanNode): string[] {
   return problems
 }
 
-const sqliteHot: Record<string, [string, Record<string, string | number> | Array<string | number>]> = {
+const sqliteHot: Record<string, [string, Record<string, string | number | null> | Array<string | number>]> = {
   'translation claim': [TRANSLATION_CLAIM, { now: NOW, priority: 0 }],
   'distribution claim': [DISTRIBUTION_CLAIM, { now: NOW, priority: 1 }],
   'next due translation': [NEXT_DUE_TRANSLATION, { now: NOW, priority: 0 }],
@@ -59,6 +61,14 @@ const sqliteHot: Record<string, [string, Record<string, string | number> | Array
   'next due delivery': [NEXT_DUE_DELIVERY, { now: NOW }],
   'delivery claim': [DELIVERY_CLAIM, { now: NOW, limit: 64 }],
   'feed page': [READ_FEED, ['s1', 10, 100]],
+  // A subscriber's list, in index order (migration 95): before, every page sorted all its rows.
+  'list: numbered rows': [LIST_NUMBERED, { subscriberId: 's1', status: null, afterSequence: 0, limit: 50 }],
+  'list: numbered pending rows': [LIST_NUMBERED_WAITING, { subscriberId: 's1', afterSequence: 0, limit: 50 }],
+  'list: the queue head': [LIST_NUMBERED_HEAD, { subscriberId: 's1', afterSequence: 0 }],
+  'list: dead rows': [LIST_DEAD, { subscriberId: 's1', afterSequence: 0, limit: 50 }],
+  'list: feed rows': [LIST_FEED, { subscriberId: 's1', afterSequence: 0, limit: 50 }],
+  'list: queued rows': [LIST_QUEUED, { subscriberId: 's1', afterPriority: null, afterPosition: null, limit: 50 }],
+  'list: rows canceled unsent': [LIST_UNSENT_CANCELED, { subscriberId: 's1', afterPriority: 0, afterPosition: 3, limit: 50 }],
   // Read from the unique indexes, the last entry of the subscriber's part (migration 92).
   'next sequence number': [NEXT_SEQUENCE, ['s1']],
   'next queue place': [NEXT_POSITION, ['s1']],
