@@ -5,17 +5,12 @@
 // page were out of reach.
 import type { DeliveryListPlace } from './types.ts'
 
-export const LIST_ORDER = 'd.sequence IS NULL, d.sequence, d.priority DESC, d.position'
+// The list's order (LIST_ORDER below and in the backends): numbered rows by sequence, then the
+// unnumbered ones by priority, kills first, then queue position. Each backend reads it in index
+// order, numbered and unnumbered rows apart (sqlite-deliveries.ts, pg-deliveries.ts), rather than
+// by sorting all of a subscriber's rows for every page, which grew with its history.
 
-/**
- * Rows after a place, given the placeholders of its three parts: a sequence (numbered rows after
- * it, then every queued row), or a queued row's priority and position (queued rows after it).
- */
-export const AFTER_PLACE = (sequence: string, priority: string, position: string): string =>
-  `((${priority} IS NULL AND (d.sequence > ${sequence} OR d.sequence IS NULL))
-    OR (d.sequence IS NULL AND (d.priority < ${priority} OR (d.priority = ${priority} AND d.position > ${position}))))`
-
-/** The values for AFTER_PLACE's placeholders; no place is the start of the list. */
+/** Where a page resumes: after a sequence number, or after a queued row's priority and position; none is the start. */
 export function listPlace (after: DeliveryListPlace | undefined): { afterSequence: number; afterPriority: number | null; afterPosition: number | null } {
   if (after === undefined) return { afterSequence: 0, afterPriority: null, afterPosition: null }
   if ('sequence' in after) return { afterSequence: after.sequence, afterPriority: null, afterPosition: null }

@@ -4,7 +4,7 @@
 // instances claim from the same table; see claimDueDeliveries for how they stay apart.
 import { advanceQueue, takeSequence } from './pg-queue.ts'
 import { DELIVERY_CLAIMABLE, LEASE_FREE } from './claim-conditions.ts'
-import { AFTER_PLACE, LIST_ORDER, listPlace } from './delivery-list.ts'
+import { listPlace } from './delivery-list.ts'
 import type { PgDb, Sql } from './pg-tx.ts'
 import { signingSecrets } from './rules.ts'
 import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, Storage } from './types.ts'
@@ -26,6 +26,23 @@ export const READ_FEED = `SELECT ${FEED_COLUMNS}
   FROM deliveries d JOIN versions v ON v.id = d.version_id JOIN articles a ON a.id = v.article_id
     JOIN documents doc ON doc.hash = d.document_hash
   WHERE d.subscriber_id = $1 AND d.sequence > $2 AND d.status <> 'canceled' ORDER BY d.sequence LIMIT $3`
+
+// A subscriber's list (LIST_ORDER: delivery-list.ts), read in index order rather than by sorting
+// all its rows. Its numbered rows after a sequence number ($1 subscriber, $2 after, $3 limit): all
+// of them (deliveries_sequence), or of one status ($4; deliveries_by_subscriber). Exported for
+// the query-plan test.
+export const LIST_NUMBERED = `${SELECT_DELIVERY} WHERE d.subscriber_id = $1 AND d.sequence > $2 ORDER BY d.sequence LIMIT $3`
+export const LIST_NUMBERED_BY_STATUS = `${SELECT_DELIVERY}
+  WHERE d.subscriber_id = $1 AND d.status = $4 AND d.sequence > $2 ORDER BY d.sequence LIMIT $3`
+// The unnumbered rows after a queue place ($2 priority and $3 position, or none: all), kills
+// first, in queue order, $4 at most: the queue (deliveries_queue; over a short queue the planner
+// may sort it instead), and the rows canceled before they were ever sent (deliveries_unsent_canceled).
+const unnumbered = (status: string): string => `${SELECT_DELIVERY}
+  WHERE d.subscriber_id = $1 AND d.status = '${status}' AND d.sequence IS NULL
+    AND ($2::int IS NULL OR d.priority < $2 OR (d.priority = $2 AND d.position > $3::bigint))
+  ORDER BY d.priority DESC, d.position LIMIT $4`
+export const LIST_QUEUED = unnumbered('pending')
+export const LIST_UNSENT_CANCELED = unnumbered('canceled')
 
 type DeliveryMethods = Pick<Storage, 'claimDueDeliveries' | 'recordAttempts' | 'postponeDelivery' |
   'listDeliveriesForArticle' | 'getDelivery' | 'listDeliveries' | 'listAttempts' | 'retryDelivery' | 'replayDeliveries' | 'readFeed'>
@@ -126,12 +143,22 @@ export function createPgDeliveries (db: PgDb): DeliveryMethods {
     },
 
     async listDeliveries (subscriberId, { status, limit, after }) {
+      // Numbered rows first, then (when the page is not full) the unnumbered ones, which are only
+      // ever pending or canceled, merged in queue order.
       const place = listPlace(after)
-      const rows = await db.rows<DeliveryRow>(`${SELECT_DELIVERY} WHERE d.subscriber_id = $1
-        AND ($2::text IS NULL OR d.status = $2) AND ${AFTER_PLACE('$3::bigint', '$4::int', '$5::bigint')}
-        ORDER BY ${LIST_ORDER} LIMIT $6`,
-      [subscriberId, status ?? null, place.afterSequence, place.afterPriority, place.afterPosition, limit])
-      return rows.map(toDelivery)
+      const rows: DeliveryRow[] = []
+      if (place.afterPriority === null) {
+        rows.push(...status === undefined
+          ? await db.rows<DeliveryRow>(LIST_NUMBERED, [subscriberId, place.afterSequence, limit])
+          : await db.rows<DeliveryRow>(LIST_NUMBERED_BY_STATUS, [subscriberId, place.afterSequence, limit, status]))
+      }
+      const rest = [subscriberId, place.afterPriority, place.afterPosition, limit - rows.length]
+      const unnumbered = [
+        ...rows.length < limit && (status === undefined || status === 'pending') ? await db.rows<DeliveryRow>(LIST_QUEUED, rest) : [],
+        ...rows.length < limit && (status === undefined || status === 'canceled') ? await db.rows<DeliveryRow>(LIST_UNSENT_CANCELED, rest) : []
+      ]
+      unnumbered.sort((a, b) => Number(b.priority) - Number(a.priority) || Number(a.position) - Number(b.position))
+      return [...rows, ...unnumbered.slice(0, limit - rows.length)].map(toDelivery)
     },
 
     async listAttempts (deliveryId) {

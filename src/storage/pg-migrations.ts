@@ -288,6 +288,16 @@ export const pgMigrations: PgMigration[] = [
     id: 60, name: 'deleting a subscriber revokes its keys: find them by subscriber', sql: `
   CREATE INDEX api_keys_by_subscriber ON api_keys (subscriber_id) WHERE subscriber_id IS NOT NULL;
   `
+  },
+  {
+    id: 95, name: 'a subscriber\'s list is read in index order', sql: `
+  -- The list (numbered rows by sequence, then the queue, kills first) sorted every row of the
+  -- subscriber for each page. Numbered rows are read from deliveries_sequence (or, by status, from
+  -- deliveries_by_subscriber), queued ones from deliveries_queue, and rows canceled before they
+  -- were ever sent, which keep their queue place in the list, from this index (pg-deliveries.ts).
+  CREATE INDEX deliveries_unsent_canceled ON deliveries (subscriber_id, priority DESC, position)
+    WHERE status = 'canceled' AND sequence IS NULL;
+  `
   }
 ]
 

@@ -29,7 +29,7 @@ export const READ_FEED = `SELECT ${FEED_COLUMNS}
     JOIN documents doc ON doc.hash = d.document_hash
   WHERE d.subscriber_id = ? AND d.sequence > ? AND d.status <> 'canceled' ORDER BY d.sequence LIMIT ?`
 
-// A subscriber's list (LIST_ORDER), read in index order rather than by sorting all its rows.
+// A subscriber's list (LIST_ORDER: delivery-list.ts), read in index order rather than by sorting all its rows.
 // The numbered rows after a sequence number, :limit at most: all of them, or those of one status
 // (needs :subscriberId, :afterSequence, :limit; LIST_NUMBERED also :status, checked on the way,
 // which suits delivered rows, the bulk of a history). Pending, dead and feed rows each have an
@@ -157,7 +157,7 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
     },
 
     async listDeliveries (subscriberId, { status, limit, after }) {
-      // LIST_ORDER in two parts, each read in the order of its indexes: the numbered rows, then
+      // LIST_ORDER (delivery-list.ts) in two parts, each read in the order of its indexes: the numbered rows, then
       // (when the page is not full) the unnumbered ones, which are only ever pending or canceled.
       const place = listPlace(after)
       const rows: DeliveryRow[] = []

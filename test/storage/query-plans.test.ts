@@ -10,7 +10,10 @@ import { DatabaseSync } from 'node:sqlite'
 import { after, before, describe, it } from 'node:test'
 import pg from 'pg'
 import * as pgStorage from '../../src/storage/pg.ts'
-import { FIND_CANDIDATES as PG_DELIVERY_CLAIM, READ_FEED as PG_READ_FEED } from '../../src/storage/pg-deliveries.ts'
+import {
+  FIND_CANDIDATES as PG_DELIVERY_CLAIM, LIST_NUMBERED as PG_LIST_NUMBERED, LIST_NUMBERED_BY_STATUS as PG_LIST_NUMBERED_BY_STATUS,
+  LIST_UNSENT_CANCELED as PG_LIST_UNSENT_CANCELED, READ_FEED as PG_READ_FEED
+} from '../../src/storage/pg-deliveries.ts'
 import { DISTRIBUTION_CLAIM as PG_DISTRIBUTION_CLAIM, TRANSLATION_CLAIM as PG_TRANSLATION_CLAIM } from '../../src/storage/pg-versions.ts'
 import { NEXT_DUE_DELIVERY, NEXT_DUE_DISTRIBUTION, NEXT_DUE_TRANSLATION, openSqliteStorage } from '../../src/storage/sqlite.ts'
 import {
@@ -131,14 +134,19 @@ const unreachable = await (async () => {
   }
 })()
 
-const pgHot: Record<string, [string, Array<string | number>]> = {
+const pgHot: Record<string, [string, Array<string | number | null>]> = {
   'translation claim': [PG_TRANSLATION_CLAIM, [NOW, LATER, 0]],
   'distribution claim': [PG_DISTRIBUTION_CLAIM, [NOW, LATER, 1]],
   'next due translation': [pgStorage.NEXT_DUE_TRANSLATION, [NOW, 0]],
   'next due distribution': [pgStorage.NEXT_DUE_DISTRIBUTION, [NOW, 0]],
   'next due delivery': [pgStorage.NEXT_DUE_DELIVERY, [NOW]],
   'delivery claim': [PG_DELIVERY_CLAIM, [NOW, 64]],
-  'feed page': [PG_READ_FEED, ['s1', 10, 100]]
+  'feed page': [PG_READ_FEED, ['s1', 10, 100]],
+  'list: numbered rows': [PG_LIST_NUMBERED, ['s1', 0, 50]],
+  'list: numbered rows of a status': [PG_LIST_NUMBERED_BY_STATUS, ['s1', 0, 50, 'delivered']],
+  // Not PG_LIST_QUEUED: over a queue of ~80 rows the planner prefers sorting them to walking
+  // deliveries_queue in order; a queue is as long as the backlog, never the history.
+  'list: rows canceled unsent': [PG_LIST_UNSENT_CANCELED, ['s1', 0, 3, 50]]
 }
 
 describe('query plans: pg', { skip: unreachable === null ? false : `PostgreSQL unreachable (${unreachable})` }, () => {
