@@ -5,7 +5,7 @@
 // page were out of reach.
 import type { DeliveryListPlace } from './types.ts'
 
-// The list's order (LIST_ORDER below and in the backends): numbered rows by sequence, then the
+// The list's order, LIST_ORDER in the backends' comments: numbered rows by sequence, then the
 // unnumbered ones by priority, kills first, then queue position. Each backend reads it in index
 // order, numbered and unnumbered rows apart (sqlite-deliveries.ts, pg-deliveries.ts), rather than
 // by sorting all of a subscriber's rows for every page, which grew with its history.

@@ -29,8 +29,8 @@ export const READ_FEED = `SELECT ${FEED_COLUMNS}
     JOIN documents doc ON doc.hash = d.document_hash
   WHERE d.subscriber_id = ? AND d.sequence > ? AND d.status <> 'canceled' ORDER BY d.sequence LIMIT ?`
 
-// A subscriber's list (LIST_ORDER: delivery-list.ts), read in index order rather than by sorting all its rows.
-// The numbered rows after a sequence number, :limit at most: all of them, or those of one status
+// A subscriber's list (LIST_ORDER: delivery-list.ts), read in index order rather than by sorting
+// all its rows. The numbered rows after a sequence number, :limit at most: all of them, or those of one status
 // (needs :subscriberId, :afterSequence, :limit; LIST_NUMBERED also :status, checked on the way,
 // which suits delivered rows, the bulk of a history). Pending, dead and feed rows each have an
 // index of their own, so a filter on them never walks the delivered ones.
@@ -157,8 +157,9 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
     },
 
     async listDeliveries (subscriberId, { status, limit, after }) {
-      // LIST_ORDER (delivery-list.ts) in two parts, each read in the order of its indexes: the numbered rows, then
-      // (when the page is not full) the unnumbered ones, which are only ever pending or canceled.
+      // LIST_ORDER (delivery-list.ts) in two parts, each read in the order of its indexes: the
+      // numbered rows, then (when the page is not full) the unnumbered ones, only ever pending or
+      // canceled, merged in queue order.
       const place = listPlace(after)
       const rows: DeliveryRow[] = []
       if (place.afterPriority === null) {
