@@ -433,5 +433,15 @@ export const sqliteMigrations: Migration[] = [
     WHERE status = 'canceled' AND sequence IS NULL;
   CREATE INDEX deliveries_dead ON deliveries (subscriber_id, sequence) WHERE status = 'dead';
   `
+  },
+  {
+    id: 96, name: 'the due index holds the queue heads only', sql: `
+  -- deliveries_due (status, due time) held every row of the outbox: a fan-out's rows entered it
+  -- (pending, no due time), and a delivered one moved to (delivered, none), 0.55 of 2.93 WAL pages
+  -- a delivery. The claim and the next wake-up only look for heads (a pending row with a due
+  -- time); the /metrics gauge counts the pending rows through the queue's indexes (sqlite-gauges.ts).
+  DROP INDEX deliveries_due;
+  CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending' AND next_attempt_at IS NOT NULL;
+  `
   }
 ]

@@ -43,5 +43,24 @@ export function gaugesContract (name: string, open: OpenStorage): void {
         { subscriberId: 'shallow', depth: 1, oldestCreatedAt: at(10) }
       ])
     })
+
+    // Every place a pending row can be: the head (here in flight), a numbered row waiting behind it
+    // (a message queued again), a row never sent; what was delivered is not counted.
+    it('counts a message queued again behind the head in flight', async () => {
+      await storage.createSubscriber(subscriber('again'))
+      for (const [guid, s] of [['ga1', 40], ['ga2', 41], ['ga3', 42]] as const) {
+        const v = await storage.ingestVersion({ guid, contentHash: guid, content, now: at(s) })
+        await storage.distribute(v.versionId, [{ subscriberId: 'again', ...doc }], at(s))
+      }
+      const next = async (now: number) => (await storage.claimDueDeliveries(at(now), at(now + 30), 50)).find((d) => d.subscriberId === 'again')!
+      const first = await next(50)
+      const attempt = { at: at(50), statusCode: 204, durationMs: 1, error: null, responseExcerpt: null }
+      await storage.recordAttempts([{ deliveryId: first.id, attempt, outcome: { status: 'delivered' } }])
+      await next(51)
+      const depth = async () => (await storage.pipelineGauges()).outbox.find((o) => o.subscriberId === 'again')
+      assert.deepEqual(await depth(), { subscriberId: 'again', depth: 2, oldestCreatedAt: at(41) })
+      assert.equal((await storage.retryDelivery(first.id, at(52)))?.status, 'pending')
+      assert.deepEqual(await depth(), { subscriberId: 'again', depth: 3, oldestCreatedAt: at(40) })
+    })
   })
 }

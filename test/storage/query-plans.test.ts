@@ -19,7 +19,7 @@ import { NEXT_DUE_DELIVERY, NEXT_DUE_DISTRIBUTION, NEXT_DUE_TRANSLATION, openSql
 import {
   DELIVERY_CLAIM, LIST_DEAD, LIST_FEED, LIST_NUMBERED, LIST_NUMBERED_HEAD, LIST_NUMBERED_WAITING, LIST_QUEUED, LIST_UNSENT_CANCELED, READ_FEED
 } from '../../src/storage/sqlite-deliveries.ts'
-import { VERSION_GAUGES } from '../../src/storage/sqlite-gauges.ts'
+import { OUTBOX_GAUGES, VERSION_GAUGES } from '../../src/storage/sqlite-gauges.ts'
 import { CANCEL_SUBSCRIBER_OUTBOX } from '../../src/storage/sqlite-subscribers.ts'
 import { NEXT_POSITION, NEXT_SEQUENCE } from '../../src/storage/sqlite-queue.ts'
 import { DISTRIBUTION_CLAIM, TRANSLATION_CLAIM } from '../../src/storage/sqlite-versions.ts'
@@ -109,6 +109,17 @@ describe('query plans: sqlite', () => {
     const scan = 'SELECT COUNT(*) FROM deliveries d WHERE d.lang = ?'
     const scanned = db.prepare(`EXPLAIN QUERY PLAN ${scan}`).all('en').map((r) => String(r.detail))
     assert.deepEqual(sqlitePlanProblems(scan, scanned), [`${scanned[0]} (table deliveries)`])
+  })
+
+  // The /metrics outbox gauge counts every pending row, so it walks whole indexes, but only the
+  // queue's partial ones (pending rows: as many as the backlog), never the outbox's history; its
+  // GROUP BY sorts those rows (migration 96).
+  it('outbox gauges walk only the queue\'s indexes', () => {
+    const details = db.prepare(`EXPLAIN QUERY PLAN ${OUTBOX_GAUGES}`).all().map((r) => String(r.detail))
+    const walks = details.filter((d) => /^(SCAN|SEARCH) deliveries/.test(d))
+    assert.deepEqual(walks.map((d) => d.replace(/^(SCAN|SEARCH) deliveries USING INDEX /, '')).sort(),
+      ['deliveries_head', 'deliveries_numbered_queue', 'deliveries_queue'], details.join('\n'))
+    assert.ok(!details.some((d) => /AUTOMATIC/.test(d)), details.join('\n'))
   })
 
   for (const [name, [sql, params]] of Object.entries(sqliteHot)) {
