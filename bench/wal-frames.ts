@@ -58,9 +58,13 @@ export function walFrameCounter (file: string): WalFrameCounter {
     return header.readUInt32BE(12)
   }
   /** The page numbers held by frames [from, to) of the WAL (a frame: 24-byte header, then the page). */
+  let frameSize = 0
   const pagesOf = (from: number, to: number): number[] => {
-    readSync(wal, header, 0, 16, 0)
-    const frameSize = 24 + header.readUInt32BE(8)
+    if (frameSize === 0) {
+      // The page size never changes once the WAL exists.
+      readSync(wal, header, 0, 16, 0)
+      frameSize = 24 + header.readUInt32BE(8)
+    }
     const held: number[] = []
     for (let i = from; i < to; i++) {
       readSync(wal, frameHeader, 0, 4, 32 + i * frameSize)

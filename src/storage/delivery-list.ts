@@ -3,6 +3,7 @@
 // queue order. A page that ends among the queued rows resumes after the last one's place in the
 // queue; before, a page could only resume after a sequence number, so queued rows past the first
 // page were out of reach.
+import type { DeliveryStatus } from '../../schemas/subscribers.ts'
 import type { DeliveryListPlace } from './types.ts'
 
 // The list's order, LIST_ORDER in the backends' comments: numbered rows by sequence, then the
@@ -15,4 +16,18 @@ export function listPlace (after: DeliveryListPlace | undefined): { afterSequenc
   if (after === undefined) return { afterSequence: 0, afterPriority: null, afterPosition: null }
   if ('sequence' in after) return { afterSequence: after.sequence, afterPriority: null, afterPosition: null }
   return { afterSequence: 0, afterPriority: after.priority, afterPosition: after.position }
+}
+
+/** Which unnumbered rows a list of `status` (none: all) shows: only pending and canceled rows are ever unnumbered. */
+export function unnumberedWanted (status: DeliveryStatus | undefined): { queued: boolean; canceled: boolean } {
+  return { queued: status === undefined || status === 'pending', canceled: status === undefined || status === 'canceled' }
+}
+
+/**
+ * A page: the numbered rows (in sequence order already), then the unnumbered ones, the queue's and
+ * those canceled before they were sent read apart, merged in queue order (kills first), `limit` in all.
+ */
+export function listPage<R extends { priority: number | string; position: number | string }> (numbered: R[], unnumbered: R[], limit: number): R[] {
+  const queued = [...unnumbered].sort((a, b) => Number(b.priority) - Number(a.priority) || Number(a.position) - Number(b.position))
+  return [...numbered, ...queued].slice(0, limit)
 }

@@ -4,7 +4,7 @@
 // instances claim from the same table; see claimDueDeliveries for how they stay apart.
 import { advanceQueue, takeSequence } from './pg-queue.ts'
 import { DELIVERY_CLAIMABLE, LEASE_FREE } from './claim-conditions.ts'
-import { listPlace } from './delivery-list.ts'
+import { listPage, listPlace, unnumberedWanted } from './delivery-list.ts'
 import type { PgDb, Sql } from './pg-tx.ts'
 import { signingSecrets } from './rules.ts'
 import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, Storage } from './types.ts'
@@ -143,22 +143,22 @@ export function createPgDeliveries (db: PgDb): DeliveryMethods {
     },
 
     async listDeliveries (subscriberId, { status, limit, after }) {
-      // Numbered rows first, then (when the page is not full) the unnumbered ones, which are only
-      // ever pending or canceled, merged in queue order.
+      // Numbered rows first, then (when the page is not full) the unnumbered ones (delivery-list.ts).
       const place = listPlace(after)
-      const rows: DeliveryRow[] = []
-      if (place.afterPriority === null) {
-        rows.push(...status === undefined
+      const numbered = place.afterPriority !== null
+        ? []
+        : status === undefined
           ? await db.rows<DeliveryRow>(LIST_NUMBERED, [subscriberId, place.afterSequence, limit])
-          : await db.rows<DeliveryRow>(LIST_NUMBERED_BY_STATUS, [subscriberId, place.afterSequence, limit, status]))
-      }
-      const rest = [subscriberId, place.afterPriority, place.afterPosition, limit - rows.length]
-      const unnumbered = [
-        ...rows.length < limit && (status === undefined || status === 'pending') ? await db.rows<DeliveryRow>(LIST_QUEUED, rest) : [],
-        ...rows.length < limit && (status === undefined || status === 'canceled') ? await db.rows<DeliveryRow>(LIST_UNSENT_CANCELED, rest) : []
-      ]
-      unnumbered.sort((a, b) => Number(b.priority) - Number(a.priority) || Number(a.position) - Number(b.position))
-      return [...rows, ...unnumbered.slice(0, limit - rows.length)].map(toDelivery)
+          : await db.rows<DeliveryRow>(LIST_NUMBERED_BY_STATUS, [subscriberId, place.afterSequence, limit, status])
+      const want = unnumberedWanted(status)
+      const rest = [subscriberId, place.afterPriority, place.afterPosition, limit - numbered.length]
+      const unnumbered = numbered.length >= limit
+        ? []
+        : [
+            ...want.queued ? await db.rows<DeliveryRow>(LIST_QUEUED, rest) : [],
+            ...want.canceled ? await db.rows<DeliveryRow>(LIST_UNSENT_CANCELED, rest) : []
+          ]
+      return listPage(numbered, unnumbered, limit).map(toDelivery)
     },
 
     async listAttempts (deliveryId) {

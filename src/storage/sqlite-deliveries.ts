@@ -3,7 +3,7 @@
 // as they first leave, with every attempt logged; and the pull feed, read from the same rows.
 import { boundedMemo } from '../bounded-memo.ts'
 import { DELIVERY_CLAIMABLE, LEASE_FREE } from './claim-conditions.ts'
-import { listPlace } from './delivery-list.ts'
+import { listPage, listPlace, unnumberedWanted } from './delivery-list.ts'
 import { signingSecrets } from './rules.ts'
 import { type Db, preparedLater, transaction } from './sqlite-tx.ts'
 import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, Storage } from './types.ts'
@@ -108,15 +108,18 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
   const documentFor = boundedMemo(RECENT_DOCUMENTS,
     (hash: string) => loadDocument().get(hash) as { content_type: string; body: string })
 
-  /** A subscriber's numbered rows after a sequence number, of one status or all, from the right index. */
-  const numberedRows = (status: Delivery['status'] | undefined, from: { subscriberId: string; afterSequence: number; limit: number }) => {
+  /** A subscriber's numbered rows after a sequence number, in sequence order, of one status or all, from the right index. */
+  const numberedRows = (status: Delivery['status'] | undefined, from: { subscriberId: string; afterSequence: number; limit: number }): DeliveryRow[] => {
+    const rows = (sql: string, params: Record<string, string | number | null>) => db.prepare(sql).all(params) as unknown as DeliveryRow[]
     if (status === 'pending') {
+      // The head and the numbered rows behind it may come in either order (a replay behind a later head).
       const { subscriberId, afterSequence } = from
-      return [...db.prepare(LIST_NUMBERED_WAITING).all(from), ...db.prepare(LIST_NUMBERED_HEAD).all({ subscriberId, afterSequence })]
+      return [...rows(LIST_NUMBERED_WAITING, from), ...rows(LIST_NUMBERED_HEAD, { subscriberId, afterSequence })]
+        .sort((x, y) => x.sequence! - y.sequence!).slice(0, from.limit)
     }
-    if (status === 'dead') return db.prepare(LIST_DEAD).all(from)
-    if (status === 'feed') return db.prepare(LIST_FEED).all(from)
-    return db.prepare(LIST_NUMBERED).all({ ...from, status: status ?? null })
+    if (status === 'dead') return rows(LIST_DEAD, from)
+    if (status === 'feed') return rows(LIST_FEED, from)
+    return rows(LIST_NUMBERED, { ...from, status: status ?? null })
   }
 
   return {
@@ -158,23 +161,20 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
 
     async listDeliveries (subscriberId, { status, limit, after }) {
       // LIST_ORDER (delivery-list.ts) in two parts, each read in the order of its indexes: the
-      // numbered rows, then (when the page is not full) the unnumbered ones, only ever pending or
-      // canceled, merged in queue order.
+      // numbered rows, then (when the page is not full) the unnumbered ones.
       const place = listPlace(after)
-      const rows: DeliveryRow[] = []
-      if (place.afterPriority === null) {
-        const from = { subscriberId, afterSequence: place.afterSequence, limit }
-        const found = numberedRows(status, from)
-        rows.push(...(found as unknown as DeliveryRow[]).sort((x, y) => x.sequence! - y.sequence!).slice(0, limit))
-      }
-      const { afterPriority, afterPosition } = place
-      const rest = { subscriberId, afterPriority, afterPosition, limit: limit - rows.length }
-      const unnumbered = [
-        ...rows.length < limit && (status === undefined || status === 'pending') ? db.prepare(LIST_QUEUED).all(rest) : [],
-        ...rows.length < limit && (status === undefined || status === 'canceled') ? db.prepare(LIST_UNSENT_CANCELED).all(rest) : []
-      ] as unknown as DeliveryRow[]
-      unnumbered.sort((a, b) => b.priority - a.priority || a.position - b.position)
-      return [...rows, ...unnumbered.slice(0, limit - rows.length)].map(toDelivery)
+      const numbered = place.afterPriority === null
+        ? numberedRows(status, { subscriberId, afterSequence: place.afterSequence, limit })
+        : []
+      const want = unnumberedWanted(status)
+      const rest = { subscriberId, afterPriority: place.afterPriority, afterPosition: place.afterPosition, limit: limit - numbered.length }
+      const unnumbered = numbered.length >= limit
+        ? []
+        : [
+            ...want.queued ? db.prepare(LIST_QUEUED).all(rest) : [],
+            ...want.canceled ? db.prepare(LIST_UNSENT_CANCELED).all(rest) : []
+          ] as unknown as DeliveryRow[]
+      return listPage(numbered, unnumbered, limit).map(toDelivery)
     },
 
     async listAttempts (deliveryId) {

@@ -41,6 +41,19 @@ export const NEXT_SEQUENCE = `SELECT COALESCE((SELECT d.sequence FROM deliveries
 export const NEXT_POSITION = `SELECT s.mode, COALESCE((SELECT d.position FROM deliveries d
   WHERE d.subscriber_id = s.id ORDER BY d.position DESC LIMIT 1), 0) + 1 AS position FROM subscribers s WHERE s.id = ?`
 
+/**
+ * Every pending row of the outbox, each once, as a UNION ALL of the queue's three indexes: the
+ * heads, numbered rows waiting behind a head (a replay), and rows never sent behind it. They are
+ * as many as the backlog, never the history. `columns` are selected; `where` (e.g.
+ * 'subscriber_id = :id AND ') narrows each part. For the /metrics gauge and a subscriber's deletion.
+ */
+export const PENDING_ROWS = (columns: string, where = ''): string => `
+  SELECT ${columns} FROM deliveries INDEXED BY deliveries_head WHERE ${where}status = 'pending' AND next_attempt_at IS NOT NULL
+  UNION ALL SELECT ${columns} FROM deliveries INDEXED BY deliveries_numbered_queue
+    WHERE ${where}status = 'pending' AND sequence IS NOT NULL AND next_attempt_at IS NULL
+  UNION ALL SELECT ${columns} FROM deliveries INDEXED BY deliveries_queue
+    WHERE ${where}status = 'pending' AND sequence IS NULL AND next_attempt_at IS NULL`
+
 export function createSqliteQueue (db: Db): SqliteQueue {
   const findHead = preparedLater(db, `SELECT id, sequence FROM deliveries INDEXED BY deliveries_head
     WHERE subscriber_id = ? AND status = 'pending' AND next_attempt_at IS NOT NULL`)

@@ -1,5 +1,6 @@
 // Subscribers (partner endpoints and pull feeds), their secrets and their event log, on SQLite.
 import type { KeptKeys } from './sqlite-keys.ts'
+import { PENDING_ROWS } from './sqlite-queue.ts'
 import { type Db, transaction } from './sqlite-tx.ts'
 import type { Storage, Subscriber, SubscriberEvent } from './types.ts'
 import { type SubscriberRow, toSubscriber } from './rows.ts'
@@ -10,18 +11,13 @@ type SubscriberMethods = Pick<Storage, 'createSubscriber' | 'listActiveSubscribe
   'addSubscriberEvent' | 'listSubscriberEvents'>
 
 /**
- * Cancels what a deleted subscriber still had coming (needs :reason, :id): every pending row is in
- * one of the queue's indexes (the head; numbered rows behind it; rows never sent; see
- * sqlite-queue.ts), and feed rows in deliveries_feed (a subscriber may have been switched from
- * pull to push). Found there, not by walking the subscriber's whole history: migration 94
- * replaced the index by status. Exported for the query-plan test.
+ * Cancels what a deleted subscriber still had coming (needs :reason, :id): its pending rows, found
+ * through the queue's indexes (PENDING_ROWS), and its feed rows, through deliveries_feed (a
+ * subscriber may have been switched from pull to push). Not by walking the subscriber's whole
+ * history: migration 94 dropped the index by status. Exported for the query-plan test.
  */
 export const CANCEL_SUBSCRIBER_OUTBOX = `UPDATE deliveries SET status = 'canceled', lease_until = NULL, next_attempt_at = NULL,
-  last_error = :reason WHERE id IN (
-    SELECT id FROM deliveries INDEXED BY deliveries_head WHERE subscriber_id = :id AND status = 'pending' AND next_attempt_at IS NOT NULL
-    UNION ALL SELECT id FROM deliveries INDEXED BY deliveries_numbered_queue
-      WHERE subscriber_id = :id AND status = 'pending' AND sequence IS NOT NULL AND next_attempt_at IS NULL
-    UNION ALL SELECT id FROM deliveries INDEXED BY deliveries_queue WHERE subscriber_id = :id AND status = 'pending' AND sequence IS NULL
+  last_error = :reason WHERE id IN (${PENDING_ROWS('id', 'subscriber_id = :id AND ')}
     UNION ALL SELECT id FROM deliveries INDEXED BY deliveries_feed WHERE subscriber_id = :id AND status = 'feed')`
 
 export function createSqliteSubscribers (db: Db, keys: KeptKeys): SubscriberMethods {
