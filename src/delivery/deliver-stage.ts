@@ -5,7 +5,7 @@ import { boundedMemo } from '../bounded-memo.ts'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type RandomSource, withJitter } from '../jitter.ts'
 import { isoAfter, type PipelineContext } from '../pipeline/context.ts'
-import type { AttemptOutcome, AttemptRecord, ClaimedDelivery } from '../storage/types.ts'
+import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery } from '../storage/types.ts'
 import { type SendOutcome, sendWebhook } from './send.ts'
 import { webhookHeaders } from './sign.ts'
 
@@ -111,9 +111,27 @@ export async function attemptDelivery (ctx: PipelineContext, delivery: ClaimedDe
   }
 }
 
-/** Records finished attempts in one transaction, then disables subscribers that asked for it. */
-export async function recordFinished (ctx: PipelineContext, finished: FinishedAttempt[]): Promise<void> {
-  const results = await ctx.storage.recordAttempts(finished.map((f) => ({ deliveryId: f.delivery.id, attempt: f.attempt, outcome: f.outcome })))
+/**
+ * Records finished attempts in one transaction, then disables subscribers that asked for it.
+ * With `refill` and every attempt delivered, the same transaction also claims up to `slots` due deliveries, which are handed
+ * to `launch` before anything else is awaited: the delivery loop's usual step, one transaction
+ * where a record and a claim took two (a head the record made due is leased in the same
+ * transaction, its pages written once).
+ */
+export async function recordFinished (ctx: PipelineContext, finished: FinishedAttempt[],
+  refill?: { slots: number; launch: (delivery: ClaimedDelivery) => void }): Promise<void> {
+  const items = finished.map((f) => ({ deliveryId: f.delivery.id, attempt: f.attempt, outcome: f.outcome }))
+  let results: AttemptResult[]
+  // A failure may disable its subscriber (410 Gone, failing too long), which is decided below,
+  // once recorded: such a batch leaves the claim to the loop, so a partner being disabled is not
+  // sent its next message first (a dead message makes the next one its queue's head).
+  if (refill !== undefined && refill.slots > 0 && finished.every((f) => f.outcome.status === 'delivered')) {
+    const settled = await ctx.storage.recordAndClaim(items, { ...leaseWindow(ctx), limit: refill.slots })
+    results = settled.results
+    for (const delivery of settled.claimed) refill.launch(delivery)
+  } else {
+    results = await ctx.storage.recordAttempts(items)
+  }
   for (const f of finished) ctx.observer?.deliveryRecorded(f.outcome.status, f.result.durationMs)
   const now = ctx.now()
   // Every attempt is in the attempts table already; the log says one line per batch at info (a
@@ -145,10 +163,15 @@ export async function recordFinished (ctx: PipelineContext, finished: FinishedAt
   if (delivered > 0) ctx.log.info({ delivered, failed: finished.length - delivered }, 'deliveries recorded')
 }
 
+/** When a claim made now leases its rows until: past the longest possible attempt, so nobody takes over a delivery in flight. */
+function leaseWindow (ctx: PipelineContext, now = ctx.now()): { now: string; leaseUntil: string } {
+  const leaseMs = Math.max(ctx.leaseMs, ctx.delivery.connectTimeoutMs + ctx.delivery.timeoutMs + 30_000)
+  return { now: now.toISOString(), leaseUntil: isoAfter(now, leaseMs) }
+}
+
 /** Claims as many due deliveries as there are free slots. */
 export async function claimDeliveries (ctx: PipelineContext, freeSlots: number, now = ctx.now()): Promise<ClaimedDelivery[]> {
   if (freeSlots <= 0) return []
-  // The lease outlives the longest possible attempt, so nobody takes over a delivery in flight.
-  const leaseMs = Math.max(ctx.leaseMs, ctx.delivery.connectTimeoutMs + ctx.delivery.timeoutMs + 30_000)
-  return ctx.storage.claimDueDeliveries(now.toISOString(), isoAfter(now, leaseMs), freeSlots)
+  const { leaseUntil } = leaseWindow(ctx, now)
+  return ctx.storage.claimDueDeliveries(now.toISOString(), leaseUntil, freeSlots)
 }

@@ -1,7 +1,9 @@
-// The delivery loop: keeps up to `concurrency` webhooks in flight, claiming in batches and
-// recording what finishes together in one transaction, so SQLite's synchronous work stays a
-// small share of the event loop. A finished attempt keeps its lease until it is recorded, so
-// nothing else can take its subscriber's next item early.
+// The delivery loop: keeps up to `concurrency` webhooks in flight, recording what finishes
+// together in one transaction that also claims what fills the slots it frees, so SQLite's
+// synchronous work stays a small share of the event loop (one transaction per batch, not a
+// record and a claim). The loop claims by itself only when no record is under way: at the start,
+// after a fan-out wakes it, when retries fall due. A finished attempt keeps its lease until it
+// is recorded, so nothing else can take its subscriber's next item early.
 import { IDLE_POLL_MS, type PipelineContext, sleepUntilDue } from '../pipeline/context.ts'
 import { createWaker } from '../pipeline/waker.ts'
 import { attemptDelivery, claimDeliveries, type FinishedAttempt, recentBodies, recordFinished } from './deliver-stage.ts'
@@ -23,6 +25,10 @@ export function createDeliveryLoop (ctx: PipelineContext, signal: AbortSignal): 
   let finished: FinishedAttempt[] = []
   let flushing: Promise<void> | null = null
   let stopping = false
+  // Slots a claim under way will fill: the loop's own claim and a flush's may overlap (the
+  // PostgreSQL backend awaits), and together they must not exceed `concurrency`.
+  let reserved = 0
+  const freeSlots = (): number => ctx.delivery.concurrency - inFlight.size - reserved
   // Claiming one row per finished request would cost a query each; wait for a few free slots.
   const batchMin = Math.max(1, Math.floor(ctx.delivery.concurrency / 4))
   const bytesOf = recentBodies()
@@ -31,12 +37,16 @@ export function createDeliveryLoop (ctx: PipelineContext, signal: AbortSignal): 
     while (finished.length > 0) {
       const batch = finished
       finished = []
+      const slots = stopping ? 0 : Math.max(0, freeSlots())
+      reserved += slots
       try {
-        await recordFinished(ctx, batch)
+        await recordFinished(ctx, batch, { slots, launch })
       } catch (err) {
         // The leases run out and the deliveries are sent again: at least once, same webhook-id.
         if (err instanceof StorageUnavailableError) ctx.log.debug({ reason: err.reason, deliveries: batch.length }, 'recording delivery attempts waits for storage')
         else ctx.log.error({ err, deliveries: batch.length }, 'recording delivery attempts failed')
+      } finally {
+        reserved -= slots
       }
     }
   }
@@ -74,13 +84,15 @@ export function createDeliveryLoop (ctx: PipelineContext, signal: AbortSignal): 
     async run () {
       while (!stopping) {
         try {
-          const free = ctx.delivery.concurrency - inFlight.size
-          if (inFlight.size > 0 && free < batchMin) {
+          const free = freeSlots()
+          // A record under way (or due in a moment) refills the slots itself.
+          if (flushing !== null || (inFlight.size > 0 && free < batchMin)) {
             await waker.wait(IDLE_POLL_MS)
             continue
           }
           const claimedAt = ctx.now()
-          const claimed = await claimDeliveries(ctx, free, claimedAt)
+          reserved += free
+          const claimed = await claimDeliveries(ctx, free, claimedAt).finally(() => { reserved -= free })
           for (const delivery of claimed) launch(delivery)
           if (claimed.length === 0 && !stopping) await sleepUntilDue(ctx, 'deliveries', waker, IDLE_POLL_MS, claimedAt)
         } catch (err) {

@@ -44,7 +44,9 @@ const unnumbered = (status: string): string => `${SELECT_DELIVERY}
 export const LIST_QUEUED = unnumbered('pending')
 export const LIST_UNSENT_CANCELED = unnumbered('canceled')
 
-type DeliveryMethods = Pick<Storage, 'claimDueDeliveries' | 'recordAttempts' | 'postponeDelivery' |
+type RecordItems = Parameters<Storage['recordAttempts']>[0]
+
+type DeliveryMethods = Pick<Storage, 'claimDueDeliveries' | 'recordAttempts' | 'recordAndClaim' | 'postponeDelivery' |
   'listDeliveriesForArticle' | 'getDelivery' | 'listDeliveries' | 'listAttempts' | 'retryDelivery' | 'replayDeliveries' | 'readFeed'>
 
 // Step 1: candidate heads in due order (only queue heads have a due time, so at most one per
@@ -90,40 +92,52 @@ export function createPgDeliveries (db: PgDb): DeliveryMethods {
     return { failingSince: failing?.failing_since ?? null }
   }
 
+  const recordAll = async (sql: Sql, items: RecordItems): Promise<AttemptResult[]> => {
+    const results: AttemptResult[] = []
+    for (const i of items) results.push(await record(sql, i.deliveryId, i.attempt, i.outcome))
+    return results
+  }
+
+  /** Leases up to `limit` due queue heads (inside the caller's transaction). */
+  const claim = async (sql: Sql, now: string, leaseUntil: string, limit: number): Promise<ClaimedDelivery[]> => {
+    const candidates = await sql.rows<{ id: string; subscriber_id: string; sequence: number | null }>(FIND_CANDIDATES, [now, limit])
+    const claimedIds: string[] = []
+    for (const { id, subscriber_id: subscriberId, sequence } of candidates) {
+      // A message takes its number when it first leaves; a subscriber busy elsewhere waits a turn.
+      const number = sequence ?? await takeSequence(sql, subscriberId)
+      if (number === null) continue
+      await sql.run(TAKE_LEASE, [id, leaseUntil, number])
+      claimedIds.push(id)
+    }
+    if (claimedIds.length === 0) return []
+    // Bodies are read for the chosen few only, not for every candidate.
+    const rows = await sql.rows<DeliveryRow & {
+      url: string;
+      secret: string;
+      previous_secret: string | null;
+      previous_secret_until: string | null
+    }>(LOAD_CLAIMED, [claimedIds])
+    const byId = new Map(rows.map((row) => [row.id, row]))
+    return claimedIds.map((id): ClaimedDelivery => {
+      const row = byId.get(id)!
+      const secrets = signingSecrets(row.secret, row.previous_secret, row.previous_secret_until, now)
+      return { ...toDelivery(row), sequence: row.sequence!, url: row.url, secrets }
+    })
+  }
+
   return {
     async claimDueDeliveries (now, leaseUntil, limit) {
-      return db.tx(async (sql) => {
-        const candidates = await sql.rows<{ id: string; subscriber_id: string; sequence: number | null }>(FIND_CANDIDATES, [now, limit])
-        const claimedIds: string[] = []
-        for (const { id, subscriber_id: subscriberId, sequence } of candidates) {
-          // A message takes its number when it first leaves; a subscriber busy elsewhere waits a turn.
-          const number = sequence ?? await takeSequence(sql, subscriberId)
-          if (number === null) continue
-          await sql.run(TAKE_LEASE, [id, leaseUntil, number])
-          claimedIds.push(id)
-        }
-        if (claimedIds.length === 0) return []
-        // Bodies are read for the chosen few only, not for every candidate.
-        const rows = await sql.rows<DeliveryRow & {
-          url: string;
-          secret: string;
-          previous_secret: string | null;
-          previous_secret_until: string | null
-        }>(LOAD_CLAIMED, [claimedIds])
-        const byId = new Map(rows.map((row) => [row.id, row]))
-        return claimedIds.map((id): ClaimedDelivery => {
-          const row = byId.get(id)!
-          const secrets = signingSecrets(row.secret, row.previous_secret, row.previous_secret_until, now)
-          return { ...toDelivery(row), sequence: row.sequence!, url: row.url, secrets }
-        })
-      })
+      return db.tx((sql) => claim(sql, now, leaseUntil, limit))
     },
 
     async recordAttempts (items) {
+      return db.tx((sql) => recordAll(sql, items))
+    },
+
+    async recordAndClaim (items, next) {
       return db.tx(async (sql) => {
-        const results: AttemptResult[] = []
-        for (const i of items) results.push(await record(sql, i.deliveryId, i.attempt, i.outcome))
-        return results
+        const results = await recordAll(sql, items)
+        return { results, claimed: next.limit > 0 ? await claim(sql, next.now, next.leaseUntil, next.limit) : [] }
       })
     },
 

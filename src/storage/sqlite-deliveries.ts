@@ -53,7 +53,7 @@ const unnumbered = (index: string, rowStatus: string): string => `${selectDelive
 export const LIST_QUEUED = unnumbered('deliveries_queue', 'pending')
 export const LIST_UNSENT_CANCELED = unnumbered('deliveries_unsent_canceled', 'canceled')
 
-type DeliveryMethods = Pick<Storage, 'claimDueDeliveries' | 'recordAttempts' | 'postponeDelivery' |
+type DeliveryMethods = Pick<Storage, 'claimDueDeliveries' | 'recordAttempts' | 'recordAndClaim' | 'postponeDelivery' |
   'listDeliveriesForArticle' | 'getDelivery' | 'listDeliveries' | 'listAttempts' | 'retryDelivery' | 'replayDeliveries' | 'readFeed'>
 
 const RECENT_DOCUMENTS = 32
@@ -122,26 +122,36 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
     return rows(LIST_NUMBERED, { ...from, status: status ?? null })
   }
 
+  /** Leases up to `limit` due queue heads (inside the caller's transaction). */
+  const claim = (now: string, leaseUntil: string, limit: number): ClaimedDelivery[] => {
+    const candidates = findCandidates().all({ now, limit }) as unknown as Array<Omit<DeliveryRow, 'content_type' | 'body'> &
+      { document_hash: string; url: string; secret: string; previous_secret: string | null; previous_secret_until: string | null }>
+    const claimed: ClaimedDelivery[] = []
+    for (const candidate of candidates) {
+      // A message takes its number when it first leaves, and keeps it for every retry.
+      const sequence = candidate.sequence ?? queue.takeSequence(candidate.subscriber_id)
+      takeLease().run(leaseUntil, sequence, candidate.id)
+      const row = { ...candidate, sequence, ...documentFor(candidate.document_hash) }
+      const secrets = signingSecrets(row.secret, row.previous_secret, row.previous_secret_until, now)
+      claimed.push({ ...toDelivery(row), sequence: row.sequence!, url: row.url, secrets })
+    }
+    return claimed
+  }
+
   return {
     async claimDueDeliveries (now, leaseUntil, limit) {
-      return transaction(db, () => {
-        const candidates = findCandidates().all({ now, limit }) as unknown as Array<Omit<DeliveryRow, 'content_type' | 'body'> &
-          { document_hash: string; url: string; secret: string; previous_secret: string | null; previous_secret_until: string | null }>
-        const claimed: ClaimedDelivery[] = []
-        for (const candidate of candidates) {
-          // A message takes its number when it first leaves, and keeps it for every retry.
-          const sequence = candidate.sequence ?? queue.takeSequence(candidate.subscriber_id)
-          takeLease().run(leaseUntil, sequence, candidate.id)
-          const row = { ...candidate, sequence, ...documentFor(candidate.document_hash) }
-          const secrets = signingSecrets(row.secret, row.previous_secret, row.previous_secret_until, now)
-          claimed.push({ ...toDelivery(row), sequence: row.sequence!, url: row.url, secrets })
-        }
-        return claimed
-      })
+      return transaction(db, () => claim(now, leaseUntil, limit))
     },
 
     async recordAttempts (items) {
       return transaction(db, () => items.map((i) => record(i.deliveryId, i.attempt, i.outcome)))
+    },
+
+    async recordAndClaim (items, next) {
+      return transaction(db, () => {
+        const results = items.map((i) => record(i.deliveryId, i.attempt, i.outcome))
+        return { results, claimed: next.limit > 0 ? claim(next.now, next.leaseUntil, next.limit) : [] }
+      })
     },
 
     async postponeDelivery (deliveryId, until) {

@@ -336,6 +336,13 @@ export interface Storage {
    * failed; all in one transaction (the delivery loop batches what finishes together).
    */
   recordAttempts(items: Array<{ deliveryId: string; attempt: AttemptRecord; outcome: AttemptOutcome }>): Promise<AttemptResult[]>
+  /**
+   * recordAttempts, then claimDueDeliveries for the slots that frees, in one transaction: the
+   * delivery loop's usual step. A head the record just made due is leased in the same
+   * transaction, so its pages are written once (issue 11: fan-out).
+   */
+  recordAndClaim(items: Array<{ deliveryId: string; attempt: AttemptRecord; outcome: AttemptOutcome }>,
+    next: { now: string; leaseUntil: string; limit: number }): Promise<{ results: AttemptResult[]; claimed: ClaimedDelivery[] }>
   /** Puts a claimed delivery back without counting an attempt (rate limit, shutdown). */
   postponeDelivery(deliveryId: string, until: string): Promise<void>
   listDeliveriesForArticle(articleId: string, version: number): Promise<DeliverySummary[]>

@@ -35,6 +35,12 @@ function recorder () {
 describe('delivery loop', () => {
   const t = stageTest()
 
+  /** Story n, rendered and queued for subscriber `id`. */
+  async function queueStory (id: string, n: number): Promise<void> {
+    const v = await t.storage.ingestVersion({ guid: `urn:t:${id}:${n}`, contentHash: `${id}${n}`, content: story(), now: at(0) })
+    await t.storage.distribute(v.versionId, [{ subscriberId: id, lang: 'en', format: 'ninjs', contentType: 'application/json', body: `{"n":${n}}` }], at(0))
+  }
+
   /** A partner answering every POST to /:id with what `answer` returns; requests are kept. */
   function partner (answer: (n: number) => { statusCode: number; headers?: Record<string, string> }) {
     const agent = new MockAgent()
@@ -159,6 +165,26 @@ describe('delivery loop', () => {
     }
   })
 
+  it('sends nothing more to a subscriber a 410 disables, though its next message is due', async () => {
+    const { agent, requests } = partner(() => ({ statusCode: 410 }))
+    await t.storage.createSubscriber(subscriber('gone2'))
+    for (let n = 0; n < 2; n++) await queueStory('gone2', n)
+    const rec = recorder()
+    const loop = createDeliveryLoop(t.context({ agent, observer: rec.observer, delivery: { retryScheduleMs: [] } }), new AbortController().signal)
+    const running = loop.run()
+    try {
+      // No retries left: the message is dead at once and the next one becomes the head.
+      assert.equal(await rec.recorded(1), 'dead')
+    } finally {
+      loop.stop()
+      await running
+      await agent.close()
+    }
+    assert.equal((await t.storage.getSubscriber('gone2'))?.active, false)
+    assert.equal(requests.length, 1, 'the next message stays queued for when the partner is back')
+    assert.deepEqual((await t.storage.listDeliveries('gone2', { limit: 10 })).map((d) => d.status), ['dead', 'pending'])
+  })
+
   it('disables a subscriber once every delivery has failed for longer than allowed', async () => {
     const { agent } = partner(() => ({ statusCode: 500 }))
     const run = await start('failing', agent, { delivery: { retryScheduleMs: [60_000, 60_000], disableAfterMs: 90_000 } })
@@ -177,6 +203,52 @@ describe('delivery loop', () => {
       assert.deepEqual([s?.active, s?.disabledReason], [false, `every delivery has failed since ${at(0)}`])
     } finally {
       await run.stop()
+    }
+  })
+
+  // Issue 11: one transaction per batch. The transaction that records an attempt also claims what
+  // fills the slot it frees (here the subscriber's next message, made due by that record); the
+  // loop's own claims only start the queue (and find nothing while its head is in flight).
+  it('refills the slots a record frees in the same transaction, in queue order', async () => {
+    const { agent, requests } = partner(() => ({ statusCode: 204 }))
+    await t.storage.createSubscriber(subscriber('chain'))
+    for (let n = 0; n < 4; n++) await queueStory('chain', n)
+    const calls = { claimedByLoop: 0, claimedByRecord: 0 }
+    const storage = t.storage
+    const spy = new Proxy(storage, {
+      get (target, key) {
+        if (key === 'claimDueDeliveries') {
+          return async (...args: Parameters<typeof storage.claimDueDeliveries>) => {
+            const claimed = await target.claimDueDeliveries(...args)
+            calls.claimedByLoop += claimed.length
+            return claimed
+          }
+        }
+        if (key === 'recordAndClaim') {
+          return async (...args: Parameters<typeof storage.recordAndClaim>) => {
+            const settled = await target.recordAndClaim(...args)
+            calls.claimedByRecord += settled.claimed.length
+            return settled
+          }
+        }
+        const value = (target as unknown as Record<PropertyKey, unknown>)[key]
+        return typeof value === 'function' ? value.bind(target) : value
+      }
+    })
+    const rec = recorder()
+    const abort = new AbortController()
+    const loop = createDeliveryLoop({ ...t.context({ agent, observer: rec.observer }), storage: spy }, abort.signal)
+    const running = loop.run()
+    try {
+      await rec.recorded(4)
+      assert.deepEqual(rec.outcomes, ['delivered', 'delivered', 'delivered', 'delivered'])
+      assert.deepEqual(requests.map((r) => [r.body, r.headers['x-nashra-sequence']]), [['{"n":0}', '1'], ['{"n":1}', '2'], ['{"n":2}', '3'], ['{"n":3}', '4']])
+      assert.equal(calls.claimedByRecord, 3, 'every message after the first claimed by the record of the one before')
+      assert.equal(calls.claimedByLoop, 1, 'the loop\'s own claims took the first only')
+    } finally {
+      loop.stop()
+      await running
+      await agent.close()
     }
   })
 })

@@ -262,6 +262,36 @@ export function deliveryContract (name: string, open: OpenStorage): void {
       return d
     }
 
+    // The delivery loop's usual step (issue 11): one transaction records what finished and leases
+    // what that frees, a head the record just made due included. Times before every other test's
+    // (which share this storage), so no other subscriber's head is due.
+    it('records attempts and claims the heads they make due in one call', async () => {
+      for (const id of ['rc1', 'rc2']) await storage.createSubscriber(subscriber(id))
+      await distributedStory('g-rc-1', ['rc1', 'rc2'], -500)
+      const second = await distributedStory('g-rc-2', ['rc1', 'rc2'], -500)
+      const heads = await storage.claimDueDeliveries(at(-499), at(-400), 10)
+      assert.deepEqual(heads.map((d) => [d.subscriberId, d.sequence]).sort(), [['rc1', 1], ['rc2', 1]])
+      const head = (id: string) => heads.find((d) => d.subscriberId === id)!
+      const { results, claimed } = await storage.recordAndClaim([
+        { deliveryId: head('rc1').id, attempt: { ...ok, at: at(-498) }, outcome: { status: 'delivered' } },
+        { deliveryId: head('rc2').id, attempt: { ...ok, at: at(-498), statusCode: 503 }, outcome: { status: 'pending', nextAttemptAt: at(-480) } }
+      ], { now: at(-498), leaseUntil: at(-400), limit: 10 })
+      assert.deepEqual(results, [{ failingSince: null }, { failingSince: at(-498) }])
+      assert.deepEqual(claimed.map((d) => [d.subscriberId, d.versionId, d.sequence]), [['rc1', second.versionId, 2]],
+        'rc1\'s next message, made due by the record, leaves at once; rc2\'s retry waits for its time')
+      assert.equal((await storage.getDelivery(head('rc1').id))?.status, 'delivered')
+      assert.equal((await storage.listAttempts(head('rc2').id)).length, 1)
+
+      // No free slot: the record alone, and nothing leased (rc2's retry is due by now).
+      const { claimed: none } = await storage.recordAndClaim([
+        { deliveryId: claimed[0]!.id, attempt: { ...ok, at: at(-470) }, outcome: { status: 'delivered' } }
+      ], { now: at(-470), leaseUntil: at(-400), limit: 0 })
+      assert.deepEqual(none, [])
+      assert.equal((await storage.getDelivery(claimed[0]!.id))?.status, 'delivered')
+      const retry = await storage.claimDueDeliveries(at(-469), at(-400), 10)
+      assert.deepEqual(retry.map((d) => [d.subscriberId, d.versionId, d.sequence]), [['rc2', head('rc2').versionId, 1]])
+    })
+
     it('numbers push messages as they leave: a kill goes first, cancels what was never sent, and leaves no gap', async () => {
       await storage.createSubscriber(subscriber('sq'))
       const a1 = await distributedStory('g-sq-a', ['sq'], 300)
