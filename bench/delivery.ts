@@ -8,6 +8,7 @@
 //    subscribers × 100 stories) to a partner that never answers. Target: < 150 MB. Measured for
 //    the build (`npm run build`, built here first: what the Dockerfile runs) and for the sources
 //    (`npm start`), which also load Node's TypeScript stripper.
+// `--only rate|memory|built` runs one part (built: the build's memory alone); `--rounds N`.
 // Everything runs on 127.0.0.1; every loop is bounded.
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -103,7 +104,7 @@ async function queuedMemory (dir: string, name: string, entry?: string): Promise
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
 const dir = await mkdtemp(path.join(os.tmpdir(), 'nashra-bench-'))
 try {
-  if (only !== 'memory') {
+  if (only === undefined || only === 'rate') {
     const sink = await startSink('ok')
     try {
       // Alternating, five rounds each, medians: the machine is noisy.
@@ -124,12 +125,13 @@ try {
       await sink.stop()
     }
   }
-  if (only !== 'rate') {
+  if (only !== 'rate') { // 'memory': both forms; 'built': the build alone
     const forms = [
       { form: 'build (dist/src/server.js, as the Dockerfile runs it)', name: 'queue-built', entry: await buildService() },
       { form: 'sources (src/server.ts, as npm start runs it)', name: 'queue-sources', entry: undefined }
     ]
-    for (const { form, name, entry } of forms) {
+    // --only built: the build alone (what the Dockerfile runs), for alternating runs.
+    for (const { form, name, entry } of only === 'built' ? forms.slice(0, 1) : forms) {
       const mem = await queuedMemory(dir, name, entry)
       console.log(`service process, ${form}, with ${mem.queued} deliveries queued to a hanging partner: peak RSS ${mem.peakMb.toFixed(0)} MB, now ${mem.rssMb.toFixed(0)} MB, idle before it ${mem.idleMb.toFixed(0)} MB (target < 150 MB)`)
     }
