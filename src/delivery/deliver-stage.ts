@@ -5,7 +5,7 @@ import { boundedMemo } from '../bounded-memo.ts'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type RandomSource, withJitter } from '../jitter.ts'
 import { isoAfter, type PipelineContext } from '../pipeline/context.ts'
-import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery } from '../storage/types.ts'
+import type { AttemptOutcome, AttemptRecord, ClaimedDelivery } from '../storage/types.ts'
 import { type SendOutcome, sendWebhook } from './send.ts'
 import { webhookHeaders } from './sign.ts'
 
@@ -113,25 +113,20 @@ export async function attemptDelivery (ctx: PipelineContext, delivery: ClaimedDe
 
 /**
  * Records finished attempts in one transaction, then disables subscribers that asked for it.
- * With `refill` and every attempt delivered, the same transaction also claims up to `slots` due deliveries, which are handed
- * to `launch` before anything else is awaited: the delivery loop's usual step, one transaction
+ * With `refill` and every attempt delivered, the same transaction also claims up to `slots` due
+ * deliveries, which are handed to `launch` before anything else is awaited: the delivery loop's usual step, one transaction
  * where a record and a claim took two (a head the record made due is leased in the same
  * transaction, its pages written once).
  */
 export async function recordFinished (ctx: PipelineContext, finished: FinishedAttempt[],
   refill?: { slots: number; launch: (delivery: ClaimedDelivery) => void }): Promise<void> {
   const items = finished.map((f) => ({ deliveryId: f.delivery.id, attempt: f.attempt, outcome: f.outcome }))
-  let results: AttemptResult[]
   // A failure may disable its subscriber (410 Gone, failing too long), which is decided below,
   // once recorded: such a batch leaves the claim to the loop, so a partner being disabled is not
   // sent its next message first (a dead message makes the next one its queue's head).
-  if (refill !== undefined && refill.slots > 0 && finished.every((f) => f.outcome.status === 'delivered')) {
-    const settled = await ctx.storage.recordAndClaim(items, { ...leaseWindow(ctx), limit: refill.slots })
-    results = settled.results
-    for (const delivery of settled.claimed) refill.launch(delivery)
-  } else {
-    results = await ctx.storage.recordAttempts(items)
-  }
+  const slots = refill !== undefined && finished.every((f) => f.outcome.status === 'delivered') ? refill.slots : 0
+  const { results, claimed } = await ctx.storage.recordAndClaim(items, { ...leaseWindow(ctx), limit: slots })
+  for (const delivery of claimed) refill?.launch(delivery)
   for (const f of finished) ctx.observer?.deliveryRecorded(f.outcome.status, f.result.durationMs)
   const now = ctx.now()
   // Every attempt is in the attempts table already; the log says one line per batch at info (a
@@ -172,6 +167,6 @@ function leaseWindow (ctx: PipelineContext, now = ctx.now()): { now: string; lea
 /** Claims as many due deliveries as there are free slots. */
 export async function claimDeliveries (ctx: PipelineContext, freeSlots: number, now = ctx.now()): Promise<ClaimedDelivery[]> {
   if (freeSlots <= 0) return []
-  const { leaseUntil } = leaseWindow(ctx, now)
-  return ctx.storage.claimDueDeliveries(now.toISOString(), leaseUntil, freeSlots)
+  const window = leaseWindow(ctx, now)
+  return ctx.storage.claimDueDeliveries(window.now, window.leaseUntil, freeSlots)
 }

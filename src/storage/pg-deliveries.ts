@@ -7,7 +7,7 @@ import { DELIVERY_CLAIMABLE, LEASE_FREE } from './claim-conditions.ts'
 import { listPage, listPlace, unnumberedWanted } from './delivery-list.ts'
 import type { PgDb, Sql } from './pg-tx.ts'
 import { signingSecrets } from './rules.ts'
-import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, Storage } from './types.ts'
+import type { AttemptOutcome, AttemptRecord, AttemptResult, AttemptToRecord, ClaimedDelivery, Delivery, Storage } from './types.ts'
 import {
   ATTEMPT_COLUMNS, type AttemptRow, DELIVERY_SUMMARY_COLUMNS, type DeliveryRow, type DeliverySummaryRow, FEED_COLUMNS, type FeedRow,
   toAttempt, toDelivery, toDeliverySummary, toFeedItem
@@ -43,8 +43,6 @@ const unnumbered = (status: string): string => `${SELECT_DELIVERY}
   ORDER BY d.priority DESC, d.position LIMIT $4`
 export const LIST_QUEUED = unnumbered('pending')
 export const LIST_UNSENT_CANCELED = unnumbered('canceled')
-
-type RecordItems = Parameters<Storage['recordAttempts']>[0]
 
 type DeliveryMethods = Pick<Storage, 'claimDueDeliveries' | 'recordAttempts' | 'recordAndClaim' | 'postponeDelivery' |
   'listDeliveriesForArticle' | 'getDelivery' | 'listDeliveries' | 'listAttempts' | 'retryDelivery' | 'replayDeliveries' | 'readFeed'>
@@ -92,7 +90,7 @@ export function createPgDeliveries (db: PgDb): DeliveryMethods {
     return { failingSince: failing?.failing_since ?? null }
   }
 
-  const recordAll = async (sql: Sql, items: RecordItems): Promise<AttemptResult[]> => {
+  const recordAll = async (sql: Sql, items: AttemptToRecord[]): Promise<AttemptResult[]> => {
     const results: AttemptResult[] = []
     for (const i of items) results.push(await record(sql, i.deliveryId, i.attempt, i.outcome))
     return results

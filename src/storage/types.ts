@@ -141,6 +141,13 @@ export type AttemptOutcome =
   | { status: 'pending'; nextAttemptAt: string }
   | { status: 'dead' }
 
+/** One finished attempt to record: which delivery, what happened, and what follows. */
+export interface AttemptToRecord {
+  deliveryId: string
+  attempt: AttemptRecord
+  outcome: AttemptOutcome
+}
+
 export interface AttemptResult {
   /** Since when every attempt to this subscriber has failed; null after a success. */
   failingSince: string | null
@@ -335,13 +342,13 @@ export interface Storage {
    * Per item: records the attempt, applies the outcome, and tracks since when the subscriber has
    * failed; all in one transaction (the delivery loop batches what finishes together).
    */
-  recordAttempts(items: Array<{ deliveryId: string; attempt: AttemptRecord; outcome: AttemptOutcome }>): Promise<AttemptResult[]>
+  recordAttempts(items: AttemptToRecord[]): Promise<AttemptResult[]>
   /**
    * recordAttempts, then claimDueDeliveries for the slots that frees, in one transaction: the
    * delivery loop's usual step. A head the record just made due is leased in the same
    * transaction, so its pages are written once (issue 11: fan-out).
    */
-  recordAndClaim(items: Array<{ deliveryId: string; attempt: AttemptRecord; outcome: AttemptOutcome }>,
+  recordAndClaim(items: AttemptToRecord[],
     next: { now: string; leaseUntil: string; limit: number }): Promise<{ results: AttemptResult[]; claimed: ClaimedDelivery[] }>
   /** Puts a claimed delivery back without counting an attempt (rate limit, shutdown). */
   postponeDelivery(deliveryId: string, until: string): Promise<void>
