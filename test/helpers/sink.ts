@@ -1,5 +1,8 @@
 // A partner's webhook endpoint for tests: a real HTTP server on an ephemeral loopback port that
-// records what arrives and answers with whatever status the test scripts.
+// records what arrives and answers with whatever status the test scripts. Each sink listens on a
+// path of its own: test files run in parallel processes, and a request another process meant for a
+// server whose ephemeral port this sink now holds is answered 404 and not recorded.
+import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -25,7 +28,13 @@ export async function startSink (): Promise<Sink> {
   const received: Received[] = []
   let responder: (index: number, req: Received) => SinkAnswer = () => undefined
   let waiters: Array<{ count: number; resolve: () => void }> = []
+  const path = `/hook/${randomBytes(8).toString('hex')}`
   const server = createServer((req, res) => {
+    if (req.url?.split('?')[0] !== path) {
+      req.resume()
+      res.writeHead(404).end()
+      return
+    }
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
@@ -45,7 +54,7 @@ export async function startSink (): Promise<Sink> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}/hook`,
+    url: `http://127.0.0.1:${port}${path}`,
     received,
     respond (fn) { responder = fn },
     waitFor (count, timeoutMs = 15_000) {
