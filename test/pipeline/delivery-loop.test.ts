@@ -4,8 +4,9 @@
 // The test waits on the loop's observer (each recorded attempt), never on time.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { MockAgent } from 'undici'
+import { Agent, MockAgent } from 'undici'
 import { createDeliveryLoop } from '../../src/delivery/loop.ts'
+import { startSink } from '../helpers/sink.ts'
 import { at, type ContextOptions, stageTest, story, subscriber } from './stage-context.ts'
 
 const ORIGIN = 'http://partner.test'
@@ -250,5 +251,33 @@ describe('delivery loop', () => {
       await running
       await agent.close()
     }
+  })
+
+  it('never has more than `concurrency` requests in flight, and a stop leaves every delivery due again', async () => {
+    const sink = await startSink()
+    sink.respond(() => 'hang')
+    const agent = new Agent()
+    const ids = ['h1', 'h2', 'h3', 'h4']
+    for (const id of ids) {
+      await t.storage.createSubscriber(subscriber(id, { url: sink.url }))
+      await queueStory(id, 0)
+    }
+    const abort = new AbortController()
+    const loop = createDeliveryLoop(t.context({ agent, delivery: { concurrency: 2 } }), abort.signal)
+    const running = loop.run()
+    try {
+      await sink.waitFor(2)
+    } finally {
+      loop.stop()
+      abort.abort()
+      await running
+      await agent.close()
+      await sink.close()
+    }
+    assert.equal(sink.received.length, 2, 'two in flight at most: the others wait their turn')
+    // The two cut short by the stop (an attempt each) and the two never sent are all due at once.
+    const due = await t.storage.claimDueDeliveries(at(0), at(60), 10)
+    assert.deepEqual(due.map((d) => d.subscriberId).sort(), ids)
+    assert.deepEqual(due.map((d) => d.attempts).sort(), [0, 0, 1, 1])
   })
 })
