@@ -29,7 +29,11 @@ async function recipients (ctx: PipelineContext, version: StoredVersion): Promis
 }
 
 /** Claims the next version ready to go out; null when none is. The runner runs several at once. */
-export async function claimDistribution (ctx: PipelineContext): Promise<VersionJob | null> {
+/**
+ * `onPushQueued` is told when the version queued a webhook: the delivery loop is woken for that,
+ * and not for a version that only reached feeds (a wake costs an empty claim and a due-time lookup).
+ */
+export async function claimDistribution (ctx: PipelineContext, onPushQueued: () => void = () => {}): Promise<VersionJob | null> {
   const now = ctx.now()
   const version = await ctx.storage.claimVersionForDistribution(now.toISOString(), isoAfter(now, ctx.leaseMs))
   if (version === null) return null
@@ -37,20 +41,20 @@ export async function claimDistribution (ctx: PipelineContext): Promise<VersionJ
     versionId: version.id,
     async run () {
       if (await quarantineIfPoisoned(ctx, version, 'distribution')) return
-      await distributeVersion(ctx, version)
+      await distributeVersion(ctx, version, onPushQueued)
     }
   }
 }
 
 /** Distributes one version; false when none was ready. */
-export async function runDistributionStage (ctx: PipelineContext): Promise<boolean> {
-  const job = await claimDistribution(ctx)
+export async function runDistributionStage (ctx: PipelineContext, onPushQueued?: () => void): Promise<boolean> {
+  const job = await claimDistribution(ctx, onPushQueued)
   if (job === null) return false
   await job.run()
   return true
 }
 
-async function distributeVersion (ctx: PipelineContext, version: ClaimedVersion): Promise<void> {
+async function distributeVersion (ctx: PipelineContext, version: ClaimedVersion, onPushQueued: () => void): Promise<void> {
   // Rendering runs in the CPU worker pool. It is a pure function of the stored version, so a render
   // that throws fails the version with the reason (it would throw every time); one that kills its
   // worker counts as an unfinished run (pipeline/quarantine.ts). null: the version was dealt with.
@@ -123,6 +127,7 @@ async function distributeVersion (ctx: PipelineContext, version: ClaimedVersion)
   }
   const created = await ctx.storage.distribute(version.id, deliveries, ctx.now().toISOString())
   ctx.feed.notify(new Set(created.map((d) => d.subscriberId)))
+  if (created.some((d) => d.status === 'pending')) onPushQueued()
   ctx.log.info({ articleId: version.articleId, version: version.version, event: version.event, deliveries: created.length, skipped },
     'version distributed')
 }

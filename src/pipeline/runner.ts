@@ -51,7 +51,7 @@ export function createPipeline (ctx: PipelineContext): Pipeline {
   const translating = new Map<string, Promise<void>>()
   const distributing = new Map<string, Promise<void>>()
 
-  function launch (running: Map<string, Promise<void>>, job: VersionJob, what: string, then?: () => void): void {
+  function launch (running: Map<string, Promise<void>>, job: VersionJob, what: string): void {
     const run: Promise<void> = job.run()
       .catch((err: unknown) => {
         // A storage outage is logged once where it is detected (storage/unavailable.ts).
@@ -60,20 +60,19 @@ export function createPipeline (ctx: PipelineContext): Pipeline {
       })
       .finally(() => {
         running.delete(job.versionId)
-        then?.()
         processWaker.wake()
       })
     running.set(job.versionId, run)
   }
 
   /** Claims and launches jobs while there is room; true when it launched any. */
-  async function fill (running: Map<string, Promise<void>>, limit: number, claim: () => Promise<VersionJob | null>, what: string, then?: () => void): Promise<boolean> {
+  async function fill (running: Map<string, Promise<void>>, limit: number, claim: () => Promise<VersionJob | null>, what: string): Promise<boolean> {
     let launched = false
     while (!stopping && running.size < limit) {
       const job = await claim()
       if (job === null) break
       if (running.has(job.versionId)) continue
-      launch(running, job, what, then)
+      launch(running, job, what)
       launched = true
     }
     return launched
@@ -106,7 +105,7 @@ export function createPipeline (ctx: PipelineContext): Pipeline {
         await renewLeases()
         const claimedAt = ctx.now()
         // Distribution first: a kill, or a version its partners wait for, goes before new claims.
-        const distributed = await fill(distributing, DISTRIBUTION_CONCURRENCY, () => claimDistribution(ctx), 'distribution', () => delivery.wake())
+        const distributed = await fill(distributing, DISTRIBUTION_CONCURRENCY, () => claimDistribution(ctx, () => delivery.wake()), 'distribution')
         const health = ctx.translator.health
         const now = ctx.now().getTime()
         const blockedUntil = health?.blockedUntil(now)

@@ -32,8 +32,10 @@ describe('distribution stage', () => {
     const v = await translated('urn:t:fanout', { category: 'politics', urgency: 3 })
     const ctx = t.context()
     const woken = ctx.feed.wait('pull', 5_000)
-    assert.equal(await runDistributionStage(ctx), true)
+    let pushQueued = 0
+    assert.equal(await runDistributionStage(ctx, () => pushQueued++), true)
     assert.equal(await woken, true, 'the pull subscriber\'s long-poll was woken')
+    assert.equal(pushQueued, 1, 'webhooks were queued: the delivery loop is woken, once')
     assert.equal((await t.storage.getVersion(v.articleId))?.status, 'distributed')
     assert.deepEqual(await rows(v.articleId), [
       ['en', 'en', 'ninjs', 'pending'],
@@ -45,6 +47,15 @@ describe('distribution stage', () => {
     const [item] = await t.storage.readFeed('pull', 0, 10)
     assert.match(item?.body ?? '', /\[fr\] عنوان الخبر/, 'the French translation, rendered')
     assert.equal(await runDistributionStage(ctx), false, 'nothing else is ready')
+  })
+
+  it('does not wake the delivery loop for a version that only reached feeds', async () => {
+    await t.storage.createSubscriber(subscriber('feed-only', { languages: ['en'], mode: 'pull', url: null }))
+    const v = await translated('urn:t:feed-only')
+    let pushQueued = 0
+    assert.equal(await runDistributionStage(t.context(), () => pushQueued++), true)
+    assert.deepEqual(await rows(v.articleId), [['feed-only', 'en', 'ninjs', 'feed']])
+    assert.equal(pushQueued, 0)
   })
 
   it('renders a format that carries every language once per subscriber, and skips what it cannot render', async () => {
