@@ -2,9 +2,13 @@
 // What one claim costs as the backlog grows: the translation and distribution claims and the
 // process loop's due-time lookup with 1k, 10k and 100k waiting versions; the delivery claim, its
 // due-time lookup and a page of a pull feed with 10k, 100k and 1M delivery rows (half pending, 500
-// subscribers). Each figure is the median of 200 calls (80 delivery claims of 50) after 20 warm-up calls, through the
-// Storage API (the real statements), on SQLite and, when reachable, PostgreSQL. Target: every
-// ratio against the smallest backlog within 2×. `--quick` stops at the middle size.
+// subscribers), through the Storage API (the real statements), on SQLite and, when reachable,
+// PostgreSQL. Every size is seeded first and kept open; then five rounds measure them in turn,
+// alternating the order (smallest first, then largest first), so the machine's drift lands on
+// every size alike. A round's figure is the median of 40 calls after 4 warm-up calls (16 delivery
+// claims of 50); each printed figure is the median of the five rounds. Claims use up their rows,
+// so the five rounds together take what one pass of 200 calls did. Target: every ratio against
+// the smallest backlog within 2×. `--quick` stops at the middle size.
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -20,8 +24,9 @@ const TIERS = [
   { versions: 10_000, deliveries: 100_000 },
   { versions: 100_000, deliveries: 1_000_000 }
 ].slice(0, process.argv.includes('--quick') ? 2 : 3)
-const WARM_UP = 20
-const CALLS = 200
+const ROUNDS = 5
+const WARM_UP = 4
+const CALLS = 40
 const PG_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test'
 
 type Op = { name: string; run: () => Promise<unknown>; after?: (result: unknown) => Promise<void>; calls?: number }
@@ -37,8 +42,30 @@ async function measure (op: Op): Promise<number> {
     if (i >= WARM_UP) times.push(took * 1000)
     await op.after?.(result)
   }
-  times.sort((a, b) => a - b)
-  return times[Math.floor(times.length / 2)]!
+  return median(times)
+}
+
+function median (values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]!
+}
+
+/** Each size's storage, seeded and open, measured in alternating rounds; the medians of the rounds. */
+async function rounds (storages: Storage[]): Promise<Array<Map<string, number>>> {
+  const ops = storages.map(operations)
+  const samples = storages.map(() => new Map<string, number[]>())
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = storages.map((_, i) => i)
+    if (round % 2 === 1) order.reverse()
+    for (const i of order) {
+      for (const op of ops[i]!) {
+        const list = samples[i]!.get(op.name) ?? []
+        list.push(await measure(op))
+        samples[i]!.set(op.name, list)
+      }
+    }
+  }
+  return samples.map((byOp) => new Map([...byOp].map(([name, values]) => [name, median(values)])))
 }
 
 function operations (storage: Storage): Op[] {
@@ -60,8 +87,8 @@ function operations (storage: Storage): Op[] {
     { name: 'next due version', run: () => storage.nextDueTime('versions', now()) },
     {
       name: 'delivery claim (50)',
-      // Each call takes 50 rows out of the queue: 100 × 50 stays within the smallest backlog's pending rows.
-      calls: 100 - WARM_UP,
+      // Each call takes 50 rows out of the queue: 5 rounds × 20 × 50 stays within the smallest backlog's pending rows.
+      calls: 20 - WARM_UP,
       run: () => storage.claimDueDeliveries(now(), lease(), 50),
       after: async (claimed) => {
         const at = now()
@@ -89,7 +116,7 @@ function operations (storage: Storage): Op[] {
 const backlogOf = (tier: (typeof TIERS)[number]): Backlog =>
   ({ received: tier.versions, translated: tier.versions, deliveries: tier.deliveries, pendingShare: 0.5, subscribers: 500 })
 
-async function sqliteTier (dir: string, tier: (typeof TIERS)[number]): Promise<Map<string, number>> {
+async function sqliteTier (dir: string, tier: (typeof TIERS)[number]): Promise<Storage> {
   const file = path.join(dir, `scale-${tier.versions}.db`)
   const setup = openSqliteStorage(file)
   await setup.migrate()
@@ -97,35 +124,31 @@ async function sqliteTier (dir: string, tier: (typeof TIERS)[number]): Promise<M
   const raw = new DatabaseSync(file)
   seedSqlite(raw, backlogOf(tier))
   raw.close()
-  const storage = openSqliteStorage(file)
-  try {
-    const figures = new Map<string, number>()
-    for (const op of operations(storage)) { figures.set(op.name, await measure(op)) }
-    return figures
-  } finally {
-    await storage.close()
-  }
+  return openSqliteStorage(file)
 }
 
-async function pgTier (tier: (typeof TIERS)[number]): Promise<Map<string, number>> {
+/** A schema of its own, seeded; `drop` closes the storage and removes the schema. */
+async function pgTier (tier: (typeof TIERS)[number]): Promise<{ storage: Storage; drop: () => Promise<void> }> {
   const schema = `nashra_scale_${process.pid}_${tier.versions}`
   const admin = new pg.Client({ connectionString: PG_URL })
   await admin.connect()
   await admin.query(`CREATE SCHEMA ${schema}`)
   const storage = openPgStorage(PG_URL, { schema })
+  const drop = async (): Promise<void> => {
+    await storage.close()
+    await admin.query(`DROP SCHEMA ${schema} CASCADE`)
+    await admin.end()
+  }
   try {
     await storage.migrate()
     await admin.query(`SET search_path = ${schema}`)
     await seedPg(admin, backlogOf(tier))
     // Autovacuum would analyse a table this size on its own; do it now rather than mid-measurement.
     await admin.query('ANALYZE')
-    const figures = new Map<string, number>()
-    for (const op of operations(storage)) { figures.set(op.name, await measure(op)) }
-    return figures
-  } finally {
-    await storage.close()
-    await admin.query(`DROP SCHEMA ${schema} CASCADE`)
-    await admin.end()
+    return { storage, drop }
+  } catch (err) {
+    await drop()
+    throw err
   }
 }
 
@@ -146,15 +169,23 @@ function print (backend: string, results: Array<Map<string, number>>): void {
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'nashra-scale-'))
 try {
-  const sqlite: Array<Map<string, number>> = []
-  for (const tier of TIERS) sqlite.push(await sqliteTier(dir, tier))
-  print('SQLite', sqlite)
+  const sqlite: Storage[] = []
+  try {
+    for (const tier of TIERS) sqlite.push(await sqliteTier(dir, tier))
+    print('SQLite', await rounds(sqlite))
+  } finally {
+    for (const storage of sqlite) await storage.close()
+  }
   const probe = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 })
   const reachable = await probe.connect().then(() => probe.end()).then(() => true, () => false)
   if (reachable) {
-    const results: Array<Map<string, number>> = []
-    for (const tier of TIERS) results.push(await pgTier(tier))
-    print('PostgreSQL', results)
+    const tiers: Array<{ storage: Storage; drop: () => Promise<void> }> = []
+    try {
+      for (const tier of TIERS) tiers.push(await pgTier(tier))
+      print('PostgreSQL', await rounds(tiers.map((t) => t.storage)))
+    } finally {
+      for (const t of tiers) await t.drop()
+    }
   } else {
     console.log(`\nPostgreSQL at ${PG_URL.replace(/:[^:@/]*@/, ':***@')} unreachable: skipped`)
   }

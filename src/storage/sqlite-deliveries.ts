@@ -66,6 +66,12 @@ export const DELIVERY_CLAIM = `SELECT d.*, v.event, v.article_id, v.version, s.u
   FROM deliveries d INDEXED BY deliveries_due JOIN subscribers s ON s.id = d.subscriber_id JOIN versions v ON v.id = d.version_id
   WHERE ${DELIVERY_CLAIMABLE(':now')} ORDER BY d.next_attempt_at LIMIT :limit`
 
+/**
+ * A claimed row's lease (lease until, sequence, id), which also moves its due time to when the
+ * lease runs out (DELIVERY_READY in claim-conditions.ts). Exported for the query-plan test.
+ */
+export const TAKE_LEASE = 'UPDATE deliveries SET lease_until = ?1, next_attempt_at = ?1, sequence = ?2 WHERE id = ?3'
+
 export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMethods {
   const getDelivery = (id: string): Delivery | null => {
     const row = db.prepare(`${SELECT_DELIVERY} WHERE d.id = ?`).get(id)
@@ -100,8 +106,7 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
   }
 
   const findCandidates = preparedLater(db, DELIVERY_CLAIM)
-  // The lease also moves the due time to when it runs out (DELIVERY_READY in claim-conditions.ts).
-  const takeLease = preparedLater(db, 'UPDATE deliveries SET lease_until = ?1, next_attempt_at = ?1, sequence = ?2 WHERE id = ?3')
+  const takeLease = preparedLater(db, TAKE_LEASE)
   // A fan-out sends one document to many subscribers: keep the last few in memory instead of
   // copying the same body out of SQLite for every claim. Documents never change once written.
   const loadDocument = preparedLater(db, 'SELECT content_type, body FROM documents WHERE hash = ?')

@@ -17,7 +17,7 @@ import {
 import { DISTRIBUTION_CLAIM as PG_DISTRIBUTION_CLAIM, TRANSLATION_CLAIM as PG_TRANSLATION_CLAIM } from '../../src/storage/pg-versions.ts'
 import { NEXT_DUE_DELIVERY, NEXT_DUE_DISTRIBUTION, NEXT_DUE_TRANSLATION, openSqliteStorage } from '../../src/storage/sqlite.ts'
 import {
-  DELIVERY_CLAIM, LIST_DEAD, LIST_FEED, LIST_NUMBERED, LIST_NUMBERED_HEAD, LIST_NUMBERED_WAITING, LIST_QUEUED, LIST_UNSENT_CANCELED, READ_FEED
+  DELIVERY_CLAIM, TAKE_LEASE, LIST_DEAD, LIST_FEED, LIST_NUMBERED, LIST_NUMBERED_HEAD, LIST_NUMBERED_WAITING, LIST_QUEUED, LIST_UNSENT_CANCELED, READ_FEED
 } from '../../src/storage/sqlite-deliveries.ts'
 import { OUTBOX_GAUGES, VERSION_GAUGES } from '../../src/storage/sqlite-gauges.ts'
 import { CANCEL_SUBSCRIBER_OUTBOX } from '../../src/storage/sqlite-subscribers.ts'
@@ -63,6 +63,7 @@ const sqliteHot: Record<string, [string, Record<string, string | number | null> 
   'next due distribution': [NEXT_DUE_DISTRIBUTION, { now: NOW, priority: 0 }],
   'next due delivery': [NEXT_DUE_DELIVERY, { now: NOW }],
   'delivery claim': [DELIVERY_CLAIM, { now: NOW, limit: 64 }],
+  'delivery lease': [TAKE_LEASE, [LATER, 1, 'd1']],
   'feed page': [READ_FEED, ['s1', 10, 100]],
   // A subscriber's list, in index order (migration 95): before, every page sorted all its rows.
   'list: numbered rows': [LIST_NUMBERED, { subscriberId: 's1', status: null, afterSequence: 0, limit: 50 }],
