@@ -28,8 +28,8 @@ async function recipients (ctx: PipelineContext, version: StoredVersion): Promis
   return [...langs].map(([id, set]) => ({ subscriber: subscribers.get(id)!, langs: [...set].sort() }))
 }
 
-/** Claims the next version ready to go out; null when none is. The runner runs several at once. */
 /**
+ * Claims the next version ready to go out; null when none is. The runner runs several at once.
  * `onPushQueued` is told when the version queued a webhook: the delivery loop is woken for that,
  * and not for a version that only reached feeds (a wake costs an empty claim and a due-time lookup).
  */
