@@ -39,11 +39,15 @@ function shape (b: Backlog) {
 // (src/storage/sqlite-content.ts), written by seedSqlite.
 // counters: the subscriber's row counts its queue places and sequence numbers (PostgreSQL;
 // SQLite reads them from the outbox since migration 92).
+// Ids: the product's are UUIDv7 (src/ids.ts), ordered by creation, so recent rows sit together at
+// the end of each id index. Seeded ids keep that order (a prefix and a zero-padded counter):
+// 'd' || i put 'd10' before 'd2', and every lookup of a recent row by id landed on a random page
+// of a million-entry index, a cost the service does not have.
 const statements = (series: string, cat: (a: string, b: string) => string, int: (x: string) => string, contentColumn: boolean,
-  counters: boolean) => [
-  `INSERT INTO articles (id, guid, current_version, created_at) SELECT ${cat("'a'", 'i')}, ${cat("'urn:seed:'", 'i')}, 1, $at FROM ${series}`,
+  counters: boolean, pad: (x: string) => string) => [
+  `INSERT INTO articles (id, guid, current_version, created_at) SELECT ${cat("'a'", pad('i'))}, ${cat("'urn:seed:'", 'i')}, 1, $at FROM ${series}`,
   `INSERT INTO versions (id, article_id, version, content_hash, ${contentColumn ? 'content, ' : ''}event, status, next_attempt_at, created_at, updated_at)
-   SELECT ${cat("'v'", 'i')}, ${cat("'a'", 'i')}, 1, ${cat("'h'", 'i')}, ${contentColumn ? '$content, ' : ''}'new',
+   SELECT ${cat("'v'", pad('i'))}, ${cat("'a'", pad('i'))}, 1, ${cat("'h'", 'i')}, ${contentColumn ? '$content, ' : ''}'new',
      CASE WHEN i < $received THEN 'received' WHEN i < $firstDistributed THEN 'translated' ELSE 'distributed' END,
      CASE WHEN i < $firstDistributed THEN $at END, $at, $at FROM ${series}`,
   'INSERT INTO documents (hash, content_type, body) VALUES (\'seed-doc\', \'application/json\', \'{}\')',
@@ -54,8 +58,8 @@ const statements = (series: string, cat: (a: string, b: string) => string, int: 
   // pending ones none yet, and only the first pending one (the queue head) has a due time.
   `INSERT INTO deliveries (id, webhook_id, subscriber_id, version_id, position, sequence, lang, format, document_hash, status,
      next_attempt_at, created_at, delivered_at)
-   SELECT ${cat("'d'", 'i')}, ${cat("'msg_'", 'i')}, ${cat("'s'", 'i % $subscribers')},
-     ${cat("'v'", `$firstDistributed + ${int('i / $subscribers')}`)}, ${int('i / $subscribers')} + 1,
+   SELECT ${cat("'d'", pad('i'))}, ${cat("'msg_'", pad('i'))}, ${cat("'s'", 'i % $subscribers')},
+     ${cat("'v'", pad(`$firstDistributed + ${int('i / $subscribers')}`))}, ${int('i / $subscribers')} + 1,
      CASE WHEN ${int('i / $subscribers')} + 1 > $deliveredUpTo THEN NULL ELSE ${int('i / $subscribers')} + 1 END, 'en', 'ninjs', 'seed-doc',
      CASE WHEN ${int('i / $subscribers')} + 1 > $deliveredUpTo THEN 'pending' ELSE 'delivered' END,
      CASE WHEN ${int('i / $subscribers')} + 1 = $deliveredUpTo + 1 THEN $at END, $at,
@@ -69,7 +73,7 @@ export function seedSqlite (db: DatabaseSync, b: Backlog): void {
   const values: Record<string, string | bigint> = { at: SEEDED_AT, content: CONTENT }
   for (const [name, n] of Object.entries({ received: b.received, subscribers: b.subscribers, ...s })) values[name] = BigInt(n)
   const series = 'n'
-  const texts = statements(series, (x, y) => `${x} || (${y})`, (x) => `(${x})`, false, false)
+  const texts = statements(series, (x, y) => `${x} || (${y})`, (x) => `(${x})`, false, false, (x) => `printf('%09d', ${x})`)
   db.exec('BEGIN')
   texts.forEach((text, k) => {
     const count = COUNTS(b, s)[k]!
@@ -86,7 +90,8 @@ export function seedSqlite (db: DatabaseSync, b: Backlog): void {
 export async function seedPg (client: pg.Client, b: Backlog): Promise<void> {
   const s = shape(b)
   const values: Record<string, string | number> = { at: SEEDED_AT, content: CONTENT, received: b.received, subscribers: b.subscribers, ...s }
-  const texts = statements('generate_series(0, $count - 1) AS n(i)', (x, y) => `${x} || (${y})::text`, (x) => `(${x})::int`, true, true)
+  const texts = statements('generate_series(0, $count - 1) AS n(i)', (x, y) => `${x} || (${y})::text`, (x) => `(${x})::int`, true, true,
+    (x) => `lpad((${x})::text, 9, '0')`)
   await client.query('BEGIN')
   for (const [k, text] of texts.entries()) {
     // Named values → positional parameters, each name typed from its value.
