@@ -1,8 +1,9 @@
 // npm run bench:scale — prints figures, asserts nothing.
 // What one claim costs as the backlog grows: the translation and distribution claims and the
 // process loop's due-time lookup with 1k, 10k and 100k waiting versions; the delivery claim, its
-// due-time lookup and a page of a pull feed with 10k, 100k and 1M delivery rows (half pending, 500
-// subscribers), through the Storage API (the real statements), on SQLite and, when reachable,
+// due-time lookup and a feed page with 10k, 100k and 1M delivery rows (half pending, 500
+// subscribers): the newest page of each subscriber in turn (a reader that keeps up) and pages
+// through one subscriber's whole history (a reader catching up), through the Storage API (the real statements), on SQLite and, when reachable,
 // PostgreSQL. Every size is seeded first and kept open; then five rounds measure them in turn,
 // alternating the order (smallest first, then largest first), so the machine's drift lands on
 // every size alike. A round's figure is the median of 40 calls after 4 warm-up calls (16 delivery
@@ -52,7 +53,7 @@ function median (values: number[]): number {
 
 /** Each size's storage, seeded and open, measured in alternating rounds; the medians of the rounds. */
 async function rounds (storages: Storage[]): Promise<Array<Map<string, number>>> {
-  const ops = storages.map(operations)
+  const ops = storages.map((storage, i) => operations(storage, backlogOf(TIERS[i]!)))
   const samples = storages.map(() => new Map<string, number[]>())
   for (let round = 0; round < ROUNDS; round++) {
     const order = storages.map((_, i) => i)
@@ -68,7 +69,13 @@ async function rounds (storages: Storage[]): Promise<Array<Map<string, number>>>
   return samples.map((byOp) => new Map([...byOp].map(([name, values]) => [name, median(values)])))
 }
 
-function operations (storage: Storage): Op[] {
+const SUBSCRIBERS = 500
+
+function operations (storage: Storage, backlog: Backlog): Op[] {
+  // The seed numbers each subscriber's delivered rows 1 … this (test/helpers/backlog.ts).
+  const deliveredUpTo = Math.floor(Math.ceil(backlog.deliveries / backlog.subscribers) * (1 - backlog.pendingShare))
+  const newestAfter = Math.max(0, deliveredUpTo - 10)
+  let reader = 0
   const now = () => new Date().toISOString()
   const lease = () => new Date(Date.now() + 60_000).toISOString()
   let after = 0
@@ -100,10 +107,17 @@ function operations (storage: Storage): Op[] {
       }
     },
     { name: 'next due delivery', run: () => storage.nextDueTime('deliveries', now()) },
-    // Pages through subscriber s1's history (20 items at the smallest size), 10 at a time, from the
-    // start again after a short page.
+    // A reader that keeps up: the newest page of each subscriber in turn (its 10 latest numbered
+    // rows, written last, as a feed poll after its cursor reads them).
     {
-      name: 'feed page (10)',
+      name: 'feed, newest page (10)',
+      run: () => storage.readFeed(`s${reader++ % SUBSCRIBERS}`, newestAfter, 10)
+    },
+    // A reader catching up: pages through subscriber s1's whole history (20 items at the smallest
+    // size, 2,000 at 1M), 10 at a time, from the start again after a short page. Its rows are old,
+    // so at 1M most are in no cache.
+    {
+      name: 'feed, history walk (10)',
       run: () => storage.readFeed('s1', after, 10),
       after: async (items) => {
         const page = items as Array<{ sequence: number }>
@@ -114,7 +128,7 @@ function operations (storage: Storage): Op[] {
 }
 
 const backlogOf = (tier: (typeof TIERS)[number]): Backlog =>
-  ({ received: tier.versions, translated: tier.versions, deliveries: tier.deliveries, pendingShare: 0.5, subscribers: 500 })
+  ({ received: tier.versions, translated: tier.versions, deliveries: tier.deliveries, pendingShare: 0.5, subscribers: SUBSCRIBERS })
 
 async function sqliteTier (dir: string, tier: (typeof TIERS)[number]): Promise<Storage> {
   const file = path.join(dir, `scale-${tier.versions}.db`)
