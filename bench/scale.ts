@@ -3,8 +3,8 @@
 // process loop's due-time lookup with 1k, 10k and 100k waiting versions; the delivery claim, its
 // due-time lookup and a feed page with 10k, 100k and 1M delivery rows (half pending, 500
 // subscribers): the newest page of each subscriber in turn (a reader that keeps up) and pages
-// through one subscriber's whole history (a reader catching up), through the Storage API (the real statements), on SQLite and, when reachable,
-// PostgreSQL. Every size is seeded first and kept open; then five rounds measure them in turn,
+// through one subscriber's whole history (a reader catching up). Through the Storage API (the
+// real statements), on SQLite and, when reachable, PostgreSQL. Every size is seeded first and kept open; then five rounds measure them in turn,
 // alternating the order (smallest first, then largest first), so the machine's drift lands on
 // every size alike. A round's figure is the median of 40 calls after 4 warm-up calls (16 delivery
 // claims of 50); each printed figure is the median of the five rounds. Claims use up their rows,
@@ -25,6 +25,7 @@ const TIERS = [
   { versions: 10_000, deliveries: 100_000 },
   { versions: 100_000, deliveries: 1_000_000 }
 ].slice(0, process.argv.includes('--quick') ? 2 : 3)
+const SUBSCRIBERS = 500
 const ROUNDS = 5
 const WARM_UP = 4
 const CALLS = 40
@@ -68,8 +69,6 @@ async function rounds (storages: Storage[]): Promise<Array<Map<string, number>>>
   }
   return samples.map((byOp) => new Map([...byOp].map(([name, values]) => [name, median(values)])))
 }
-
-const SUBSCRIBERS = 500
 
 function operations (storage: Storage, backlog: Backlog): Op[] {
   // The seed numbers each subscriber's delivered rows 1 … this (test/helpers/backlog.ts).
