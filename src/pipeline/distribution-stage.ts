@@ -30,8 +30,9 @@ async function recipients (ctx: PipelineContext, version: StoredVersion): Promis
 
 /**
  * Claims the next version ready to go out; null when none is. The runner runs several at once.
- * `onPushQueued` is told when the version queued a webhook: the delivery loop is woken for that,
- * and not for a version that only reached feeds (a wake costs an empty claim and a due-time lookup).
+ * `onPushQueued` is told when the version queued a webhook, or was a kill: the delivery loop is
+ * woken for that, and not for a version that only reached feeds (a wake costs an empty claim and a
+ * due-time lookup).
  */
 export async function claimDistribution (ctx: PipelineContext, onPushQueued: () => void = () => {}): Promise<VersionJob | null> {
   const now = ctx.now()
@@ -127,7 +128,8 @@ async function distributeVersion (ctx: PipelineContext, version: ClaimedVersion,
   }
   const created = await ctx.storage.distribute(version.id, deliveries, ctx.now().toISOString())
   ctx.feed.notify(new Set(created.map((d) => d.subscriberId)))
-  if (created.some((d) => d.status === 'pending')) onPushQueued()
+  // A kill also moves queue heads (what it cancels unsent gives way to the next message): always told.
+  if (version.event === 'kill' || created.some((d) => d.status === 'pending')) onPushQueued()
   ctx.log.info({ articleId: version.articleId, version: version.version, event: version.event, deliveries: created.length, skipped },
     'version distributed')
 }

@@ -49,6 +49,18 @@ describe('distribution stage', () => {
     assert.equal(await runDistributionStage(ctx), false, 'nothing else is ready')
   })
 
+  it('wakes the delivery loop for a kill that reached only feeds (it may move queue heads)', async () => {
+    await t.storage.createSubscriber(subscriber('feed-kill', { languages: ['en'], mode: 'pull', url: null }))
+    const v = await translated('urn:t:feed-kill')
+    assert.equal(await runDistributionStage(t.context()), true)
+    await t.storage.createKillVersion(v.articleId, at(1))
+    t.clock.set(at(1))
+    let woken = 0
+    assert.equal(await runDistributionStage(t.context(), () => woken++), true)
+    assert.deepEqual(await rows(v.articleId, 2), [['feed-kill', 'en', 'ninjs', 'feed']])
+    assert.equal(woken, 1)
+  })
+
   it('does not wake the delivery loop for a version that only reached feeds', async () => {
     await t.storage.createSubscriber(subscriber('feed-only', { languages: ['en'], mode: 'pull', url: null }))
     const v = await translated('urn:t:feed-only')
@@ -86,7 +98,9 @@ describe('distribution stage', () => {
     await t.storage.createSubscriber(subscriber('c', { languages: ['en'] }))
     const kill = await t.storage.createKillVersion(v1.articleId, at(3))
     t.clock.set(at(3))
-    assert.equal(await runDistributionStage(t.context()), true)
+    let woken = 0
+    assert.equal(await runDistributionStage(t.context(), () => woken++), true)
+    assert.equal(woken, 1, 'the delivery loop is told')
     assert.deepEqual(await rows(v1.articleId, 2), [['a', 'en', 'ninjs', 'pending'], ['b', 'fr', 'ninjs', 'pending']])
     assert.deepEqual(await rows(v1.articleId, 1), [['a', 'en', 'ninjs', 'canceled'], ['b', 'fr', 'ninjs', 'canceled']],
       'the version it kills never leaves')
