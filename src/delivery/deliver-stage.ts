@@ -114,9 +114,9 @@ export async function attemptDelivery (ctx: PipelineContext, delivery: ClaimedDe
 /**
  * Records finished attempts in one transaction, then disables subscribers that asked for it.
  * With `refill` and every attempt delivered, the same transaction also claims up to `slots` due
- * deliveries, which are handed to `launch` before anything else is awaited: the delivery loop's usual step, one transaction
- * where a record and a claim took two (a head the record made due is leased in the same
- * transaction, its pages written once).
+ * deliveries, which are handed to `launch` before anything else is awaited: the delivery loop's
+ * usual step, one transaction where a record and a claim took two (a head the record made due is
+ * leased in the same transaction, its pages written once).
  */
 export async function recordFinished (ctx: PipelineContext, finished: FinishedAttempt[],
   refill?: { slots: number; launch: (delivery: ClaimedDelivery) => void }): Promise<void> {

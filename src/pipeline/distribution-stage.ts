@@ -30,11 +30,11 @@ async function recipients (ctx: PipelineContext, version: StoredVersion): Promis
 
 /**
  * Claims the next version ready to go out; null when none is. The runner runs several at once.
- * `onPushQueued` is told when the version queued a webhook, or was a kill: the delivery loop is
- * woken for that, and not for a version that only reached feeds (a wake costs an empty claim and a
- * due-time lookup).
+ * `wakeDelivery` is called when the version queued a webhook, or was a kill: the delivery loop
+ * has something to look at then, and not after a version that only reached feeds (a wake costs
+ * an empty claim and a due-time lookup).
  */
-export async function claimDistribution (ctx: PipelineContext, onPushQueued: () => void = () => {}): Promise<VersionJob | null> {
+export async function claimDistribution (ctx: PipelineContext, wakeDelivery: () => void = () => {}): Promise<VersionJob | null> {
   const now = ctx.now()
   const version = await ctx.storage.claimVersionForDistribution(now.toISOString(), isoAfter(now, ctx.leaseMs))
   if (version === null) return null
@@ -42,20 +42,20 @@ export async function claimDistribution (ctx: PipelineContext, onPushQueued: () 
     versionId: version.id,
     async run () {
       if (await quarantineIfPoisoned(ctx, version, 'distribution')) return
-      await distributeVersion(ctx, version, onPushQueued)
+      await distributeVersion(ctx, version, wakeDelivery)
     }
   }
 }
 
 /** Distributes one version; false when none was ready. */
-export async function runDistributionStage (ctx: PipelineContext, onPushQueued?: () => void): Promise<boolean> {
-  const job = await claimDistribution(ctx, onPushQueued)
+export async function runDistributionStage (ctx: PipelineContext, wakeDelivery?: () => void): Promise<boolean> {
+  const job = await claimDistribution(ctx, wakeDelivery)
   if (job === null) return false
   await job.run()
   return true
 }
 
-async function distributeVersion (ctx: PipelineContext, version: ClaimedVersion, onPushQueued: () => void): Promise<void> {
+async function distributeVersion (ctx: PipelineContext, version: ClaimedVersion, wakeDelivery: () => void): Promise<void> {
   // Rendering runs in the CPU worker pool. It is a pure function of the stored version, so a render
   // that throws fails the version with the reason (it would throw every time); one that kills its
   // worker counts as an unfinished run (pipeline/quarantine.ts). null: the version was dealt with.
@@ -128,8 +128,8 @@ async function distributeVersion (ctx: PipelineContext, version: ClaimedVersion,
   }
   const created = await ctx.storage.distribute(version.id, deliveries, ctx.now().toISOString())
   ctx.feed.notify(new Set(created.map((d) => d.subscriberId)))
-  // A kill also moves queue heads (what it cancels unsent gives way to the next message): always told.
-  if (version.event === 'kill' || created.some((d) => d.status === 'pending')) onPushQueued()
+  // A kill also moves queue heads (what it cancels unsent gives way to the next message): always a wake.
+  if (version.event === 'kill' || created.some((d) => d.status === 'pending')) wakeDelivery()
   ctx.log.info({ articleId: version.articleId, version: version.version, event: version.event, deliveries: created.length, skipped },
     'version distributed')
 }
