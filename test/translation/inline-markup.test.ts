@@ -39,6 +39,16 @@ describe('parseInline', () => {
     }
   })
 
+  it('reads a paragraph without a "<" as one text token, and an empty one as none', () => {
+    for (const text of ['افتتح المعرض أبوابه صباح اليوم.', 'A & B > C &amp; "q"', ' ', 'b>strong/i>']) {
+      assert.deepEqual(parseInline(text), [{ kind: 'text', text }], text)
+      assert.equal(inlinePlainText(text), text, text)
+      assert.equal(hasInlineMarkup(text), false, text)
+    }
+    assert.deepEqual(parseInline(''), [])
+    assert.equal(inlinePlainText(''), '')
+  })
+
   it('keeps properly nested pairs and turns mis-nested leftovers into text', () => {
     const tokens = parseInline('<b><i>a</b></i>')
     assert.equal(tokensToStored(tokens), '<b><i>a</b></i>')
