@@ -6,11 +6,10 @@ import { advanceQueue, takeSequence } from './pg-queue.ts'
 import { DELIVERY_CLAIMABLE, LEASE_FREE } from './claim-conditions.ts'
 import { listPage, listPlace, unnumberedWanted } from './delivery-list.ts'
 import type { PgDb, Sql } from './pg-tx.ts'
-import { signingSecrets } from './rules.ts'
 import type { AttemptOutcome, AttemptRecord, AttemptResult, AttemptToRecord, ClaimedDelivery, Delivery, Storage } from './types.ts'
 import {
-  ATTEMPT_COLUMNS, type AttemptRow, DELIVERY_SUMMARY_COLUMNS, type DeliveryRow, type DeliverySummaryRow, FEED_COLUMNS, type FeedRow,
-  toAttempt, toDelivery, toDeliverySummary, toFeedItem
+  ATTEMPT_COLUMNS, type AttemptRow, type ClaimRow, DELIVERY_SUMMARY_COLUMNS, type DeliveryRow, type DeliverySummaryRow, FEED_COLUMNS, type FeedRow,
+  toAttempt, toClaimedDelivery, toDelivery, toDeliverySummary, toFeedItem
 } from './rows.ts'
 
 const DELIVERY_COLUMNS = `d.id, d.webhook_id, d.subscriber_id, d.version_id, d.sequence, d.lang, d.format, d.status, d.priority, d.position,
@@ -109,17 +108,11 @@ export function createPgDeliveries (db: PgDb): DeliveryMethods {
     }
     if (claimedIds.length === 0) return []
     // Bodies are read for the chosen few only, not for every candidate.
-    const rows = await sql.rows<DeliveryRow & {
-      url: string;
-      secret: string;
-      previous_secret: string | null;
-      previous_secret_until: string | null
-    }>(LOAD_CLAIMED, [claimedIds])
+    const rows = await sql.rows<ClaimRow & Pick<DeliveryRow, 'content_type' | 'body'>>(LOAD_CLAIMED, [claimedIds])
     const byId = new Map(rows.map((row) => [row.id, row]))
     return claimedIds.map((id): ClaimedDelivery => {
       const row = byId.get(id)!
-      const secrets = signingSecrets(row.secret, row.previous_secret, row.previous_secret_until, now)
-      return { ...toDelivery(row), sequence: row.sequence!, url: row.url, secrets }
+      return toClaimedDelivery(row, row.sequence!, row, now)
     })
   }
 

@@ -2,9 +2,9 @@
 // mapping from each to its domain type. Booleans arrive as 0/1 from SQLite, as true/false from pg.
 import { newId } from '../ids.ts'
 import type { StoredTranslation, StoredVersion } from '../articles/types.ts'
-import { newWebhookId } from './rules.ts'
+import { newWebhookId, signingSecrets } from './rules.ts'
 import type {
-  ApiKeySummary, DailyUsage, Delivery, DeliverySummary, FeedItem, GAUGED_VERSION_STATUSES, GlossaryEntry, NewDelivery, PipelineGauges, StoredAttempt,
+  ApiKeySummary, ClaimedDelivery, DailyUsage, Delivery, DeliverySummary, FeedItem, GAUGED_VERSION_STATUSES, GlossaryEntry, NewDelivery, PipelineGauges, StoredAttempt,
   StoryRecipient, Subscriber, TranslationUsage, VersionSummary
 } from './types.ts'
 
@@ -204,6 +204,30 @@ export interface DeliveryRow {
 }
 
 export function toDelivery (row: DeliveryRow): Delivery {
+  return deliveryOf(row, row)
+}
+
+/** What a claim reads of a due row: the row (its document apart, by hash) and its subscriber's address and secrets. */
+export interface ClaimRow extends Omit<DeliveryRow, 'content_type' | 'body'> {
+  document_hash: string
+  url: string
+  secret: string
+  previous_secret: string | null
+  previous_secret_until: string | null
+}
+
+/**
+ * A claimed row as the delivery loop sends it, with the number it leaves under. Built in one
+ * step: a fan-out claims thousands of rows a second, and copying each into two more objects on
+ * the way was a tenth of the service's garbage in bench:delivery.
+ */
+export function toClaimedDelivery (row: ClaimRow, sequence: number, document: Pick<DeliveryRow, 'content_type' | 'body'>,
+  now: string): ClaimedDelivery {
+  const secrets = signingSecrets(row.secret, row.previous_secret, row.previous_secret_until, now)
+  return Object.assign(deliveryOf(row, document), { sequence, url: row.url, secrets })
+}
+
+function deliveryOf (row: Omit<DeliveryRow, 'content_type' | 'body'>, document: Pick<DeliveryRow, 'content_type' | 'body'>): Delivery {
   return {
     id: row.id,
     webhookId: row.webhook_id,
@@ -215,8 +239,8 @@ export function toDelivery (row: DeliveryRow): Delivery {
     version: row.version,
     lang: row.lang,
     format: row.format,
-    contentType: row.content_type,
-    body: row.body,
+    contentType: document.content_type,
+    body: document.body,
     priority: row.priority,
     status: row.status,
     attempts: row.attempts,

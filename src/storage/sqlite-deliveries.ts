@@ -4,12 +4,11 @@
 import { boundedMemo } from '../bounded-memo.ts'
 import { DELIVERY_CLAIMABLE, LEASE_FREE } from './claim-conditions.ts'
 import { listPage, listPlace, unnumberedWanted } from './delivery-list.ts'
-import { signingSecrets } from './rules.ts'
 import { type Db, preparedLater, transaction } from './sqlite-tx.ts'
 import type { AttemptOutcome, AttemptRecord, AttemptResult, ClaimedDelivery, Delivery, Storage } from './types.ts'
 import {
-  ATTEMPT_COLUMNS, type AttemptRow, DELIVERY_SUMMARY_COLUMNS, type DeliveryRow, type DeliverySummaryRow, FEED_COLUMNS, type FeedRow,
-  toAttempt, toDelivery, toDeliverySummary, toFeedItem
+  ATTEMPT_COLUMNS, type AttemptRow, type ClaimRow, DELIVERY_SUMMARY_COLUMNS, type DeliveryRow, type DeliverySummaryRow, FEED_COLUMNS, type FeedRow,
+  toAttempt, toClaimedDelivery, toDelivery, toDeliverySummary, toFeedItem
 } from './rows.ts'
 import type { SqliteQueue } from './sqlite-queue.ts'
 
@@ -129,16 +128,13 @@ export function createSqliteDeliveries (db: Db, queue: SqliteQueue): DeliveryMet
 
   /** Leases up to `limit` due queue heads (inside the caller's transaction). */
   const claim = (now: string, leaseUntil: string, limit: number): ClaimedDelivery[] => {
-    const candidates = findCandidates().all({ now, limit }) as unknown as Array<Omit<DeliveryRow, 'content_type' | 'body'> &
-      { document_hash: string; url: string; secret: string; previous_secret: string | null; previous_secret_until: string | null }>
+    const candidates = findCandidates().all({ now, limit }) as unknown as ClaimRow[]
     const claimed: ClaimedDelivery[] = []
     for (const candidate of candidates) {
       // A message takes its number when it first leaves, and keeps it for every retry.
       const sequence = candidate.sequence ?? queue.takeSequence(candidate.subscriber_id)
       takeLease().run(leaseUntil, sequence, candidate.id)
-      const row = { ...candidate, sequence, ...documentFor(candidate.document_hash) }
-      const secrets = signingSecrets(row.secret, row.previous_secret, row.previous_secret_until, now)
-      claimed.push({ ...toDelivery(row), sequence: row.sequence!, url: row.url, secrets })
+      claimed.push(toClaimedDelivery(candidate, sequence, documentFor(candidate.document_hash), now))
     }
     return claimed
   }
