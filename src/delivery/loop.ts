@@ -61,6 +61,10 @@ export function createDeliveryLoop (ctx: PipelineContext, signal: AbortSignal): 
       .then(flush)
       .finally(() => {
         flushing = null
+        // An attempt that finished after flush's last look, while this chain was still marked
+        // as flushing, found nothing to schedule: its record would wait for the next attempt
+        // to finish, and hold its subscriber's queue until then.
+        if (finished.length > 0) scheduleFlush()
         waker.wake()
       })
   }
