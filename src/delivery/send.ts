@@ -1,6 +1,7 @@
 // One webhook POST. Its result feeds retry scheduling and the delivery log, so every failure
 // (refused address, DNS, connect, timeout, odd status) becomes a value instead of an exception.
-import { type Dispatcher, request } from 'undici'
+import type { Dispatcher } from 'undici'
+import { boundedMemo } from '../bounded-memo.ts'
 
 export type SendWebhookOptions = {
   /** Normally the agent from createDeliveryAgent, which enforces the address policy. */
@@ -59,41 +60,11 @@ function describe (err: unknown, timedOut: boolean, timeoutMs: number) {
   return { errorCode: code, error: `${code}: ${message}` }
 }
 
-/** An answer that has no body: consumed, nothing kept. */
-async function drained (body: Dispatcher.ResponseData['body']) {
-  await body.dump()
-  return { excerpt: '', read: 0, truncated: false }
-}
-
-/** Drains at most `cap` bytes, keeping only the first EXCERPT_BYTES for the log. */
-async function readCapped (body: Dispatcher.ResponseData['body'], cap: number) {
-  const kept: Buffer[] = []
-  let keptBytes = 0
-  let read = 0
-  let truncated = false
-  try {
-    for await (const chunk of body) {
-      const buf: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
-      const take = Math.min(buf.length, cap - read)
-      if (keptBytes < EXCERPT_BYTES && take > 0) {
-        const piece = buf.subarray(0, Math.min(take, EXCERPT_BYTES - keptBytes))
-        kept.push(piece)
-        keptBytes += piece.length
-      }
-      read += take
-      if (take < buf.length) {
-        truncated = true
-        break
-      }
-    }
-  } finally {
-    // Stop the transfer whether we hit the cap or failed: the rest is never wanted.
-    if (!body.destroyed) body.destroy()
-  }
-  // stream mode drops a multi-byte character cut in half at the excerpt boundary.
-  const excerpt = kept.length === 0 ? '' : new TextDecoder().decode(Buffer.concat(kept), { stream: true })
-  return { excerpt, read, truncated }
-}
+/** Where a webhook URL points, parsed once per distinct URL (a fan-out sends to the same few). */
+const targetOf = boundedMemo(256, (url: string): { origin: string; path: string } => {
+  const parsed = new URL(url)
+  return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` }
+})
 
 function buildHeaders (options: SendWebhookOptions): Record<string, string> {
   const headers: Record<string, string> = { 'user-agent': USER_AGENT }
@@ -105,61 +76,115 @@ function buildHeaders (options: SendWebhookOptions): Record<string, string> {
   return headers
 }
 
-export async function sendWebhook (options: SendWebhookOptions): Promise<SendOutcome> {
+/**
+ * Sends the POST through undici's dispatcher interface and reads the answer as it arrives: at
+ * most maxResponseBytes, of which the first EXCERPT_BYTES are kept. undici's request() wraps each
+ * answer in a readable stream and a promise of its own, which a fan-out of thousands of webhooks
+ * a second, nearly all answered with an empty 2xx, paid for on the event loop for nothing.
+ */
+export function sendWebhook (options: SendWebhookOptions): Promise<SendOutcome> {
   const timeoutMs = options.timeoutMs ?? 30_000
   const maxResponseBytes = options.maxResponseBytes ?? 65_536
-  // One timer, cleared when the exchange ends. AbortSignal.timeout kept every attempt's signal
-  // and timer alive for the whole timeout (30 s) after it had finished, and AbortSignal.any tied
-  // each to the long-lived shutdown signal: a fan-out promoted them all to the old generation.
-  const controller = new AbortController()
-  let timedOut = false
-  const timer = setTimeout(() => {
-    timedOut = true
-    controller.abort()
-  }, timeoutMs)
-  const shutdown = (): void => controller.abort()
-  if (options.signal?.aborted === true) controller.abort()
-  else options.signal?.addEventListener('abort', shutdown, { once: true })
-  const signal = controller.signal
   const started = performance.now()
   const elapsed = () => Math.round(performance.now() - started)
-  let statusCode: number | undefined
-  try {
-    const response = await request(options.url, {
-      dispatcher: options.agent,
-      method: 'POST',
-      body: options.body,
-      headers: buildHeaders(options),
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      signal,
-    })
-    statusCode = response.statusCode
-    const retryAfterMs = parseRetryAfter(response.headers['retry-after'])
-    // Most partners answer 204 or an empty 2xx: nothing to read, so no stream iterator to build.
-    const empty = statusCode === 204 || response.headers['content-length'] === '0'
-    const { excerpt, read, truncated } = empty ? await drained(response.body) : await readCapped(response.body, maxResponseBytes)
-    // 3xx lands here too: redirects are never followed, so a moved endpoint shows up as a failure.
-    return {
-      ok: statusCode >= 200 && statusCode < 300,
-      statusCode,
-      durationMs: elapsed(),
-      ...(excerpt === '' ? {} : { responseExcerpt: excerpt }),
-      responseBytes: read,
-      truncated,
-      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  return new Promise<SendOutcome>((resolve) => {
+    let controller: Dispatcher.DispatchController | null = null
+    // Why the attempt was cut short, once it was: the answer names it rather than undici's error.
+    let cut: 'timeout' | 'shutdown' | null = null
+    let statusCode: number | undefined
+    let retryAfterMs: number | undefined
+    const kept: Buffer[] = []
+    let keptBytes = 0
+    let read = 0
+    let settled = false
+
+    const settle = (outcome: SendOutcome): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      options.signal?.removeEventListener('abort', shutdown)
+      resolve(outcome)
     }
-  } catch (err) {
-    return {
+    const failed = (err: unknown): void => settle({
       ok: false,
       ...(statusCode === undefined ? {} : { statusCode }),
       durationMs: elapsed(),
-      ...(options.signal?.aborted === true
-        ? { errorCode: 'ABORTED', error: 'ABORTED: cut short by shutdown' }
-        : describe(err, timedOut, timeoutMs)),
+      ...(cut === 'shutdown' ? { errorCode: 'ABORTED', error: 'ABORTED: cut short by shutdown' } : describe(err, cut === 'timeout', timeoutMs))
+    })
+    const answered = (truncated: boolean): void => {
+      // stream mode drops a multi-byte character cut in half at the excerpt boundary.
+      const excerpt = kept.length === 0 ? '' : new TextDecoder().decode(Buffer.concat(kept), { stream: true })
+      // 3xx lands here too: redirects are never followed, so a moved endpoint shows up as a failure.
+      settle({
+        ok: statusCode! >= 200 && statusCode! < 300,
+        statusCode: statusCode!,
+        durationMs: elapsed(),
+        ...(excerpt === '' ? {} : { responseExcerpt: excerpt }),
+        responseBytes: read,
+        truncated,
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs })
+      })
     }
-  } finally {
-    clearTimeout(timer)
-    options.signal?.removeEventListener('abort', shutdown)
-  }
+    // Cuts the exchange short; before undici has started the request, as soon as it does.
+    const stop = (why: 'timeout' | 'shutdown'): void => {
+      cut ??= why
+      controller?.abort(new Error(why === 'timeout' ? 'TIMEOUT' : 'ABORTED'))
+    }
+    // One timer, cleared when the exchange ends: a timer and listener per attempt kept alive
+    // for the whole timeout afterwards got promoted to the old generation by a fan-out.
+    const timer = setTimeout(() => stop('timeout'), timeoutMs)
+    const shutdown = (): void => stop('shutdown')
+    if (options.signal?.aborted === true) {
+      cut = 'shutdown'
+      failed(null)
+      return
+    }
+    options.signal?.addEventListener('abort', shutdown, { once: true })
+
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart (c) {
+        controller = c
+        if (cut !== null) c.abort(new Error(cut === 'timeout' ? 'TIMEOUT' : 'ABORTED'))
+      },
+      onResponseStart (_c, status, headers) {
+        if (status < 200) return // an informational answer; the real one follows
+        statusCode = status
+        retryAfterMs = parseRetryAfter(headers['retry-after'])
+      },
+      onResponseData (c, chunk) {
+        const take = Math.min(chunk.length, maxResponseBytes - read)
+        if (keptBytes < EXCERPT_BYTES && take > 0) {
+          const piece = chunk.subarray(0, Math.min(take, EXCERPT_BYTES - keptBytes))
+          kept.push(piece)
+          keptBytes += piece.length
+        }
+        read += take
+        if (take < chunk.length) {
+          // Over the cap: what was read is the answer, and the rest is never wanted.
+          answered(true)
+          c.abort(new Error('response over maxResponseBytes'))
+        }
+      },
+      onResponseEnd () {
+        answered(false)
+      },
+      onResponseError (_c, err) {
+        failed(err)
+      }
+    }
+    try {
+      const { origin, path } = targetOf(options.url)
+      options.agent.dispatch({
+        origin,
+        path,
+        method: 'POST',
+        body: options.body,
+        headers: buildHeaders(options),
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs
+      }, handler)
+    } catch (err) {
+      failed(err)
+    }
+  })
 }
