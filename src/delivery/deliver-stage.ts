@@ -132,16 +132,21 @@ export async function recordFinished (ctx: PipelineContext, finished: FinishedAt
   // Every attempt is in the attempts table already; the log says one line per batch at info (a
   // fan-out to 500 partners is one event, not 500), each success at debug, each failure at warn.
   let delivered = 0
+  // Only built when debug is on: a fan-out delivers thousands a second, and the object was made
+  // for each of them whatever the level.
+  const debug = ctx.log.level === 'debug' || ctx.log.level === 'trace'
   for (const [i, { delivery, result, outcome }] of finished.entries()) {
     if (outcome.status === 'delivered') {
       delivered++
-      ctx.log.debug({
-        deliveryId: delivery.id,
-        webhookId: delivery.webhookId,
-        subscriberId: delivery.subscriberId,
-        statusCode: result.statusCode,
-        ms: result.durationMs
-      }, 'delivered')
+      if (debug) {
+        ctx.log.debug({
+          deliveryId: delivery.id,
+          webhookId: delivery.webhookId,
+          subscriberId: delivery.subscriberId,
+          statusCode: result.statusCode,
+          ms: result.durationMs
+        }, 'delivered')
+      }
       continue
     }
     const log = ctx.log.child({ deliveryId: delivery.id, webhookId: delivery.webhookId, subscriberId: delivery.subscriberId })

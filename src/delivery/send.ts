@@ -68,10 +68,9 @@ const targetOf = boundedMemo(256, (url: string): { origin: string; path: string 
 
 function buildHeaders (options: SendWebhookOptions): Record<string, string> {
   const headers: Record<string, string> = { 'user-agent': USER_AGENT }
+  const given = options.headers
   // Lower-casing merges "Content-Type" and "content-type" so only one value goes out.
-  for (const [name, value] of Object.entries(options.headers ?? {})) {
-    headers[name.toLowerCase()] = value
-  }
+  for (const name in given) headers[name.toLowerCase()] = given[name]!
   headers['content-type'] = options.contentType ?? headers['content-type'] ?? 'application/json'
   return headers
 }

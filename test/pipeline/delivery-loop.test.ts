@@ -4,6 +4,7 @@
 // The test waits on the loop's observer (each recorded attempt), never on time.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import type { FastifyBaseLogger } from 'fastify'
 import { Agent, MockAgent } from 'undici'
 import { createDeliveryLoop } from '../../src/delivery/loop.ts'
 import { startSink } from '../helpers/sink.ts'
@@ -81,6 +82,26 @@ describe('delivery loop', () => {
       }
     }
   }
+
+  it('logs each success at debug only when debug is on, and one line per batch at info', async () => {
+    for (const level of ['debug', 'info']) {
+      const lines: Array<{ level: string; msg: string }> = []
+      const line = (name: string) => (fields: unknown, msg?: string): void => {
+        lines.push({ level: name, msg: typeof fields === 'string' ? fields : msg ?? '' })
+      }
+      const log = { level, fatal: line('fatal'), error: line('error'), warn: line('warn'), info: line('info'), debug: line('debug'), trace: line('trace'), silent: () => {}, child: () => log }
+      const { agent } = partner(() => ({ statusCode: 204 }))
+      const run = await start(`log-${level}`, agent, { log: log as unknown as FastifyBaseLogger })
+      try {
+        assert.equal(await run.rec.recorded(1), 'delivered')
+        const said = (name: string, msg: string) => lines.filter((l) => l.level === name && l.msg === msg).length
+        assert.equal(said('debug', 'delivered'), level === 'debug' ? 1 : 0, level)
+        assert.equal(said('info', 'deliveries recorded'), 1, level)
+      } finally {
+        await run.stop()
+      }
+    }
+  })
 
   it('sends a due webhook, signed, and records the attempt as delivered', async () => {
     const { agent, requests } = partner(() => ({ statusCode: 204 }))

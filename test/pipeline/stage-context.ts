@@ -102,6 +102,8 @@ export interface ContextOptions {
   throughput?: Partial<TranslationThroughput>
   delivery?: Partial<DeliveryConfig>
   observer?: PipelineObserver
+  /** The context's logger; a silent one by default. */
+  log?: FastifyBaseLogger
 }
 
 export interface StageTest {
@@ -142,7 +144,7 @@ export function stageTest (): StageTest {
         storage,
         translator: engine,
         agent: options.agent ?? ({} as Dispatcher),
-        log: silentLogger(),
+        log: options.log ?? silentLogger(),
         now: clock.now,
         providerName: 'Nashra test',
         leaseMs: defaults.leaseMs,
