@@ -125,9 +125,10 @@ export function sendWebhook (options: SendWebhookOptions): Promise<SendOutcome> 
       })
     }
     // Cuts the exchange short; before undici has started the request, as soon as it does.
+    const cutShort = (c: Dispatcher.DispatchController): void => c.abort(new Error(cut === 'timeout' ? 'TIMEOUT' : 'ABORTED'))
     const stop = (why: 'timeout' | 'shutdown'): void => {
       cut ??= why
-      controller?.abort(new Error(why === 'timeout' ? 'TIMEOUT' : 'ABORTED'))
+      if (controller !== null) cutShort(controller)
     }
     // One timer, cleared when the exchange ends: a timer and listener per attempt kept alive
     // for the whole timeout afterwards got promoted to the old generation by a fan-out.
@@ -143,7 +144,7 @@ export function sendWebhook (options: SendWebhookOptions): Promise<SendOutcome> 
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart (c) {
         controller = c
-        if (cut !== null) c.abort(new Error(cut === 'timeout' ? 'TIMEOUT' : 'ABORTED'))
+        if (cut !== null) cutShort(c)
       },
       onResponseStart (_c, status, headers) {
         if (status < 200) return // an informational answer; the real one follows

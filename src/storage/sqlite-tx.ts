@@ -136,12 +136,9 @@ function runGroup (db: Db, batch: Piece[], savepoints: boolean): 'settled' | 'ag
         db.exec('ROLLBACK')
       } catch {} // the first error is the one to report
     }
-    if (pieceFailed && !ended) {
-      // The piece alone fails: with nothing else in the group, at once; else with savepoints.
-      if (batch.length > 1) return 'again'
-      batch[0]!.reject(err)
-      return 'settled'
-    }
+    // A piece that threw fails alone: run the others again with savepoints (alone in its group,
+    // rejecting the group is rejecting it).
+    if (pieceFailed && !ended && batch.length > 1) return 'again'
     for (const item of batch) item.reject(err)
     return 'settled'
   }
