@@ -8,6 +8,7 @@
 import { once } from 'node:events'
 import { Worker } from 'node:worker_threads'
 import { siblingModule } from '../sibling-module.ts'
+import type { CheckpointLoopOptions } from './sqlite-checkpoint-loop.ts'
 
 /** How often the worker copies the WAL back; it also bounds how far the WAL grows between. */
 export const CHECKPOINT_INTERVAL_MS = 250
@@ -20,9 +21,11 @@ export interface Checkpointer {
 /** Starts checkpointing the database at this path on some thread other than the event loop. */
 export type StartCheckpointer = (databasePath: string) => Checkpointer
 
-export const startCheckpointer: StartCheckpointer = (databasePath) => {
+/** `tuning`: tests' shorter interval and lower RESTART bound (sqlite-checkpoint-loop.ts). */
+export function startCheckpointer (databasePath: string, tuning: Partial<Omit<CheckpointLoopOptions, 'databasePath'>> = {}): Checkpointer {
+  const options: CheckpointLoopOptions = { databasePath, intervalMs: CHECKPOINT_INTERVAL_MS, ...tuning }
   const worker = new Worker(siblingModule('sqlite-checkpoint-worker', import.meta.url), {
-    workerData: { databasePath, intervalMs: CHECKPOINT_INTERVAL_MS },
+    workerData: options,
     // Small: it holds one connection and a timer.
     resourceLimits: { maxOldGenerationSizeMb: 16 }
   })
