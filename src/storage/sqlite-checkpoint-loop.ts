@@ -26,6 +26,9 @@ export interface CheckpointLoopOptions {
  */
 export const RESTART_AFTER_FRAMES = 16384
 
+/** What the service's connection cuts the WAL file back to (sqlite.ts): the RESTART bound's 16,384 frames of 4 KB pages. */
+export const WAL_SIZE_LIMIT_BYTES = RESTART_AFTER_FRAMES * 4096
+
 // While a RESTART waits for the writer or a reader, the event loop's next BEGIN waits on it: a
 // short wait, and the next tick tries again.
 const RESTART_BUSY_MS = 20

@@ -16,6 +16,7 @@ import { createSqliteSubscribers } from './sqlite-subscribers.ts'
 import { createSqliteTranslation } from './sqlite-translation.ts'
 import { createSqliteVersions } from './sqlite-versions.ts'
 import { type StartCheckpointer, startCheckpointer } from './sqlite-checkpointer.ts'
+import { WAL_SIZE_LIMIT_BYTES } from './sqlite-checkpoint-loop.ts'
 import { DISTRIBUTION_READY, TRANSLATION_READY } from './claim-conditions.ts'
 import { cachingStatements, transaction } from './sqlite-tx.ts'
 import type { Storage } from './types.ts'
@@ -73,7 +74,7 @@ export function openSqliteStorage (databasePath: string, options: SqliteStorageO
   const checkpointer = databasePath === ':memory:' ? null : (options.checkpointer ?? startCheckpointer)(databasePath)
   if (checkpointer !== null) {
     db.exec('PRAGMA wal_autocheckpoint = 0')
-    db.exec('PRAGMA journal_size_limit = 67108864')
+    db.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`)
   }
   let closed = false
   const keys = keptKeys()
