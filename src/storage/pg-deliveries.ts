@@ -2,7 +2,7 @@
 // claimed under a lease, one in flight per subscriber (the queue head, pg-queue.ts), numbered as
 // they first leave, every attempt logged; and the pull feed, read from the same rows. Several
 // instances claim from the same table; see claimDueDeliveries for how they stay apart.
-import { advanceQueue, takeSequence } from './pg-queue.ts'
+import { advanceQueue, headLeft, leaseFirstSend } from './pg-queue.ts'
 import { DELIVERY_CLAIMABLE, LEASE_FREE } from './claim-conditions.ts'
 import { listPage, listPlace, unnumberedWanted } from './delivery-list.ts'
 import type { PgDb, Sql } from './pg-tx.ts'
@@ -67,22 +67,25 @@ export function createPgDeliveries (db: PgDb): DeliveryMethods {
   }
 
   const record = async (sql: Sql, deliveryId: string, attempt: AttemptRecord, outcome: AttemptOutcome): Promise<AttemptResult> => {
-    await sql.run(`INSERT INTO attempts (delivery_id, at, status_code, duration_ms, error, response_excerpt)
-      VALUES ($1, $2, $3, $4, $5, $6)`,
-    [deliveryId, attempt.at, attempt.statusCode, Math.round(attempt.durationMs), attempt.error, attempt.responseExcerpt])
-    const [row] = await sql.rows<{ subscriber_id: string }>(`UPDATE deliveries SET attempts = attempts + 1, status = $1,
+    // The attempt and its outcome in one round trip: with one subscriber, deliveries follow one
+    // another, so every round trip of this chain is paid once per message (bench:drain).
+    const [row] = await sql.rows<{ subscriber_id: string }>(`WITH attempt AS (
+        INSERT INTO attempts (delivery_id, at, status_code, duration_ms, error, response_excerpt) VALUES ($6, $7, $2, $8, $3, $9))
+      UPDATE deliveries SET attempts = attempts + 1, status = $1,
       last_status_code = $2, last_error = $3, lease_until = NULL, next_attempt_at = $4, delivered_at = $5
       WHERE id = $6 AND status = 'pending'
       RETURNING subscriber_id`,
     [outcome.status, attempt.statusCode, attempt.error, outcome.status === 'pending' ? outcome.nextAttemptAt : null,
-      outcome.status === 'delivered' ? attempt.at : null, deliveryId])
+      outcome.status === 'delivered' ? attempt.at : null, deliveryId, attempt.at, Math.round(attempt.durationMs), attempt.responseExcerpt])
     if (row === undefined) return { failingSince: null }
-    // The message is out of the queue (delivered or dead): the next one becomes the head.
-    if (outcome.status !== 'pending') await advanceQueue(sql, row.subscriber_id, attempt.at)
-    // A success only writes when the subscriber was failing; a failure keeps the first failure's time.
-    if (outcome.status === 'delivered') {
-      await sql.run('UPDATE subscribers SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL', [row.subscriber_id])
-      return { failingSince: null }
+    if (outcome.status !== 'pending') {
+      // The message is out of the queue (delivered or dead): the next one becomes the head.
+      const failingSince = await headLeft(sql, row.subscriber_id, attempt.at)
+      // A success only writes when the subscriber was failing; a failure keeps the first failure's time.
+      if (outcome.status === 'delivered') {
+        if (failingSince !== null) await sql.run('UPDATE subscribers SET failing_since = NULL WHERE id = $1', [row.subscriber_id])
+        return { failingSince: null }
+      }
     }
     const [failing] = await sql.rows<{ failing_since: string | null }>(`UPDATE subscribers
       SET failing_since = COALESCE(failing_since, $1) WHERE id = $2 RETURNING failing_since`, [attempt.at, row.subscriber_id])
@@ -100,10 +103,10 @@ export function createPgDeliveries (db: PgDb): DeliveryMethods {
     const candidates = await sql.rows<{ id: string; subscriber_id: string; sequence: number | null }>(FIND_CANDIDATES, [now, limit])
     const claimedIds: string[] = []
     for (const { id, subscriber_id: subscriberId, sequence } of candidates) {
-      // A message takes its number when it first leaves; a subscriber busy elsewhere waits a turn.
-      const number = sequence ?? await takeSequence(sql, subscriberId)
-      if (number === null) continue
-      await sql.run(TAKE_LEASE, [id, leaseUntil, number])
+      // A message takes its number when it first leaves and keeps it for every retry; a
+      // subscriber busy elsewhere waits a turn.
+      if (sequence !== null) await sql.run(TAKE_LEASE, [id, leaseUntil, sequence])
+      else if (await leaseFirstSend(sql, id, leaseUntil, subscriberId) === null) continue
       claimedIds.push(id)
     }
     if (claimedIds.length === 0) return []

@@ -29,16 +29,23 @@ export async function advanceQueue (sql: Sql, subscriberId: string, now: string)
 }
 
 /**
- * The subscriber's next sequence number for a claim, or null when another transaction holds the
- * subscriber (a fan-out or a queue change under way): the claim skips it rather than wait while
- * holding a delivery row that transaction may need.
+ * The lease of a claimed head that has never left ($1 delivery, $2 lease until, $3 subscriber),
+ * with the subscriber's next sequence number, in one statement (a lock, a counter and a lease
+ * took three round trips). No row comes back when another transaction holds the subscriber (a
+ * fan-out or a queue change under way): the claim skips it rather than wait while holding a
+ * delivery row that transaction may need. Exported for the query-plan test.
  */
-export async function takeSequence (sql: Sql, subscriberId: string): Promise<number | null> {
-  const [locked] = await sql.rows('SELECT id FROM subscribers WHERE id = $1 FOR NO KEY UPDATE SKIP LOCKED', [subscriberId])
-  if (locked === undefined) return null
-  const [row] = await sql.rows<{ seq: number }>(`UPDATE subscribers SET next_sequence = next_sequence + 1 WHERE id = $1
-    RETURNING next_sequence - 1 AS seq`, [subscriberId])
-  return row?.seq ?? null
+export const LEASE_FIRST_SEND = `WITH seq AS (
+    UPDATE subscribers SET next_sequence = next_sequence + 1
+    WHERE id = (SELECT id FROM subscribers WHERE id = $3 FOR NO KEY UPDATE SKIP LOCKED)
+    RETURNING next_sequence - 1 AS n)
+  UPDATE deliveries d SET lease_until = $2, next_attempt_at = $2, sequence = seq.n FROM seq WHERE d.id = $1
+  RETURNING d.sequence`
+
+/** Leases a claimed head that has never left; its new number, or null when its subscriber is busy elsewhere. */
+export async function leaseFirstSend (sql: Sql, deliveryId: string, leaseUntil: string, subscriberId: string): Promise<number | null> {
+  const [row] = await sql.rows<{ sequence: number }>(LEASE_FIRST_SEND, [deliveryId, leaseUntil, subscriberId])
+  return row?.sequence ?? null
 }
 
 // One statement for a whole fan-out: each headless subscriber's best row, found by two index
@@ -59,6 +66,28 @@ const PROMOTE_HEADLESS = `UPDATE deliveries d SET next_attempt_at = $2 FROM (
 // A kill takes the place of heads never sent (a claim that numbered one meanwhile wins).
 const DEMOTE_UNSENT_HEADS = `UPDATE deliveries SET next_attempt_at = NULL WHERE subscriber_id = ANY($1::text[])
   AND status = 'pending' AND next_attempt_at IS NOT NULL AND sequence IS NULL`
+
+// One subscriber's next head ($1 subscriber, $2 now): its first numbered row waiting (a replay),
+// else its first never sent, kills first; unless it has a head (one committed by another
+// transaction before this one took the subscriber's lock). Exported for the query-plan test.
+export const PROMOTE_NEXT = `UPDATE deliveries SET next_attempt_at = $2 WHERE id = COALESCE(
+    (SELECT q.id FROM deliveries q WHERE q.subscriber_id = $1 AND q.status = 'pending' AND q.sequence IS NOT NULL
+      ORDER BY q.sequence LIMIT 1),
+    (SELECT q.id FROM deliveries q WHERE q.subscriber_id = $1 AND q.status = 'pending' AND q.sequence IS NULL
+      ORDER BY q.priority DESC, q.position LIMIT 1))
+  AND NOT EXISTS (SELECT 1 FROM deliveries h WHERE h.subscriber_id = $1 AND h.status = 'pending' AND h.next_attempt_at IS NOT NULL)`
+
+/**
+ * The head just left the queue (delivered or dead), so the subscriber has none: its next row
+ * becomes the head (two round trips where advanceQueue's look for a head and for each kind of
+ * row took five). Returns when the subscriber has been failing since, read under the same lock.
+ */
+export async function headLeft (sql: Sql, subscriberId: string, now: string): Promise<string | null> {
+  const [locked] = await sql.rows<{ failing_since: string | null }>(
+    'SELECT failing_since FROM subscribers WHERE id = $1 FOR NO KEY UPDATE', [subscriberId])
+  await sql.run(PROMOTE_NEXT, [subscriberId, now])
+  return locked?.failing_since ?? null
+}
 
 /**
  * advanceQueue for every subscriber of a fan-out at once, inside the fan-out's transaction, which

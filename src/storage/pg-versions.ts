@@ -124,41 +124,57 @@ export function createPgVersions (db: PgDb): VersionMethods {
     async distribute (versionId, deliveries, now) {
       return db.tx(async (sql) => {
         // Locked: an instance whose lease ran out and one that took it over cannot both fan out.
-        const [version] = await sql.rows<{ article_id: string; version: number; event: Delivery['event']; status: string }>(
-          'SELECT article_id, version, event, status FROM versions WHERE id = $1 FOR UPDATE', [versionId])
-        if (version === undefined) throw new Error(`no version ${versionId}`)
-        // A kill overtook the version while it was being rendered: it must never leave.
-        if (version.status === 'superseded') return []
+        // Marked distributed at once (the transaction makes it so only with its rows): what
+        // follows the subscriber locks below is kept short, since every delivery to those
+        // subscribers waits for them (with one subscriber, the drain's whole chain did).
+        const [version] = await sql.rows<{ article_id: string; version: number; event: Delivery['event'] }>(`UPDATE versions
+          SET status = 'distributed', status_reason = NULL, lease_until = NULL, unfinished_runs = 0, next_attempt_at = NULL, updated_at = $1
+          WHERE id = $2 AND status <> 'superseded' RETURNING article_id, version, event`, [now, versionId])
+        if (version === undefined) {
+          // A kill overtook the version while it was being rendered: it must never leave.
+          if ((await sql.rows('SELECT 1 FROM versions WHERE id = $1', [versionId])).length > 0) return []
+          throw new Error(`no version ${versionId}`)
+        }
+
+        // Most subscribers share a rendering: hash it once, store it once, before the locks.
+        const documentOf = fanOutDocuments()
+        const documents = new Map<string, Document>()
+        const hashes = deliveries.map((d) => {
+          const { hash, isNew } = documentOf(d.contentType, d.body)
+          if (isNew) documents.set(hash, { hash, contentType: d.contentType, body: d.body })
+          return hash
+        })
+        if (documents.size > 0) {
+          // In hash order: concurrent fan-outs of the same documents queue instead of deadlocking.
+          const docs = [...documents.values()].sort((a, b) => (a.hash < b.hash ? -1 : 1))
+          await sql.run(`INSERT INTO documents (hash, content_type, body)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT (hash) DO NOTHING`,
+          [docs.map((x) => x.hash), docs.map((x) => x.contentType), docs.map((x) => x.body)])
+        }
 
         // Queue positions (and, for pull subscribers, sequence numbers: a feed item is out the
         // moment it is written): each subscriber row is locked (in id order, so two fan-outs never
-        // deadlock) and its counters moved past the block this fan-out takes: gap-free, and a
-        // concurrent fan-out to the same subscriber waits for this one to commit.
+        // deadlock) and its counters moved past the block this fan-out takes, in one statement:
+        // gap-free, and a concurrent fan-out to the same subscriber waits for this one to commit.
         const counts = new Map<string, number>()
         for (const d of deliveries) counts.set(d.subscriberId, (counts.get(d.subscriberId) ?? 0) + 1)
         const ids = [...counts.keys()]
         const next = new Map<string, { position: number; seq: number; mode: Subscriber['mode'] }>()
         if (ids.length > 0) {
-          await sql.rows('SELECT id FROM subscribers WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE', [ids])
           const taken = await sql.rows<{ id: string; position: number; seq: number; mode: Subscriber['mode'] }>(`UPDATE subscribers s
             SET next_position = s.next_position + c.n, next_sequence = s.next_sequence + CASE WHEN s.mode = 'pull' THEN c.n ELSE 0 END
-            FROM unnest($1::text[], $2::int[]) AS c(id, n) WHERE s.id = c.id
+            FROM (SELECT id FROM subscribers WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE) AS locked,
+              unnest($1::text[], $2::int[]) AS c(id, n)
+            WHERE s.id = locked.id AND c.id = locked.id
             RETURNING s.id, s.next_position - c.n AS position, s.next_sequence - CASE WHEN s.mode = 'pull' THEN c.n ELSE 0 END AS seq,
               s.mode`, [ids, ids.map((id) => counts.get(id))])
           for (const t of taken) next.set(t.id, { position: t.position, seq: t.seq, mode: t.mode })
         }
 
-        // Most subscribers share a rendering: hash it once, store it once.
-        const documentOf = fanOutDocuments()
-        const documents = new Map<string, Document>()
         const created: Delivery[] = []
-        const hashes: string[] = []
         const positions: number[] = []
         const queues = new Set<string>()
         for (const d of deliveries) {
-          const { hash, isNew } = documentOf(d.contentType, d.body)
-          if (isNew) documents.set(hash, { hash, contentType: d.contentType, body: d.body })
-          const doc = documents.get(hash)!
           const counter = next.get(d.subscriberId)
           if (counter === undefined) throw new Error(`no subscriber ${d.subscriberId}`)
           const status = initialDeliveryStatus(counter.mode)
@@ -167,14 +183,8 @@ export function createPgVersions (db: PgDb): VersionMethods {
           const position = counter.position++
           created.push(newDelivery(d, { ...version, id: versionId }, { status, sequence, position }, now))
           positions.push(position)
-          hashes.push(doc.hash)
         }
-        if (documents.size > 0) {
-          // In hash order: concurrent fan-outs of the same documents queue instead of deadlocking.
-          const docs = [...documents.values()].sort((a, b) => (a.hash < b.hash ? -1 : 1))
-          await sql.run(`INSERT INTO documents (hash, content_type, body)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT (hash) DO NOTHING`,
-          [docs.map((x) => x.hash), docs.map((x) => x.contentType), docs.map((x) => x.body)])
+        if (created.length > 0) {
           await sql.run(`INSERT INTO deliveries (id, webhook_id, subscriber_id, version_id, position, sequence, lang, format,
               document_hash, status, priority, next_attempt_at, created_at)
             SELECT u.id, u.webhook_id, u.subscriber_id, $1::text, u.position, u.sequence, u.lang, u.format, u.hash, u.status,
@@ -197,8 +207,6 @@ export function createPgVersions (db: PgDb): VersionMethods {
         }
         // New rows, a kill that goes first, a canceled head: each touched queue gets its head.
         await advanceQueues(sql, [...queues].sort(), now, version.event === 'kill')
-        await sql.run(`UPDATE versions SET status = 'distributed', status_reason = NULL, lease_until = NULL,
-          unfinished_runs = 0, next_attempt_at = NULL, updated_at = $1 WHERE id = $2`, [now, versionId])
         return created
       })
     },

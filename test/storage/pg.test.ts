@@ -112,6 +112,49 @@ if (unreachable !== null && process.env['CI'] !== undefined) {
     })
   })
 
+  // A database of its own: the claim test below takes every due delivery it finds.
+  describe('pg: two instances fanning out at once', () => {
+    let a: Storage
+    let b: Storage
+    let drop: () => Promise<void>
+    before(async () => {
+      const fresh = await freshSchema()
+      drop = fresh.drop
+      a = openPgStorage(url, { schema: fresh.schema })
+      b = openPgStorage(url, { schema: fresh.schema })
+      await Promise.all([a.migrate(), b.migrate()])
+    })
+    after(async () => {
+      await Promise.all([a?.close(), b?.close()])
+      await drop?.()
+    })
+
+    it('fans out at once from both instances to the same subscribers: no deadlock, gap-free queue places, one head each', async () => {
+      const now = '2026-11-29T13:00:00.000Z'
+      const subscribers = Array.from({ length: 20 }, (_, i) => `f${String(i).padStart(2, '0')}`)
+      for (const id of subscribers) await a.createSubscriber(storedSubscriber(id, now))
+      const versions: string[] = []
+      for (let story = 0; story < 12; story++) {
+        versions.push((await a.ingestVersion({ guid: `fan-${story}`, contentHash: `fan-${story}`, content: { headline: 'h', paragraphs: ['p'], language: 'ar' }, now })).versionId)
+      }
+      // Each fan-out lists the subscribers in an order of its own: the locks must still be taken in one order.
+      const results = await Promise.allSettled(versions.map((versionId, story) => {
+        const order = story % 2 === 0 ? subscribers : [...subscribers].reverse()
+        const rotated = [...order.slice(story), ...order.slice(0, story)]
+        return (story % 2 === 0 ? a : b).distribute(versionId, rotated.map((subscriberId) =>
+          ({ subscriberId, lang: 'en', format: 'newsml-g2', contentType: 'application/xml', body: `<f${story}/>` })), now)
+      }))
+      assert.deepEqual(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason)), [])
+      for (const id of subscribers) {
+        const rows = await a.listDeliveries(id, { limit: 50 })
+        assert.equal(rows.length, 12, id)
+        const places = rows.map((d) => d.position).sort((x, y) => x - y)
+        assert.deepEqual(places, Array.from({ length: 12 }, (_, i) => places[0]! + i), `${id}: queue places gap-free and distinct`)
+        assert.equal(rows.filter((d) => d.nextAttemptAt !== null).length, 1, `${id}: one head`)
+      }
+    })
+  })
+
   describe('pg: two instances sharing one database', () => {
     let a: Storage
     let b: Storage

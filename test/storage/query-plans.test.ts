@@ -14,6 +14,7 @@ import {
   FIND_CANDIDATES as PG_DELIVERY_CLAIM, LIST_NUMBERED as PG_LIST_NUMBERED, LIST_NUMBERED_BY_STATUS as PG_LIST_NUMBERED_BY_STATUS,
   LIST_UNSENT_CANCELED as PG_LIST_UNSENT_CANCELED, READ_FEED as PG_READ_FEED
 } from '../../src/storage/pg-deliveries.ts'
+import { LEASE_FIRST_SEND as PG_LEASE_FIRST_SEND, PROMOTE_NEXT as PG_PROMOTE_NEXT } from '../../src/storage/pg-queue.ts'
 import { DISTRIBUTION_CLAIM as PG_DISTRIBUTION_CLAIM, TRANSLATION_CLAIM as PG_TRANSLATION_CLAIM } from '../../src/storage/pg-versions.ts'
 import { NEXT_DUE_DELIVERY, NEXT_DUE_DISTRIBUTION, NEXT_DUE_TRANSLATION, openSqliteStorage } from '../../src/storage/sqlite.ts'
 import {
@@ -154,6 +155,10 @@ const pgHot: Record<string, [string, Array<string | number | null>]> = {
   'next due distribution': [pgStorage.NEXT_DUE_DISTRIBUTION, [NOW, 0]],
   'next due delivery': [pgStorage.NEXT_DUE_DELIVERY, [NOW]],
   'delivery claim': [PG_DELIVERY_CLAIM, [NOW, 64]],
+  // A head's first lease, with its number (one statement: lock, counter, lease).
+  'first lease of a head': [PG_LEASE_FIRST_SEND, ['d1', LATER, 's1']],
+  // A queue's next head, after its head left (delivered or dead).
+  'next queue head': [PG_PROMOTE_NEXT, ['s1', NOW]],
   'feed page': [PG_READ_FEED, ['s1', 10, 100]],
   'list: numbered rows': [PG_LIST_NUMBERED, ['s1', 0, 50]],
   'list: numbered rows of a status': [PG_LIST_NUMBERED_BY_STATUS, ['s1', 0, 50, 'delivered']],
