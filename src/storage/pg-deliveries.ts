@@ -2,11 +2,11 @@
 // claimed under a lease, one in flight per subscriber (the queue head, pg-queue.ts), numbered as
 // they first leave, every attempt logged; and the pull feed, read from the same rows. Several
 // instances claim from the same table; see claimDueDeliveries for how they stay apart.
-import { advanceQueue, headLeft, leaseFirstSend } from './pg-queue.ts'
+import { advanceQueue, leaseFirstSend, lockSubscribers, promoteNext } from './pg-queue.ts'
 import { DELIVERY_CLAIMABLE, LEASE_FREE } from './claim-conditions.ts'
 import { listPage, listPlace, unnumberedWanted } from './delivery-list.ts'
 import type { PgDb, Sql } from './pg-tx.ts'
-import type { AttemptOutcome, AttemptRecord, AttemptResult, AttemptToRecord, ClaimedDelivery, Delivery, Storage } from './types.ts'
+import type { AttemptResult, AttemptToRecord, ClaimedDelivery, Delivery, Storage } from './types.ts'
 import {
   ATTEMPT_COLUMNS, type AttemptRow, type ClaimRow, DELIVERY_SUMMARY_COLUMNS, type DeliveryRow, type DeliverySummaryRow, FEED_COLUMNS, type FeedRow,
   toAttempt, toClaimedDelivery, toDelivery, toDeliverySummary, toFeedItem
@@ -60,42 +60,63 @@ const LOAD_CLAIMED = `SELECT ${DELIVERY_COLUMNS}, s.url, s.secret, s.previous_se
   FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id JOIN versions v ON v.id = d.version_id
     JOIN documents doc ON doc.hash = d.document_hash WHERE d.id = ANY($1::text[])`
 
+// A batch's attempts and their outcomes (one per delivery, ordered as given): only a pending row
+// (the queue head whose attempt this is) takes an outcome. Exported for the query-plan test.
+export const RECORD_ATTEMPTS = `WITH input AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+      AS i(delivery_id, at, status_code, duration_ms, error, response_excerpt, status, next_attempt_at, delivered_at)),
+  logged AS (INSERT INTO attempts (delivery_id, at, status_code, duration_ms, error, response_excerpt)
+    SELECT delivery_id, at, status_code, duration_ms, error, response_excerpt FROM input)
+  UPDATE deliveries d SET attempts = d.attempts + 1, status = i.status, last_status_code = i.status_code, last_error = i.error,
+    lease_until = NULL, next_attempt_at = i.next_attempt_at, delivered_at = i.delivered_at
+  FROM input i WHERE d.id = ANY($1::text[]) AND d.id = i.delivery_id AND d.status = 'pending'
+  RETURNING d.id, d.subscriber_id`
+
 export function createPgDeliveries (db: PgDb): DeliveryMethods {
   const getDelivery = async (sql: Sql, id: string): Promise<Delivery | null> => {
     const [row] = await sql.rows<DeliveryRow>(`${SELECT_DELIVERY} WHERE d.id = $1`, [id])
     return row === undefined ? null : toDelivery(row)
   }
 
-  const record = async (sql: Sql, deliveryId: string, attempt: AttemptRecord, outcome: AttemptOutcome): Promise<AttemptResult> => {
-    // The attempt and its outcome in one round trip: with one subscriber, deliveries follow one
-    // another, so every round trip of this chain is paid once per message (bench:drain).
-    const [row] = await sql.rows<{ subscriber_id: string }>(`WITH attempt AS (
-        INSERT INTO attempts (delivery_id, at, status_code, duration_ms, error, response_excerpt) VALUES ($6, $7, $2, $8, $3, $9))
-      UPDATE deliveries SET attempts = attempts + 1, status = $1,
-      last_status_code = $2, last_error = $3, lease_until = NULL, next_attempt_at = $4, delivered_at = $5
-      WHERE id = $6 AND status = 'pending'
-      RETURNING subscriber_id`,
-    [outcome.status, attempt.statusCode, attempt.error, outcome.status === 'pending' ? outcome.nextAttemptAt : null,
-      outcome.status === 'delivered' ? attempt.at : null, deliveryId, attempt.at, Math.round(attempt.durationMs), attempt.responseExcerpt])
-    if (row === undefined) return { failingSince: null }
-    if (outcome.status !== 'pending') {
-      // The message is out of the queue (delivered or dead): the next one becomes the head.
-      const failingSince = await headLeft(sql, row.subscriber_id, attempt.at)
-      // A success only writes when the subscriber was failing; a failure keeps the first failure's time.
-      if (outcome.status === 'delivered') {
-        if (failingSince !== null) await sql.run('UPDATE subscribers SET failing_since = NULL WHERE id = $1', [row.subscriber_id])
-        return { failingSince: null }
-      }
-    }
-    const [failing] = await sql.rows<{ failing_since: string | null }>(`UPDATE subscribers
-      SET failing_since = COALESCE(failing_since, $1) WHERE id = $2 RETURNING failing_since`, [attempt.at, row.subscriber_id])
-    return { failingSince: failing?.failing_since ?? null }
-  }
-
+  /**
+   * Records a batch of finished attempts in a fixed number of round trips, whatever its size: the
+   * attempts and their outcomes in one statement, then the subscribers whose queue moved (or
+   * whose failing state may change) locked together in id order (the order a fan-out locks them
+   * in, so the two never deadlock; one at a time, in the batch's order, they could), their next
+   * heads chosen in one statement, and their failing state moved in one more.
+   */
   const recordAll = async (sql: Sql, items: AttemptToRecord[]): Promise<AttemptResult[]> => {
-    const results: AttemptResult[] = []
-    for (const i of items) results.push(await record(sql, i.deliveryId, i.attempt, i.outcome))
-    return results
+    if (items.length === 0) return []
+    const rows = await sql.rows<{ id: string; subscriber_id: string }>(RECORD_ATTEMPTS, [
+      items.map((i) => i.deliveryId), items.map((i) => i.attempt.at), items.map((i) => i.attempt.statusCode),
+      items.map((i) => Math.round(i.attempt.durationMs)), items.map((i) => i.attempt.error), items.map((i) => i.attempt.responseExcerpt),
+      items.map((i) => i.outcome.status), items.map((i) => i.outcome.status === 'pending' ? i.outcome.nextAttemptAt : null),
+      items.map((i) => i.outcome.status === 'delivered' ? i.attempt.at : null)])
+    // A row that was no longer pending (canceled meanwhile, a stale second report) took no outcome.
+    const subscriberOf = new Map(rows.map((r) => [r.id, r.subscriber_id]))
+    const recorded = items.flatMap((i) => {
+      const subscriberId = subscriberOf.get(i.deliveryId)
+      return subscriberId === undefined ? [] : [{ ...i, subscriberId }]
+    })
+    if (recorded.length === 0) return items.map(() => ({ failingSince: null }))
+    const failingSince = await lockSubscribers(sql, [...new Set(recorded.map((r) => r.subscriberId))])
+    // Messages out of their queue (delivered or dead): each queue's next one becomes its head.
+    await promoteNext(sql, recorded.filter((r) => r.outcome.status !== 'pending').map((r) => r.subscriberId), recorded[0]!.attempt.at)
+    // A success clears a failing subscriber; a failure keeps the first failure's time.
+    const cleared = recorded.filter((r) => r.outcome.status === 'delivered' && failingSince.get(r.subscriberId) != null)
+    if (cleared.length > 0) await sql.run('UPDATE subscribers SET failing_since = NULL WHERE id = ANY($1::text[])', [cleared.map((r) => r.subscriberId)])
+    const failed = recorded.filter((r) => r.outcome.status !== 'delivered')
+    const since = new Map<string, string | null>()
+    if (failed.length > 0) {
+      const marked = await sql.rows<{ id: string; failing_since: string | null }>(`UPDATE subscribers s
+        SET failing_since = COALESCE(s.failing_since, f.at) FROM unnest($1::text[], $2::text[]) AS f(id, at)
+        WHERE s.id = f.id RETURNING s.id, s.failing_since`, [failed.map((r) => r.subscriberId), failed.map((r) => r.attempt.at)])
+      for (const m of marked) since.set(m.id, m.failing_since)
+    }
+    return items.map((i) => {
+      const subscriberId = subscriberOf.get(i.deliveryId)
+      return { failingSince: subscriberId === undefined || i.outcome.status === 'delivered' ? null : since.get(subscriberId) ?? null }
+    })
   }
 
   /** Leases up to `limit` due queue heads (inside the caller's transaction). */

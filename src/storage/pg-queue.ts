@@ -67,26 +67,34 @@ const PROMOTE_HEADLESS = `UPDATE deliveries d SET next_attempt_at = $2 FROM (
 const DEMOTE_UNSENT_HEADS = `UPDATE deliveries SET next_attempt_at = NULL WHERE subscriber_id = ANY($1::text[])
   AND status = 'pending' AND next_attempt_at IS NOT NULL AND sequence IS NULL`
 
-// One subscriber's next head ($1 subscriber, $2 now): its first numbered row waiting (a replay),
-// else its first never sent, kills first; unless it has a head (one committed by another
-// transaction before this one took the subscriber's lock). Exported for the query-plan test.
-export const PROMOTE_NEXT = `UPDATE deliveries SET next_attempt_at = $2 WHERE id = COALESCE(
-    (SELECT q.id FROM deliveries q WHERE q.subscriber_id = $1 AND q.status = 'pending' AND q.sequence IS NOT NULL
+// The next heads of queues whose head just left ($1 subscribers, $2 now): for each, its first
+// numbered row waiting (a replay), else its first never sent, kills first; unless it has a head
+// (one committed by another transaction before this one took the subscriber's lock). Each part is
+// a seek in one subscriber's part of an index (written so, the planner neither joins every
+// subscriber's head nor sorts the batch). Exported for the query-plan test.
+export const PROMOTE_NEXT = `UPDATE deliveries SET next_attempt_at = $2 WHERE id = ANY (ARRAY(
+  SELECT COALESCE(
+    (SELECT q.id FROM deliveries q WHERE q.subscriber_id = u.sid AND q.status = 'pending' AND q.sequence IS NOT NULL
       ORDER BY q.sequence LIMIT 1),
-    (SELECT q.id FROM deliveries q WHERE q.subscriber_id = $1 AND q.status = 'pending' AND q.sequence IS NULL
+    (SELECT q.id FROM deliveries q WHERE q.subscriber_id = u.sid AND q.status = 'pending' AND q.sequence IS NULL
       ORDER BY q.priority DESC, q.position LIMIT 1))
-  AND NOT EXISTS (SELECT 1 FROM deliveries h WHERE h.subscriber_id = $1 AND h.status = 'pending' AND h.next_attempt_at IS NOT NULL)`
+  FROM unnest($1::text[]) AS u(sid)
+  WHERE NOT (SELECT EXISTS (SELECT 1 FROM deliveries h WHERE h.subscriber_id = u.sid AND h.status = 'pending'
+    AND h.next_attempt_at IS NOT NULL))))`
 
 /**
- * The head just left the queue (delivered or dead), so the subscriber has none: its next row
- * becomes the head (two round trips where advanceQueue's look for a head and for each kind of
- * row took five). Returns when the subscriber has been failing since, read under the same lock.
+ * Locks subscribers' rows, in id order (as a fan-out does: two transactions never wait for each
+ * other the wrong way round), inside the caller's transaction; when each has been failing since.
  */
-export async function headLeft (sql: Sql, subscriberId: string, now: string): Promise<string | null> {
-  const [locked] = await sql.rows<{ failing_since: string | null }>(
-    'SELECT failing_since FROM subscribers WHERE id = $1 FOR NO KEY UPDATE', [subscriberId])
-  await sql.run(PROMOTE_NEXT, [subscriberId, now])
-  return locked?.failing_since ?? null
+export async function lockSubscribers (sql: Sql, subscriberIds: string[]): Promise<Map<string, string | null>> {
+  const rows = await sql.rows<{ id: string; failing_since: string | null }>(
+    'SELECT id, failing_since FROM subscribers WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE', [subscriberIds])
+  return new Map(rows.map((r) => [r.id, r.failing_since]))
+}
+
+/** The heads of these subscribers' queues just left (delivered or dead); the caller holds their rows. */
+export async function promoteNext (sql: Sql, subscriberIds: string[], now: string): Promise<void> {
+  if (subscriberIds.length > 0) await sql.run(PROMOTE_NEXT, [[...new Set(subscriberIds)], now])
 }
 
 /**

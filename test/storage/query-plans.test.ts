@@ -12,7 +12,7 @@ import pg from 'pg'
 import * as pgStorage from '../../src/storage/pg.ts'
 import {
   FIND_CANDIDATES as PG_DELIVERY_CLAIM, LIST_NUMBERED as PG_LIST_NUMBERED, LIST_NUMBERED_BY_STATUS as PG_LIST_NUMBERED_BY_STATUS,
-  LIST_UNSENT_CANCELED as PG_LIST_UNSENT_CANCELED, READ_FEED as PG_READ_FEED
+  LIST_UNSENT_CANCELED as PG_LIST_UNSENT_CANCELED, READ_FEED as PG_READ_FEED, RECORD_ATTEMPTS as PG_RECORD_ATTEMPTS
 } from '../../src/storage/pg-deliveries.ts'
 import { LEASE_FIRST_SEND as PG_LEASE_FIRST_SEND, PROMOTE_NEXT as PG_PROMOTE_NEXT } from '../../src/storage/pg-queue.ts'
 import { DISTRIBUTION_CLAIM as PG_DISTRIBUTION_CLAIM, TRANSLATION_CLAIM as PG_TRANSLATION_CLAIM } from '../../src/storage/pg-versions.ts'
@@ -158,7 +158,9 @@ const pgHot: Record<string, [string, Array<string | number | null>]> = {
   // A head's first lease, with its number (one statement: lock, counter, lease).
   'first lease of a head': [PG_LEASE_FIRST_SEND, ['d1', LATER, 's1']],
   // A queue's next head, after its head left (delivered or dead).
-  'next queue head': [PG_PROMOTE_NEXT, ['s1', NOW]],
+  'next queue heads': [PG_PROMOTE_NEXT, [['s1', 's2'] as unknown as string, NOW]],
+  // A batch of attempts and their outcomes.
+  'recording attempts': [PG_RECORD_ATTEMPTS, [['d1', 'd2'], [NOW, NOW], [204, 500], [3, 4], [null, 'HTTP 500'], [null, null], ['delivered', 'pending'], [null, LATER], [NOW, null]] as unknown as string[]],
   'feed page': [PG_READ_FEED, ['s1', 10, 100]],
   'list: numbered rows': [PG_LIST_NUMBERED, ['s1', 0, 50]],
   'list: numbered rows of a status': [PG_LIST_NUMBERED_BY_STATUS, ['s1', 0, 50, 'delivered']],
