@@ -2,7 +2,7 @@
 // claimed under a lease, one in flight per subscriber (the queue head, pg-queue.ts), numbered as
 // they first leave, every attempt logged; and the pull feed, read from the same rows. Several
 // instances claim from the same table; see claimDueDeliveries for how they stay apart.
-import { advanceQueue, leaseFirstSend, lockSubscribers, promoteNext } from './pg-queue.ts'
+import { advanceQueue, leaseFirstSends, lockSubscribers, promoteNext } from './pg-queue.ts'
 import { DELIVERY_CLAIMABLE, LEASE_FREE } from './claim-conditions.ts'
 import { listPage, listPlace, unnumberedWanted } from './delivery-list.ts'
 import type { PgDb, Sql } from './pg-tx.ts'
@@ -53,9 +53,10 @@ type DeliveryMethods = Pick<Storage, 'claimDueDeliveries' | 'recordAttempts' | '
 export const FIND_CANDIDATES = `SELECT d.id, d.subscriber_id, d.sequence FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
   WHERE ${DELIVERY_CLAIMABLE('$1')} ORDER BY d.next_attempt_at LIMIT $2
   FOR UPDATE OF d SKIP LOCKED`
-// Step 2: the lease, and the number the message keeps for every retry.
-// The lease also moves the due time to when it runs out (DELIVERY_READY in claim-conditions.ts).
-const TAKE_LEASE = 'UPDATE deliveries SET lease_until = $2, next_attempt_at = $2, sequence = $3 WHERE id = $1'
+// Step 2: the leases. Heads that have left before keep their number (never sent: LEASE_FIRST_SENDS,
+// pg-queue.ts). A lease also moves the due time to when it runs out (DELIVERY_READY in
+// claim-conditions.ts). Exported for the query-plan test.
+export const LEASE_AGAIN = 'UPDATE deliveries SET lease_until = $2, next_attempt_at = $2 WHERE id = ANY($1::text[])'
 const LOAD_CLAIMED = `SELECT ${DELIVERY_COLUMNS}, s.url, s.secret, s.previous_secret, s.previous_secret_until
   FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id JOIN versions v ON v.id = d.version_id
     JOIN documents doc ON doc.hash = d.document_hash WHERE d.id = ANY($1::text[])`
@@ -122,14 +123,13 @@ export function createPgDeliveries (db: PgDb): DeliveryMethods {
   /** Leases up to `limit` due queue heads (inside the caller's transaction). */
   const claim = async (sql: Sql, now: string, leaseUntil: string, limit: number): Promise<ClaimedDelivery[]> => {
     const candidates = await sql.rows<{ id: string; subscriber_id: string; sequence: number | null }>(FIND_CANDIDATES, [now, limit])
-    const claimedIds: string[] = []
-    for (const { id, subscriber_id: subscriberId, sequence } of candidates) {
-      // A message takes its number when it first leaves and keeps it for every retry; a
-      // subscriber busy elsewhere waits a turn.
-      if (sequence !== null) await sql.run(TAKE_LEASE, [id, leaseUntil, sequence])
-      else if (await leaseFirstSend(sql, id, leaseUntil, subscriberId) === null) continue
-      claimedIds.push(id)
-    }
+    // A message takes its number when it first leaves and keeps it for every retry; a
+    // subscriber busy elsewhere waits a turn. Each kind is leased in one statement.
+    const numbered = candidates.filter((c) => c.sequence !== null).map((c) => c.id)
+    if (numbered.length > 0) await sql.run(LEASE_AGAIN, [numbered, leaseUntil])
+    const leased = new Set([...numbered, ...await leaseFirstSends(sql, candidates.filter((c) => c.sequence === null)
+      .map((c) => ({ id: c.id, subscriberId: c.subscriber_id })), leaseUntil)])
+    const claimedIds = candidates.filter((c) => leased.has(c.id)).map((c) => c.id)
     if (claimedIds.length === 0) return []
     // Bodies are read for the chosen few only, not for every candidate.
     const rows = await sql.rows<ClaimRow & Pick<DeliveryRow, 'content_type' | 'body'>>(LOAD_CLAIMED, [claimedIds])

@@ -29,23 +29,27 @@ export async function advanceQueue (sql: Sql, subscriberId: string, now: string)
 }
 
 /**
- * The lease of a claimed head that has never left ($1 delivery, $2 lease until, $3 subscriber),
- * with the subscriber's next sequence number, in one statement (a lock, a counter and a lease
- * took three round trips). No row comes back when another transaction holds the subscriber (a
- * fan-out or a queue change under way): the claim skips it rather than wait while holding a
- * delivery row that transaction may need. Exported for the query-plan test.
+ * The leases of claimed heads that have never left ($1 deliveries, $2 lease until, $3 their
+ * subscribers, one head each), each with its subscriber's next sequence number, in one statement
+ * (a lock, a counter and a lease took three round trips a delivery). The subscribers are locked in
+ * id order, and one another transaction holds (a fan-out or a queue change under way) is passed
+ * over: its head is not leased now, rather than wait while holding delivery rows that
+ * transaction may need. Returns the ids leased. Exported for the query-plan test.
  */
-export const LEASE_FIRST_SEND = `WITH seq AS (
-    UPDATE subscribers SET next_sequence = next_sequence + 1
-    WHERE id = (SELECT id FROM subscribers WHERE id = $3 FOR NO KEY UPDATE SKIP LOCKED)
-    RETURNING next_sequence - 1 AS n)
-  UPDATE deliveries d SET lease_until = $2, next_attempt_at = $2, sequence = seq.n FROM seq WHERE d.id = $1
-  RETURNING d.sequence`
+export const LEASE_FIRST_SENDS = `WITH locked AS (
+    SELECT id FROM subscribers WHERE id = ANY($3::text[]) ORDER BY id FOR NO KEY UPDATE SKIP LOCKED),
+  seq AS (UPDATE subscribers s SET next_sequence = s.next_sequence + 1 FROM locked WHERE s.id = locked.id
+    RETURNING s.id, s.next_sequence - 1 AS n)
+  UPDATE deliveries d SET lease_until = $2, next_attempt_at = $2, sequence = seq.n
+  FROM unnest($1::text[], $3::text[]) AS c(id, subscriber_id) JOIN seq ON seq.id = c.subscriber_id
+  WHERE d.id = ANY($1::text[]) AND d.id = c.id
+  RETURNING d.id`
 
-/** Leases a claimed head that has never left; its new number, or null when its subscriber is busy elsewhere. */
-export async function leaseFirstSend (sql: Sql, deliveryId: string, leaseUntil: string, subscriberId: string): Promise<number | null> {
-  const [row] = await sql.rows<{ sequence: number }>(LEASE_FIRST_SEND, [deliveryId, leaseUntil, subscriberId])
-  return row?.sequence ?? null
+/** Leases claimed heads that have never left, numbering each; the ids leased (a subscriber busy elsewhere waits a turn). */
+export async function leaseFirstSends (sql: Sql, heads: Array<{ id: string; subscriberId: string }>, leaseUntil: string): Promise<string[]> {
+  if (heads.length === 0) return []
+  const rows = await sql.rows<{ id: string }>(LEASE_FIRST_SENDS, [heads.map((h) => h.id), leaseUntil, heads.map((h) => h.subscriberId)])
+  return rows.map((r) => r.id)
 }
 
 // One statement for a whole fan-out: each headless subscriber's best row, found by two index
@@ -82,13 +86,15 @@ export const PROMOTE_NEXT = `UPDATE deliveries SET next_attempt_at = $2 WHERE id
   WHERE NOT (SELECT EXISTS (SELECT 1 FROM deliveries h WHERE h.subscriber_id = u.sid AND h.status = 'pending'
     AND h.next_attempt_at IS NOT NULL))))`
 
+/** Exported for the query-plan test. */
+export const LOCK_SUBSCRIBERS = 'SELECT id, failing_since FROM subscribers WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE'
+
 /**
  * Locks subscribers' rows, in id order (as a fan-out does: two transactions never wait for each
  * other the wrong way round), inside the caller's transaction; when each has been failing since.
  */
 export async function lockSubscribers (sql: Sql, subscriberIds: string[]): Promise<Map<string, string | null>> {
-  const rows = await sql.rows<{ id: string; failing_since: string | null }>(
-    'SELECT id, failing_since FROM subscribers WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE', [subscriberIds])
+  const rows = await sql.rows<{ id: string; failing_since: string | null }>(LOCK_SUBSCRIBERS, [subscriberIds])
   return new Map(rows.map((r) => [r.id, r.failing_since]))
 }
 
