@@ -9,12 +9,14 @@
 //    the build (`npm run build`, built here first: what the Dockerfile runs) and for the sources
 //    (`npm start`), which also load Node's TypeScript stripper.
 // `--only rate|memory|built` runs one part (built: the build's memory alone); `--rounds N`.
+// BENCH_DATABASE_URL=postgres://… runs the fan-out's service on PostgreSQL (a schema of its own per
+// round, dropped afterwards) instead of SQLite.
 // Everything runs on 127.0.0.1; every loop is bounded.
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { buildService } from '../scripts/build.ts'
-import { median, runLoad, type Service, type SinkProcess, startService, startSink, storyTemplate } from './processes.ts'
+import { median, pgSchema, runLoad, type Service, type SinkProcess, startService, startSink, storyTemplate } from './processes.ts'
 
 const SUBSCRIBERS = 500
 const STORIES = 20
@@ -41,7 +43,9 @@ const postStories = (svc: Service, count: number) =>
 interface FanOut { fromPost: number; firstToLast: number; body: string }
 
 async function fanOut (dir: string, sink: SinkProcess, round: number): Promise<FanOut> {
-  const svc = await startService(dir, `fanout-${round}`, { DELIVERY_CONCURRENCY: String(CONNECTIONS) })
+  const database = process.env['BENCH_DATABASE_URL'] === undefined ? undefined : await pgSchema(process.env['BENCH_DATABASE_URL'], `fanout_${round}`)
+  const svc = await startService(dir, `fanout-${round}`,
+    { DELIVERY_CONCURRENCY: String(CONNECTIONS), ...(database === undefined ? {} : { DATABASE_URL: database.databaseUrl }) })
   try {
     await subscribe(svc, sink.url)
     // Warm-up: 1,000 deliveries through the whole path (translate, render, write, sign, send, record).
@@ -60,6 +64,7 @@ async function fanOut (dir: string, sink: SinkProcess, round: number): Promise<F
     }
   } finally {
     await svc.stop()
+    await database?.drop()
   }
 }
 

@@ -6,6 +6,7 @@ import { once } from 'node:events'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import pg from 'pg'
 import { request } from 'undici'
 import { freePort, type ServiceProcess, startServiceProcess } from '../test/helpers/service-process.ts'
 import type { LoadJob, LoadResult } from './load.ts'
@@ -174,3 +175,24 @@ export async function storyTemplate (): Promise<{ template: string; story: (n: n
 }
 
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+/**
+ * A schema of its own in the PostgreSQL database at `url`, for one service run: the service's
+ * DATABASE_URL (search_path set to it) and how to drop it afterwards.
+ */
+export async function pgSchema (url: string, name: string): Promise<{ databaseUrl: string; drop(): Promise<void> }> {
+  const schema = `bench_${name}_${process.pid}`.replace(/[^a-z0-9_]/gi, '_')
+  const admin = async (sql: string): Promise<void> => {
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    try {
+      await client.query(sql)
+    } finally {
+      await client.end()
+    }
+  }
+  await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`)
+  const databaseUrl = new URL(url)
+  databaseUrl.searchParams.set('options', `-c search_path=${schema}`)
+  return { databaseUrl: databaseUrl.href, drop: () => admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`) }
+}
