@@ -52,28 +52,14 @@ export async function leaseFirstSends (sql: Sql, heads: Array<{ id: string; subs
   return rows.map((r) => r.id)
 }
 
-// One statement for a whole fan-out: each headless subscriber's best row, found by two index
-// seeks (numbered rows by sequence, then the rest by priority and position), becomes its head.
-const PROMOTE_HEADLESS = `UPDATE deliveries d SET next_attempt_at = $2 FROM (
-    SELECT pick.id FROM unnest($1::text[]) AS u(sid)
-    CROSS JOIN LATERAL (
-      SELECT c.id FROM (
-        (SELECT q.id, 0 AS k FROM deliveries q WHERE q.subscriber_id = u.sid AND q.status = 'pending' AND q.sequence IS NOT NULL
-          ORDER BY q.sequence LIMIT 1)
-        UNION ALL
-        (SELECT q.id, 1 AS k FROM deliveries q WHERE q.subscriber_id = u.sid AND q.status = 'pending' AND q.sequence IS NULL
-          ORDER BY q.priority DESC, q.position LIMIT 1)) c
-      ORDER BY c.k LIMIT 1) pick
-    WHERE NOT EXISTS (SELECT 1 FROM deliveries h WHERE h.subscriber_id = u.sid AND h.status = 'pending'
-      AND h.next_attempt_at IS NOT NULL)) p
-  WHERE d.id = p.id`
 // A kill takes the place of heads never sent (a claim that numbered one meanwhile wins).
 const DEMOTE_UNSENT_HEADS = `UPDATE deliveries SET next_attempt_at = NULL WHERE subscriber_id = ANY($1::text[])
   AND status = 'pending' AND next_attempt_at IS NOT NULL AND sequence IS NULL`
 
-// The next heads of queues whose head just left ($1 subscribers, $2 now): for each, its first
-// numbered row waiting (a replay), else its first never sent, kills first; unless it has a head
-// (one committed by another transaction before this one took the subscriber's lock). Each part is
+// The next heads of queues without one ($1 subscribers, $2 now; the caller holds their rows):
+// for each, its first numbered row waiting (a replay), else its first never sent, kills first;
+// unless it has a head (its head is still there, or another transaction committed one before
+// this one took the subscriber's lock). Used after a head left and by a fan-out. Each part is
 // a seek in one subscriber's part of an index (written so, the planner neither joins every
 // subscriber's head nor sorts the batch). Exported for the query-plan test.
 export const PROMOTE_NEXT = `UPDATE deliveries SET next_attempt_at = $2 WHERE id = ANY (ARRAY(
@@ -111,5 +97,5 @@ export async function promoteNext (sql: Sql, subscriberIds: string[], now: strin
 export async function advanceQueues (sql: Sql, subscriberIds: string[], now: string, kill: boolean): Promise<void> {
   if (subscriberIds.length === 0) return
   if (kill) await sql.run(DEMOTE_UNSENT_HEADS, [subscriberIds])
-  await sql.run(PROMOTE_HEADLESS, [subscriberIds, now])
+  await sql.run(PROMOTE_NEXT, [subscriberIds, now])
 }
