@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { ArticleContent, StoredTranslation } from '../../src/articles/types.ts'
 import { deliveryPage } from '../../src/delivery/deliveries.ts'
-import type { SubscriberWithSecret } from '../../src/storage/types.ts'
+import type { ClaimedDelivery, SubscriberWithSecret } from '../../src/storage/types.ts'
 import { storedSubscriber } from '../helpers/subscribers.ts'
 import { type OpenStorage, suiteStorage } from './suite-storage.ts'
 
@@ -290,6 +290,46 @@ export function deliveryContract (name: string, open: OpenStorage): void {
       assert.equal((await storage.getDelivery(claimed[0]!.id))?.status, 'delivered')
       const retry = await storage.claimDueDeliveries(at(-469), at(-400), 10)
       assert.deepEqual(retry.map((d) => [d.subscriberId, d.versionId, d.sequence]), [['rc2', head('rc2').versionId, 1]])
+    })
+
+    // A batch mixing every outcome, several subscribers at once (the PostgreSQL backend records a
+    // batch in a fixed number of statements). Times before every other test's; its subscribers
+    // are deleted at the end, so nothing of theirs is due in a later test.
+    it('records a batch of mixed outcomes: each its own failing time, next heads for what left, a success clears', async () => {
+      const subs = ['mb1', 'mb2', 'mb3']
+      for (const id of subs) await storage.createSubscriber(subscriber(id))
+      await distributedStory('g-mb-1', subs, -1000)
+      await distributedStory('g-mb-2', subs, -1000)
+      const heads = await storage.claimDueDeliveries(at(-999), at(-900), 10)
+      assert.deepEqual(heads.map((d) => [d.subscriberId, d.sequence]).sort(), [['mb1', 1], ['mb2', 1], ['mb3', 1]])
+      const head = (list: ClaimedDelivery[], id: string) => list.find((d) => d.subscriberId === id)!
+      const first = await storage.recordAttempts([
+        { deliveryId: head(heads, 'mb1').id, attempt: { ...ok, at: at(-998), statusCode: 503 }, outcome: { status: 'pending', nextAttemptAt: at(-950) } },
+        { deliveryId: head(heads, 'mb2').id, attempt: { ...ok, at: at(-998), statusCode: 400 }, outcome: { status: 'dead' } },
+        { deliveryId: head(heads, 'mb3').id, attempt: { ...ok, at: at(-998) }, outcome: { status: 'delivered' } }
+      ])
+      assert.deepEqual(first, [{ failingSince: at(-998) }, { failingSince: at(-998) }, { failingSince: null }])
+      // The dead and the delivered messages left their queues: the next ones are due; mb1's retry is not yet.
+      const next = await storage.claimDueDeliveries(at(-997), at(-900), 10)
+      assert.deepEqual(next.map((d) => [d.subscriberId, d.sequence]).sort(), [['mb2', 2], ['mb3', 2]])
+      const second = await storage.recordAttempts([
+        { deliveryId: head(next, 'mb2').id, attempt: { ...ok, at: at(-996) }, outcome: { status: 'delivered' } },
+        { deliveryId: head(next, 'mb3').id, attempt: { ...ok, at: at(-996), statusCode: 500 }, outcome: { status: 'pending', nextAttemptAt: at(-950) } }
+      ])
+      assert.deepEqual(second, [{ failingSince: null }, { failingSince: at(-996) }])
+      // mb2's success cleared its failing time: its next failure starts a new one.
+      await distributedStory('g-mb-3', ['mb2'], -995)
+      const [third] = await storage.claimDueDeliveries(at(-994), at(-900), 10)
+      assert.equal(third?.subscriberId, 'mb2')
+      assert.deepEqual(await storage.recordAttempts([
+        { deliveryId: third!.id, attempt: { ...ok, at: at(-993), statusCode: 502 }, outcome: { status: 'pending', nextAttemptAt: at(-950) } }
+      ]), [{ failingSince: at(-993) }])
+      // mb1 is still failing since its first failure.
+      const [retry] = await storage.claimDueDeliveries(at(-950), at(-900), 10).then((c) => c.filter((d) => d.subscriberId === 'mb1'))
+      assert.deepEqual(await storage.recordAttempts([
+        { deliveryId: retry!.id, attempt: { ...ok, at: at(-949), statusCode: 503 }, outcome: { status: 'pending', nextAttemptAt: at(-940) } }
+      ]), [{ failingSince: at(-998) }])
+      for (const id of subs) await storage.deleteSubscriber(id, at(-940))
     })
 
     it('numbers push messages as they leave: a kill goes first, cancels what was never sent, and leaves no gap', async () => {
