@@ -160,15 +160,22 @@ export function createPgVersions (db: PgDb): VersionMethods {
         for (const d of deliveries) counts.set(d.subscriberId, (counts.get(d.subscriberId) ?? 0) + 1)
         const ids = [...counts.keys()]
         const next = new Map<string, { position: number; seq: number; mode: Subscriber['mode'] }>()
+        // Queues that have a head keep it (what this fan-out adds queues behind it), which is read
+        // here under the lock that any change of head needs: only the others are looked at below.
+        const headless = new Set<string>()
         if (ids.length > 0) {
-          const taken = await sql.rows<{ id: string; position: number; seq: number; mode: Subscriber['mode'] }>(`UPDATE subscribers s
+          const taken = await sql.rows<{ id: string; position: number; seq: number; mode: Subscriber['mode']; has_head: boolean }>(`UPDATE subscribers s
             SET next_position = s.next_position + c.n, next_sequence = s.next_sequence + CASE WHEN s.mode = 'pull' THEN c.n ELSE 0 END
             FROM (SELECT id FROM subscribers WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE) AS locked,
               unnest($1::text[], $2::int[]) AS c(id, n)
             WHERE s.id = locked.id AND c.id = locked.id
             RETURNING s.id, s.next_position - c.n AS position, s.next_sequence - CASE WHEN s.mode = 'pull' THEN c.n ELSE 0 END AS seq,
-              s.mode`, [ids, ids.map((id) => counts.get(id))])
-          for (const t of taken) next.set(t.id, { position: t.position, seq: t.seq, mode: t.mode })
+              s.mode, EXISTS (SELECT 1 FROM deliveries h WHERE h.subscriber_id = s.id AND h.status = 'pending'
+                AND h.next_attempt_at IS NOT NULL) AS has_head`, [ids, ids.map((id) => counts.get(id))])
+          for (const t of taken) {
+            next.set(t.id, { position: t.position, seq: t.seq, mode: t.mode })
+            if (!t.has_head) headless.add(t.id)
+          }
         }
 
         const created: Delivery[] = []
@@ -179,7 +186,8 @@ export function createPgVersions (db: PgDb): VersionMethods {
           if (counter === undefined) throw new Error(`no subscriber ${d.subscriberId}`)
           const status = initialDeliveryStatus(counter.mode)
           const sequence = status === 'feed' ? counter.seq++ : null
-          if (status === 'pending') queues.add(d.subscriberId)
+          // A kill may take the place of a head never sent: its queues are all looked at.
+          if (status === 'pending' && (version.event === 'kill' || headless.has(d.subscriberId))) queues.add(d.subscriberId)
           const position = counter.position++
           created.push(newDelivery(d, { ...version, id: versionId }, { status, sequence, position }, now))
           positions.push(position)
