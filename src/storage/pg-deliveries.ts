@@ -101,7 +101,9 @@ export function createPgDeliveries (db: PgDb): DeliveryMethods {
     })
     if (recorded.length === 0) return items.map(() => ({ failingSince: null }))
     const failingSince = await lockSubscribers(sql, [...new Set(recorded.map((r) => r.subscriberId))])
-    // Messages out of their queue (delivered or dead): each queue's next one becomes its head.
+    // Messages out of their queue (delivered or dead): each queue's next one becomes its head, due
+    // from the batch's first attempt (they started within milliseconds; one head per queue, so
+    // the due time only orders queues against each other).
     await promoteNext(sql, recorded.filter((r) => r.outcome.status !== 'pending').map((r) => r.subscriberId), recorded[0]!.attempt.at)
     // A success clears a failing subscriber; a failure keeps the first failure's time.
     const cleared = recorded.filter((r) => r.outcome.status === 'delivered' && failingSince.get(r.subscriberId) != null)
