@@ -70,16 +70,19 @@ export function createPgVersions (db: PgDb): VersionMethods {
           [versionId, t.lang, translationContentJson(t), t.engine, t.model, t.charsSent, t.requests, t.createdAt,
             t.segments ?? null, t.segments === undefined ? null : t.segmentsReused ?? 0, t.charsReused ?? null,
             t.segmentDetails === undefined ? null : JSON.stringify(t.segmentDetails)])
-          // What the memory saved counts on the day the translation was made, beside what was sent.
-          if ((t.charsReused ?? 0) > 0) {
-            await sql.run(`INSERT INTO usage_daily (day, lang, chars_reused) VALUES ($1, $2, $3)
-              ON CONFLICT (day, lang) DO UPDATE SET chars_reused = usage_daily.chars_reused + excluded.chars_reused`,
-            [now.slice(0, 10), t.lang, t.charsReused])
-          }
         }
         // Only a version still in translation moves on: a kill may have superseded it meanwhile.
         await sql.run(`UPDATE versions SET status = 'translated', status_reason = NULL, lease_until = NULL,
           attempts = 0, unfinished_runs = 0, next_attempt_at = $1, updated_at = $1 WHERE id = $2 AND status = 'translating'`, [now, versionId])
+        // What the memory saved counts on the day the translation was made, beside what was sent.
+        // Last, in one statement: every translation's save updates the day's row of its language,
+        // and holds it until this transaction commits.
+        const reused = translations.filter((t) => (t.charsReused ?? 0) > 0)
+        if (reused.length > 0) {
+          await sql.run(`INSERT INTO usage_daily (day, lang, chars_reused) SELECT $1, u.lang, u.chars FROM unnest($2::text[], $3::int[]) AS u(lang, chars)
+            ORDER BY u.lang ON CONFLICT (day, lang) DO UPDATE SET chars_reused = usage_daily.chars_reused + excluded.chars_reused`,
+          [now.slice(0, 10), reused.map((t) => t.lang), reused.map((t) => t.charsReused)])
+        }
       })
     },
 
