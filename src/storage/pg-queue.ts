@@ -7,10 +7,17 @@ import type { Sql } from './pg-tx.ts'
 const LOCK_SUBSCRIBER = 'SELECT id FROM subscribers WHERE id = $1 FOR NO KEY UPDATE'
 const FIND_HEAD = `SELECT id, sequence FROM deliveries
   WHERE subscriber_id = $1 AND status = 'pending' AND next_attempt_at IS NOT NULL`
-const FIRST_NUMBERED = `SELECT id FROM deliveries WHERE subscriber_id = $1 AND status = 'pending' AND sequence IS NOT NULL
-  ORDER BY sequence LIMIT 1`
-const FIRST_QUEUED = `SELECT id FROM deliveries WHERE subscriber_id = $1 AND status = 'pending' AND sequence IS NULL
-  ORDER BY priority DESC, position LIMIT 1`
+/**
+ * The row that should be `sid`'s head (an SQL expression for its id, null when its queue is
+ * empty): its first numbered row waiting (a replay), else its first never sent, kills first.
+ * Each part is a seek in the subscriber's part of an index. The one place the choice is made.
+ */
+const bestRow = (sid: string): string => `COALESCE(
+    (SELECT q.id FROM deliveries q WHERE q.subscriber_id = ${sid} AND q.status = 'pending' AND q.sequence IS NOT NULL
+      ORDER BY q.sequence LIMIT 1),
+    (SELECT q.id FROM deliveries q WHERE q.subscriber_id = ${sid} AND q.status = 'pending' AND q.sequence IS NULL
+      ORDER BY q.priority DESC, q.position LIMIT 1))`
+const BEST_ROW = `SELECT ${bestRow('$1')} AS id`
 // Only a head never sent gives way; a claim that numbered it meanwhile wins (0 rows).
 const DEMOTE = 'UPDATE deliveries SET next_attempt_at = NULL WHERE id = $1 AND status = \'pending\' AND sequence IS NULL'
 const PROMOTE = 'UPDATE deliveries SET next_attempt_at = $2 WHERE id = $1'
@@ -21,9 +28,8 @@ export async function advanceQueue (sql: Sql, subscriberId: string, now: string)
   const [head] = await sql.rows<{ id: string; sequence: number | null }>(FIND_HEAD, [subscriberId])
   // A head with a number may already be at the partner: nothing overtakes it.
   if (head !== undefined && head.sequence !== null) return
-  let [next] = await sql.rows<{ id: string }>(FIRST_NUMBERED, [subscriberId])
-  if (next === undefined) [next] = await sql.rows<{ id: string }>(FIRST_QUEUED, [subscriberId])
-  if (next === undefined || next.id === head?.id) return
+  const [next] = await sql.rows<{ id: string | null }>(BEST_ROW, [subscriberId])
+  if (next?.id == null || next.id === head?.id) return
   if (head !== undefined && await sql.run(DEMOTE, [head.id]) === 0) return
   await sql.run(PROMOTE, [next.id, now])
 }
@@ -57,17 +63,12 @@ const DEMOTE_UNSENT_HEADS = `UPDATE deliveries SET next_attempt_at = NULL WHERE 
   AND status = 'pending' AND next_attempt_at IS NOT NULL AND sequence IS NULL`
 
 // The next heads of queues without one ($1 subscribers, $2 now; the caller holds their rows):
-// for each, its first numbered row waiting (a replay), else its first never sent, kills first;
-// unless it has a head (its head is still there, or another transaction committed one before
-// this one took the subscriber's lock). Used after a head left and by a fan-out. Each part is
-// a seek in one subscriber's part of an index (written so, the planner neither joins every
-// subscriber's head nor sorts the batch). Exported for the query-plan test.
+// for each, its best row (bestRow); unless it has a head (its head is still there, or another
+// transaction committed one before this one took the subscriber's lock). Used after a head left
+// and by a fan-out. Written so, the planner neither joins every subscriber's head nor sorts the
+// batch. Exported for the query-plan test.
 export const PROMOTE_NEXT = `UPDATE deliveries SET next_attempt_at = $2 WHERE id = ANY (ARRAY(
-  SELECT COALESCE(
-    (SELECT q.id FROM deliveries q WHERE q.subscriber_id = u.sid AND q.status = 'pending' AND q.sequence IS NOT NULL
-      ORDER BY q.sequence LIMIT 1),
-    (SELECT q.id FROM deliveries q WHERE q.subscriber_id = u.sid AND q.status = 'pending' AND q.sequence IS NULL
-      ORDER BY q.priority DESC, q.position LIMIT 1))
+  SELECT ${bestRow('u.sid')}
   FROM unnest($1::text[]) AS u(sid)
   WHERE NOT (SELECT EXISTS (SELECT 1 FROM deliveries h WHERE h.subscriber_id = u.sid AND h.status = 'pending'
     AND h.next_attempt_at IS NOT NULL))))`

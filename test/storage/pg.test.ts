@@ -37,6 +37,27 @@ async function freshSchema (): Promise<{ schema: string; drop(): Promise<void> }
   return { schema, drop: () => withClient(async (c) => { await c.query(`DROP SCHEMA ${pg.escapeIdentifier(schema)} CASCADE`) }) }
 }
 
+/**
+ * Two instances on one fresh schema, opened before the enclosing describe's tests and closed
+ * after them. Both start at once: the advisory lock lets one migrate and the other find it done.
+ */
+function twoInstances (): { a: Storage; b: Storage } {
+  const pair = {} as { a: Storage; b: Storage }
+  let drop: (() => Promise<void>) | undefined
+  before(async () => {
+    const fresh = await freshSchema()
+    drop = fresh.drop
+    pair.a = openPgStorage(url, { schema: fresh.schema })
+    pair.b = openPgStorage(url, { schema: fresh.schema })
+    await Promise.all([pair.a.migrate(), pair.b.migrate()])
+  })
+  after(async () => {
+    await Promise.all([pair.a?.close(), pair.b?.close()])
+    await drop?.()
+  })
+  return pair
+}
+
 const openPg = async (): Promise<{ storage: Storage; cleanup(): Promise<void> }> => {
   const { schema, drop } = await freshSchema()
   return { storage: openPgStorage(url, { schema }), cleanup: drop }
@@ -114,22 +135,10 @@ if (unreachable !== null && process.env['CI'] !== undefined) {
 
   // A database of its own: the claim test below takes every due delivery it finds.
   describe('pg: two instances fanning out at once', () => {
-    let a: Storage
-    let b: Storage
-    let drop: () => Promise<void>
-    before(async () => {
-      const fresh = await freshSchema()
-      drop = fresh.drop
-      a = openPgStorage(url, { schema: fresh.schema })
-      b = openPgStorage(url, { schema: fresh.schema })
-      await Promise.all([a.migrate(), b.migrate()])
-    })
-    after(async () => {
-      await Promise.all([a?.close(), b?.close()])
-      await drop?.()
-    })
+    const pair = twoInstances()
 
     it('fans out at once from both instances to the same subscribers: no deadlock, gap-free queue places, one head each', async () => {
+      const { a, b } = pair
       const now = '2026-11-29T13:00:00.000Z'
       const subscribers = Array.from({ length: 20 }, (_, i) => `f${String(i).padStart(2, '0')}`)
       for (const id of subscribers) await a.createSubscriber(storedSubscriber(id, now))
@@ -156,23 +165,10 @@ if (unreachable !== null && process.env['CI'] !== undefined) {
   })
 
   describe('pg: two instances sharing one database', () => {
-    let a: Storage
-    let b: Storage
-    let drop: () => Promise<void>
-    before(async () => {
-      const fresh = await freshSchema()
-      drop = fresh.drop
-      a = openPgStorage(url, { schema: fresh.schema })
-      b = openPgStorage(url, { schema: fresh.schema })
-      // Both start at once: the advisory lock lets one migrate and the other find it done.
-      await Promise.all([a.migrate(), b.migrate()])
-    })
-    after(async () => {
-      await Promise.all([a?.close(), b?.close()])
-      await drop?.()
-    })
+    const pair = twoInstances()
 
     it('never claims the same delivery twice, keeps one in flight per subscriber and sequence order', async () => {
+      const { a, b } = pair
       const now = '2026-11-29T14:00:00.000Z'
       const leaseUntil = '2026-11-29T15:00:00.000Z'
       const subscribers = Array.from({ length: 20 }, (_, i) => `c${String(i).padStart(2, '0')}`)
