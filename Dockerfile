@@ -3,7 +3,7 @@
 #   docker run -p 3000:3000 -v nashra-data:/data -e ADMIN_API_KEY=… nashra
 # The image runs the service as plain JavaScript (`npm run build`, dist/): from its .ts sources
 # every process and worker thread would load Node's TypeScript stripper (~20 MB in the service,
-# ~12 MB per worker; README "Memory"). The first stage builds it; the second installs the
+# ~12 MB per worker; docs/PERFORMANCE.md "Memory"). The first stage builds it; the second installs the
 # production dependencies; neither npm, its cache, the lockfile nor the compiler reach the image.
 
 FROM node:24-slim AS build

@@ -1,7 +1,7 @@
 // Values the schemas and the domain share, in a module that does not load typebox: the CPU worker
 // thread (src/pipeline/cpu-worker-thread.ts) normalises stories and checks glossary languages
 // with them, and typebox loaded into that isolate costs ~19 MB resident for nothing it uses there
-// (README "Memory"; test/pipeline/cpu-worker-imports.test.ts keeps it out). common.ts and
+// (docs/PERFORMANCE.md "Memory"; test/pipeline/cpu-worker-imports.test.ts keeps it out). common.ts and
 // glossary.ts re-export them beside the schemas built from them.
 
 /** Stories arrive from Arabic newsrooms: the language of a story, or a glossary term, when none is given. */

@@ -1,6 +1,6 @@
 // `npm run build`: the service as plain JavaScript in dist/ (dist/src/server.js), which is what
 // the Dockerfile runs. Run from its .ts sources, every process and every worker thread loads
-// Node's TypeScript stripper (README "Memory": ~20 MB in the service, ~12 MB more per worker);
+// Node's TypeScript stripper (docs/PERFORMANCE.md "Memory": ~20 MB in the service, ~12 MB more per worker);
 // the build does not. Types are checked by `npm run typecheck` (part of `npm test`), so the
 // compiler only emits here (--noCheck): erasable TypeScript makes that a plain strip, with the
 // `.ts` of relative imports rewritten to `.js`.

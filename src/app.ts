@@ -89,7 +89,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute)
   const now = options.now ?? (() => new Date())
   // The PostgreSQL client and stores load only when DATABASE_URL asks for them: an SQLite service
-  // does not hold their code (~3 MB resident, README "Memory").
+  // does not hold their code (~3 MB resident, docs/PERFORMANCE.md "Memory").
   // CPU-heavy stage work runs in worker threads with a bounded heap (pipeline/cpu-worker.ts); an
   // SQLite file's WAL checkpoints run on one of them rather than on a thread of their own.
   const cpu = createCpuPool(options.cpu)

@@ -1,4 +1,4 @@
-// Every CPU worker thread is an isolate that loads its modules again (README "Memory"): typebox
+// Every CPU worker thread is an isolate that loads its modules again (docs/PERFORMANCE.md "Memory"): typebox
 // alone, 700-odd modules, adds ~19 MB to each worker, and the worker builds no schemas. This
 // follows the worker entry's runtime imports (`import type` is erased and not followed) through
 // the project's sources and fails if a package the worker has no use for is reached.
