@@ -98,5 +98,5 @@ export async function promoteNext (sql: Sql, subscriberIds: string[], now: strin
 export async function advanceQueues (sql: Sql, subscriberIds: string[], now: string, kill: boolean): Promise<void> {
   if (subscriberIds.length === 0) return
   if (kill) await sql.run(DEMOTE_UNSENT_HEADS, [subscriberIds])
-  await sql.run(PROMOTE_NEXT, [subscriberIds, now])
+  await promoteNext(sql, subscriberIds, now)
 }
